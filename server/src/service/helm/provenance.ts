@@ -1,0 +1,150 @@
+// Provenance: for every (container, key) placed by the engine, where the value came from and what it shadows.
+// Kept in a side table keyed by the container object, so the values themselves stay plain data that mirror
+// Helm's Go maps exactly, and recording costs one map write per placed key.
+import type { Value } from '../types';
+import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import { isTable, setOwn } from './valueUtil';
+
+export type Source =
+  | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number }
+  | { kind: 'flag'; flag: string; arg: string }
+  /** Made by Helm itself: an empty subchart table, a `global` table, an imported table's root. */
+  | { kind: 'helm'; reason: string };
+
+export interface Candidate {
+  source: Source;
+  value: Value;
+  /** How the value travelled, when not directly: `global` (copied down from a parent's global), `import` (import-values), `alias`. */
+  via?: string;
+}
+
+export interface Slot extends Candidate {
+  /** Lower-precedence candidates this value won over, highest first. */
+  shadowed: Candidate[];
+}
+
+/** What removed a key (a user null), for explaining a path that has no value any more. */
+export interface Removal {
+  source: Source;
+  shadowed: Candidate[];
+}
+
+export class Provenance {
+  private readonly slots = new WeakMap<object, Map<PathSegment, Slot>>();
+  private readonly removals = new WeakMap<object, Map<PathSegment, Removal>>();
+
+  get(container: object, key: PathSegment): Slot | undefined {
+    return this.slots.get(container)?.get(key);
+  }
+
+  set(container: object, key: PathSegment, slot: Slot): void {
+    let m = this.slots.get(container);
+    if (!m) {
+      m = new Map();
+      this.slots.set(container, m);
+    }
+    m.set(key, slot);
+  }
+
+  removal(container: object, key: PathSegment): Removal | undefined {
+    return this.removals.get(container)?.get(key);
+  }
+
+  /** Records that a user null at (container, key) removed the lower values. */
+  remove(container: object, key: PathSegment, lower: Slot | undefined): void {
+    const own = this.get(container, key);
+    let m = this.removals.get(container);
+    if (!m) {
+      m = new Map();
+      this.removals.set(container, m);
+    }
+    const source: Source = own?.source ?? { kind: 'helm', reason: 'null' };
+    m.set(key, { source, shadowed: lower ? [candidateOf(lower), ...lower.shadowed] : [] });
+  }
+
+  /** `winner` (already at dst[key]) beat `loser`: append the loser and its own history to the winner's shadowed list. */
+  shadow(dst: object, key: PathSegment, loser: Slot | undefined, loserValue: Value): void {
+    const w = this.get(dst, key);
+    if (!w) return;
+    const lost: Candidate[] = loser ? [{ ...candidateOf(loser), value: loserValue }, ...loser.shadowed] : [];
+    if (lost.length > 0) this.set(dst, key, { ...w, shadowed: [...w.shadowed, ...lost] });
+  }
+
+  /** dst[key] is about to be replaced by a value whose slot is `winner`: the old value becomes its shadow. */
+  replace(dst: object, key: PathSegment, winner: Slot | undefined, oldValue: Value | undefined, had: boolean): void {
+    const old = had ? this.get(dst, key) : undefined;
+    const base: Slot = winner ?? { source: { kind: 'helm', reason: 'unknown' }, value: null, shadowed: [] };
+    const lost: Candidate[] = had && old ? [{ ...candidateOf(old), value: oldValue ?? null }, ...old.shadowed] : [];
+    this.set(dst, key, { ...base, shadowed: [...base.shadowed, ...lost] });
+  }
+
+  /** Moves the slot of src[key] to dst[key] (a value placed as is, no competitor). */
+  move(src: object, dst: object, key: PathSegment, via?: string): void {
+    const s = this.get(src, key);
+    if (s) this.set(dst, key, via ? { ...s, via } : s);
+  }
+
+  /** Deep copy that carries every slot over to the copied containers. */
+  copy<T extends Value>(v: T): T {
+    if (Array.isArray(v)) {
+      const out = v.map((x) => this.copy(x));
+      v.forEach((_, i) => this.move(v, out, i));
+      return out as T;
+    }
+    if (isTable(v)) {
+      const out: Record<string, Value> = {};
+      for (const k of Object.keys(v)) {
+        setOwn(out, k, this.copy(v[k] as Value));
+        this.move(v, out, k);
+      }
+      return out as T;
+    }
+    return v;
+  }
+
+  /** Shallow copy (Go's maps.Copy), carrying the top-level slots. */
+  copyShallow(v: Record<string, Value>): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) {
+      setOwn(out, k, v[k]);
+      this.move(v, out, k);
+    }
+    return out;
+  }
+}
+
+function candidateOf(s: Slot): Candidate {
+  return s.via ? { source: s.source, value: s.value, via: s.via } : { source: s.source, value: s.value };
+}
+
+/**
+ * Copies a parsed values document into fresh values, recording each key's file and line.
+ * `documentIndex` selects one YAML document.
+ */
+export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentIndex: number, layer: string, chart?: string): Record<string, Value> {
+  const root = doc.documents[documentIndex] ?? {};
+  const walk = (v: Value): Value => {
+    if (Array.isArray(v)) {
+      const out = v.map(walk);
+      v.forEach((x, i) => record(v, out, i, out[i] ?? x));
+      return out;
+    }
+    if (isTable(v)) {
+      const out: Record<string, Value> = {};
+      for (const k of Object.keys(v)) {
+        const c = walk(v[k] as Value);
+        setOwn(out, k, c);
+        record(v, out, k, c);
+      }
+      return out;
+    }
+    return v;
+  };
+  const record = (orig: object, out: object, key: PathSegment, value: Value) => {
+    const e = doc.entryOf(orig, key);
+    if (!e) return;
+    const source: Source = { kind: 'file', file: doc.file, line: e.line, column: e.column, layer, ...(chart ? { chart } : {}), ...(doc.documents.length > 1 ? { document: documentIndex } : {}) };
+    prov.set(out, key, { source, value, shadowed: [] });
+  };
+  return walk(root) as Record<string, Value>;
+}

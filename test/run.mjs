@@ -1,0 +1,21 @@
+// Runs every *.test.ts under test/ with Node's built-in test runner (TypeScript through tsx).
+// Usage: node test/run.mjs [filter-substring]
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const filter = process.argv[2];
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'fixtures' || name === 'node_modules' || name === 'e2e') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.ts') && (!filter || p.includes(filter))) files.push(relative(root, p));
+  }
+})(join(root, 'test'));
+files.sort();
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
