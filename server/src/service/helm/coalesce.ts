@@ -19,7 +19,8 @@ export interface CoalesceChart {
 export interface CoalesceContext {
   prov: Provenance;
   version: HelmVersion;
-  warn: (message: string, path: string) => void;
+  /** Helm's warning text, and where the winning (higher) value sits. */
+  warn: (message: string, at?: { container: object; key: string }) => void;
 }
 
 export type CoalesceResult = { values: ValueMap } | { error: string; values: ValueMap };
@@ -73,7 +74,7 @@ function coalesceGlobals(ctx: CoalesceContext, dest: ValueMap, src: ValueMap, pr
   else {
     const g = dest.global;
     if (!isTable(g)) {
-      ctx.warn('warning: skipping globals because destination global is not a table.', prefix);
+      ctx.warn('warning: skipping globals because destination global is not a table.', { container: dest, key: 'global' });
       return;
     }
     dg = g;
@@ -82,7 +83,7 @@ function coalesceGlobals(ctx: CoalesceContext, dest: ValueMap, src: ValueMap, pr
   else {
     const g = src.global;
     if (!isTable(g)) {
-      ctx.warn('warning: skipping globals because source global is not a table.', prefix);
+      ctx.warn('warning: skipping globals because source global is not a table.', { container: src, key: 'global' });
       return;
     }
     sg = g;
@@ -97,7 +98,7 @@ function coalesceGlobals(ctx: CoalesceContext, dest: ValueMap, src: ValueMap, pr
       } else {
         const destv = dg[key];
         if (!isTable(destv)) {
-          ctx.warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`, concatPrefix(prefix, key));
+          ctx.warn(`Conflict: cannot merge map onto non-map for "${key}". Skipping.`, { container: dg, key });
         } else {
           coalesceTablesFullKey(ctx, vv, destv, concatPrefix(prefix, key), true);
           const lower = prov.get(dg, key);
@@ -107,7 +108,7 @@ function coalesceGlobals(ctx: CoalesceContext, dest: ValueMap, src: ValueMap, pr
         }
       }
     } else if (hasOwn(dg, key) && isTable(dg[key])) {
-      ctx.warn(`key ${key} is table. Skipping`, concatPrefix(prefix, key));
+      ctx.warn(`key ${key} is table. Skipping`, { container: dg, key });
     } else {
       const had = hasOwn(dg, key);
       const old = dg[key];
@@ -138,7 +139,7 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
       } else if (isTable(value)) {
         if (!isTable(val)) {
           if (val !== null) {
-            ctx.warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`, concatPrefix(subPrefix, key));
+            ctx.warn(`warning: skipped value for ${subPrefix}.${key}: Not a table.`, { container: v, key });
           }
           prov.shadow(v, key, prov.get(vc, key), val);
         } else {
@@ -191,11 +192,11 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
         coalesceTablesFullKey(ctx, dv, val, fullkey, merge);
         prov.shadow(dst, key, prov.get(src, key), val);
       } else {
-        ctx.warn(`warning: cannot overwrite table with non table for ${fullkey} (${goValue(val)})`, fullkey);
+        ctx.warn(`warning: cannot overwrite table with non table for ${fullkey} (${goValue(val)})`, { container: dst, key });
         prov.shadow(dst, key, prov.get(src, key), val);
       }
     } else if (isTable(dv) && val !== null) {
-      ctx.warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${goValue(val)})`, fullkey);
+      ctx.warn(`warning: destination for ${fullkey} is a table. Ignoring non-table value (${goValue(val)})`, { container: dst, key });
       prov.shadow(dst, key, prov.get(src, key), val);
     } else if (dv !== null) {
       prov.shadow(dst, key, prov.get(src, key), val);

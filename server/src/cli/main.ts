@@ -1,0 +1,334 @@
+// helm-values CLI: a second adapter over the same service as the language server.
+//   helm-values effective <chart-dir> [flags]          the values Helm passes to templates
+//   helm-values explain <chart-dir> <path> [flags]     the precedence chain of one key
+//   helm-values check <chart-dir|values-file>... [flags]   findings, as text, JSON or SARIF
+import { parseArgs } from 'node:util';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { chartEnvironments, type Environment, type EnvironmentConfig } from '../service/chart/environments';
+import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
+import type { HelmVersion } from '../service/helm/coalesce';
+import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
+import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
+import type { Finding, Value } from '../service/types';
+import { parseValuesDocument } from '../service/yaml/valuesDocument';
+import { findChartRoot, readTextFile } from '../host/chartReader';
+import { loadChartAt, readConfigFile, valuesResolver, type LoadedChart } from '../host/project';
+import { toSarif } from './sarif';
+import { sortedValue } from './output';
+
+declare const HELM_VALUES_VERSION: string | undefined;
+const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
+
+const USAGE = `helm-values ${VERSION}: Helm values, merged exactly as Helm does, with where each value comes from.
+
+Usage:
+  helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [-o yaml|json]
+  helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
+  helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif]
+
+Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
+--set-file, --set-literal):
+  -f, --values FILE        a values file (repeatable; later files win). Paths resolve against the current directory.
+      --set K=V            set values (typed: true/false, null, integers; everything else a string)
+      --set-string K=V     set string values
+      --set-json K=JSON    set JSON values (or a whole JSON object)
+      --set-file K=PATH    set a value to a file's content
+      --set-literal K=V    set a literal string (commas not split)
+      --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
+                           values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
+      --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
+      --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4)
+  -o, --output FORMAT      output format
+  -h, --help               this help
+      --version            print the version
+
+Exit codes: 0 success (check: no error-severity finding), 1 findings of error severity or Helm would fail,
+2 usage or file errors.`;
+
+class UsageError extends Error {}
+
+interface Common {
+  values: string[];
+  set: string[];
+  setString: string[];
+  setJson: string[];
+  setFile: string[];
+  setLiteral: string[];
+  env?: string;
+  config?: string;
+  helmVersion: HelmVersion;
+  output?: string;
+}
+
+function parse(argv: string[]): { command: string; positionals: string[]; opts: Common } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        values: { type: 'string', short: 'f', multiple: true },
+        set: { type: 'string', multiple: true },
+        'set-string': { type: 'string', multiple: true },
+        'set-json': { type: 'string', multiple: true },
+        'set-file': { type: 'string', multiple: true },
+        'set-literal': { type: 'string', multiple: true },
+        env: { type: 'string' },
+        config: { type: 'string' },
+        'helm-version': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const v = parsed.values;
+  if (v.help) return { command: 'help', positionals: [], opts: emptyOpts() };
+  if (v.version) return { command: 'version', positionals: [], opts: emptyOpts() };
+  const hv = v['helm-version'] ?? '4';
+  if (!/^[34](\.\d+)*$/.test(hv)) throw new UsageError(`--helm-version must be 3 or 4, not "${hv}"`);
+  const [command = 'help', ...positionals] = parsed.positionals;
+  return {
+    command,
+    positionals,
+    opts: {
+      values: v.values ?? [],
+      set: v.set ?? [],
+      setString: v['set-string'] ?? [],
+      setJson: v['set-json'] ?? [],
+      setFile: v['set-file'] ?? [],
+      setLiteral: v['set-literal'] ?? [],
+      ...(v.env !== undefined ? { env: v.env } : {}),
+      ...(v.config !== undefined ? { config: v.config } : {}),
+      helmVersion: hv.startsWith('3') ? 3 : 4,
+      ...(v.output !== undefined ? { output: v.output } : {}),
+    },
+  };
+}
+
+function emptyOpts(): Common {
+  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: 4 };
+}
+
+function loadConfig(opts: Common): EnvironmentConfig[] {
+  if (!opts.config) return [];
+  const r = readConfigFile(opts.config);
+  if (r.problems.length > 0) throw new UsageError(r.problems.join('\n'));
+  return r.environments;
+}
+
+function loadChart(dir: string): LoadedChart {
+  if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);
+  if (!fs.existsSync(path.join(dir, 'Chart.yaml')) && !dir.endsWith('.tgz')) throw new UsageError(`${dir}: not a chart directory (no Chart.yaml)`);
+  return loadChartAt(dir, path.normalize(dir));
+}
+
+function chartEnvs(chart: LoadedChart, configured: EnvironmentConfig[], opts: Common): Environment[] {
+  const rel = opts.config ? path.relative(path.dirname(path.resolve(opts.config)), chart.absDir) : undefined;
+  const r = chartEnvironments(chart.model, configured, rel);
+  if (r.problems.length > 0) throw new UsageError(r.problems.map((p) => p.message).join('\n'));
+  return r.environments;
+}
+
+const readSetFile = (p: string): string | undefined => {
+  const r = readTextFile(p);
+  return 'error' in r ? undefined : r.text;
+};
+
+/** Effective values for the chart with --env (chart-relative files) then the command-line flags (cwd-relative). */
+function effectiveFor(chart: LoadedChart, opts: Common, configured: EnvironmentConfig[]): Effective {
+  const fromChart = valuesResolver(chart, chart.absDir, chart.displayDir);
+  const fromCwd = valuesResolver(chart, process.cwd(), '');
+  let envPart: Environment = { name: 'command line', origin: 'config', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
+  if (opts.env !== undefined) {
+    const envs = chartEnvs(chart, configured, opts);
+    const found = envs.find((e) => e.name === opts.env);
+    if (!found) throw new UsageError(`--env ${opts.env}: no such environment for chart ${chart.displayDir} (known: ${envs.map((e) => e.name).join(', ')})`);
+    envPart = found;
+  }
+  const envInputs = environmentInputs({ model: chart.model, resolveValues: fromChart, readFile: readSetFile }, envPart);
+  if (envInputs.problems.length > 0) throw new UsageError(envInputs.problems.map((p) => p.message).join('\n'));
+  const files = [...envInputs.inputs.files];
+  for (const f of opts.values) {
+    const r = fromCwd(f);
+    if ('error' in r) throw new UsageError(r.error);
+    files.push(r);
+  }
+  for (const spec of opts.setFile) {
+    const eq = spec.indexOf('=');
+    const p = eq >= 0 ? spec.slice(eq + 1) : '';
+    if (p !== '' && readSetFile(p) === undefined) throw new UsageError(`--set-file ${spec}: cannot read ${p}`);
+  }
+  return computeEffective(
+    chart.model,
+    {
+      files,
+      set: [...envPart.set, ...opts.set],
+      setString: [...envPart.setString, ...opts.setString],
+      setJson: [...envPart.setJson, ...opts.setJson],
+      setFile: [...envPart.setFile, ...opts.setFile],
+      setLiteral: [...envPart.setLiteral, ...opts.setLiteral],
+      readFile: readSetFile,
+    },
+    opts.helmVersion,
+  );
+}
+
+function printHelmMessages(messages: HelmMessage[], err: (s: string) => void): void {
+  for (const m of messages) err(`${m.source ? sourceText(m.source) + ': ' : ''}${m.message}`);
+}
+
+function failOnHelmError(eff: Effective, err: (s: string) => void): number | undefined {
+  if (!eff.error) return undefined;
+  const flag = eff.error.source?.kind === 'flag';
+  err(`Error: ${eff.error.message}${eff.error.source && !flag ? ` (${sourceText(eff.error.source)})` : ''}`);
+  return flag ? 2 : 1;
+}
+
+function cmdEffective(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 1) throw new UsageError('effective takes exactly one chart directory');
+  const format = opts.output ?? 'yaml';
+  if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
+  const chart = loadChart(positionals[0] ?? '');
+  const eff = effectiveFor(chart, opts, loadConfig(opts));
+  const code = failOnHelmError(eff, err);
+  if (code !== undefined) return code;
+  printHelmMessages(eff.messages, err);
+  const v = sortedValue(eff.values);
+  out(format === 'json' ? JSON.stringify(v, null, 2) : stringify(v, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd());
+  return 0;
+}
+
+function cmdExplain(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 2) throw new UsageError('explain takes a chart directory and a dotted path');
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: explain prints text or json`);
+  const segments = parsePathExpression(positionals[1] ?? '');
+  if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
+  const chart = loadChart(positionals[0] ?? '');
+  const eff = effectiveFor(chart, opts, loadConfig(opts));
+  const code = failOnHelmError(eff, err);
+  if (code !== undefined) return code;
+  const x = explainPath(eff, segments);
+  if (format === 'json') {
+    out(
+      JSON.stringify(
+        {
+          path: x.path,
+          found: x.found,
+          value: x.found ? sortedValue(x.value ?? null) : null,
+          source: sourceJson(x.source),
+          ...(x.via ? { via: x.via } : {}),
+          ...(x.removedBy ? { removedBy: sourceJson(x.removedBy) } : {}),
+          shadowed: x.shadowed.map((c) => ({ ...sourceJson(c.source), value: sortedValue(c.value), ...(c.via ? { via: c.via } : {}) })),
+          helmVersion: eff.helmVersion,
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  const rows: string[][] = [];
+  if (x.found) rows.push(['wins', sourceText(x.source) + (x.via ? ` (via ${x.via})` : ''), brief(x.value ?? null)]);
+  else if (x.removedBy) rows.push(['removes', sourceText(x.removedBy), 'null (key deleted)']);
+  for (const c of x.shadowed) rows.push(['shadowed', sourceText(c.source) + (c.via ? ` (via ${c.via})` : ''), brief(c.value)]);
+  out(`${x.path} = ${x.found ? brief(x.value ?? null) : '(not set)'}   [Helm ${eff.helmVersion}]`);
+  if (rows.length === 0) out('  no layer sets this key');
+  const w0 = Math.max(...rows.map((r) => (r[0] ?? '').length), 0);
+  const w1 = Math.max(...rows.map((r) => (r[1] ?? '').length), 0);
+  for (const r of rows) out(`  ${(r[0] ?? '').padEnd(w0)}  ${(r[1] ?? '').padEnd(w1)}  ${r[2] ?? ''}`);
+  return 0;
+}
+
+function brief(v: Value): string {
+  const s = JSON.stringify(sortedValue(v));
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+}
+
+function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
+  const format = opts.output ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
+  const configured = loadConfig(opts);
+  const findings: Finding[] = [];
+  for (const target of positionals) {
+    if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
+    const isDir = fs.statSync(target).isDirectory();
+    const chartDir = isDir ? target : findChartRoot(target);
+    if (chartDir === undefined) {
+      // A values file outside any chart: its own problems only.
+      const r = readTextFile(target);
+      if ('error' in r) throw new UsageError(r.error);
+      findings.push(...parseValuesDocument(target, r.text).problems);
+      continue;
+    }
+    const display = isDir ? path.normalize(target) : path.relative(process.cwd(), chartDir) || '.';
+    if (isDir && !fs.existsSync(path.join(chartDir, 'Chart.yaml'))) throw new UsageError(`${target}: not a chart directory (no Chart.yaml)`);
+    const chart = loadChartAt(chartDir, display);
+    let envs = chartEnvs(chart, configured, opts);
+    const explicit = opts.env !== undefined || opts.values.length > 0 || opts.set.length + opts.setString.length + opts.setJson.length + opts.setFile.length + opts.setLiteral.length > 0;
+    if (opts.env !== undefined) {
+      envs = envs.filter((e) => e.name === opts.env);
+      if (envs.length === 0) throw new UsageError(`--env ${opts.env}: no such environment for chart ${display}`);
+    }
+    if (explicit) {
+      const base = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
+      const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
+      envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
+    }
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion });
+    const onlyFile = isDir ? undefined : path.resolve(target);
+    findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
+  }
+  const sorted = sortFindings(findings);
+  if (format === 'json') {
+    out(JSON.stringify({ findings: sorted.map(({ file, line, column, endLine, endColumn, severity, code, message }) => ({ file, line, column, endLine, endColumn, severity, code, message })) }, null, 2));
+  } else if (format === 'sarif') {
+    out(JSON.stringify(toSarif(sorted, VERSION), null, 2));
+  } else {
+    for (const x of sorted) out(`${x.file}:${x.line}:${x.column}: ${x.severity} [${x.code}] ${x.message}`);
+    const count = (s: string) => sorted.filter((x) => x.severity === s).length;
+    err(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)`);
+  }
+  return sorted.some((x) => x.severity === 'error') ? 1 : 0;
+}
+
+/** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
+export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+  try {
+    const { command, positionals, opts } = parse(argv);
+    switch (command) {
+      case 'help':
+        out(USAGE);
+        return 0;
+      case 'version':
+        out(VERSION);
+        return 0;
+      case 'effective':
+        return cmdEffective(positionals, opts, out, err);
+      case 'explain':
+        return cmdExplain(positionals, opts, out, err);
+      case 'check':
+        return cmdCheck(positionals, opts, out, err);
+      default:
+        throw new UsageError(`unknown command "${command}" (effective, explain, check)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`helm-values: ${e.message}`);
+      return 2;
+    }
+    err(`helm-values: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = run(process.argv.slice(2));
+}

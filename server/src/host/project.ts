@@ -1,0 +1,81 @@
+// Host glue shared by the CLI and the language server: load a chart from disk into the service's model,
+// resolve values paths, read the environment configuration file.
+import * as path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { loadChart, type ChartModel } from '../service/chart/chartModel';
+import { readEnvironmentConfig, type EnvironmentConfig } from '../service/chart/environments';
+import type { ChartSource } from '../service/types';
+import { parseValuesDocument, type ValuesDocument } from '../service/yaml/valuesDocument';
+import { readChartDir, readTextFile } from './chartReader';
+
+export interface LoadedChart {
+  model: ChartModel;
+  /** Absolute chart directory. */
+  absDir: string;
+  /** The chart directory as the user wrote it (display paths start with it). */
+  displayDir: string;
+}
+
+/** Replaces the text of files that are open in an editor (absolute path -> text) in a ChartSource tree. */
+export function withOpenTexts(source: ChartSource, absDir: string, displayDir: string, open: ReadonlyMap<string, string>): ChartSource {
+  if (open.size === 0) return source;
+  const abs = (display: string) => path.resolve(absDir, path.relative(displayDir, display));
+  const patch = <T extends { path: string; text: string } | undefined>(f: T): T => {
+    if (!f) return f;
+    const t = open.get(abs(f.path));
+    return t === undefined ? f : { ...f, text: t };
+  };
+  const walk = (s: ChartSource): ChartSource => ({
+    ...s,
+    chartYaml: patch(s.chartYaml),
+    requirementsYaml: patch(s.requirementsYaml),
+    valuesYaml: patch(s.valuesYaml),
+    schemaJson: patch(s.schemaJson),
+    overlays: s.overlays.map((o) => patch(o)),
+    subcharts: s.subcharts.map(walk),
+  });
+  return walk(source);
+}
+
+export function loadChartAt(dir: string, displayDir = dir, open: ReadonlyMap<string, string> = new Map()): LoadedChart {
+  const absDir = path.resolve(dir);
+  const source = withOpenTexts(readChartDir(dir, { displayDir }), absDir, displayDir, open);
+  return { model: loadChart(source), absDir, displayDir };
+}
+
+/**
+ * A resolver for values paths. `base` is the directory relative paths start from (the chart directory for
+ * environments; the current directory for `-f`, as Helm does). Parsed documents are cached by display path.
+ */
+export function valuesResolver(chart: LoadedChart, base: string, displayBase: string, open: ReadonlyMap<string, string> = new Map()): (p: string) => ValuesDocument | { error: string } {
+  const known = new Map<string, ValuesDocument>();
+  const all = (m: ChartModel): ValuesDocument[] => [...(m.values ? [m.values] : []), ...m.overlays];
+  for (const d of all(chart.model)) known.set(path.resolve(chart.absDir, path.relative(chart.displayDir, d.file)), d);
+  return (p: string) => {
+    if (p === '-') return { error: 'reading values from standard input (-f -) is not supported; pass a file' };
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return { error: `${p}: remote values files are not fetched (no network); download it and pass the file` };
+    const abs = path.resolve(base, p);
+    const hit = known.get(abs);
+    if (hit) return hit;
+    const display = path.isAbsolute(p) ? p : displayBase === '' || displayBase === '.' ? p : path.join(displayBase, p);
+    const openText = open.get(abs);
+    const r = openText !== undefined ? { text: openText } : readTextFile(abs);
+    if ('error' in r) return { error: r.error.replace(abs, display) };
+    const doc = parseValuesDocument(display, r.text);
+    known.set(abs, doc);
+    return doc;
+  };
+}
+
+/** Reads an environments configuration file (YAML or JSON): a list of environments, or `{environments: [...]}`. */
+export function readConfigFile(file: string): { environments: EnvironmentConfig[]; problems: string[] } {
+  const r = readTextFile(file);
+  if ('error' in r) return { environments: [], problems: [r.error] };
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(r.text, { prettyErrors: false, lineCounter });
+  if (doc.errors.length > 0) {
+    return { environments: [], problems: doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`) };
+  }
+  const { environments, problems } = readEnvironmentConfig(doc.toJS({ maxAliasCount: 100 }) as unknown, file);
+  return { environments, problems: problems.map((p) => p.message) };
+}

@@ -1,0 +1,136 @@
+// Environments of a chart: ordered values files and --set* flags. Explicit configuration first
+// (the `helmValues.environments` setting, or a config file for the CLI), then the naming conventions
+// values-<env>.yaml, values.<env>.yaml, values/<env>.yaml and ci/<name>.yaml.
+import type { ChartModel } from './chartModel';
+
+/** One environment as configured (setting or config file). Paths are relative to the chart directory. */
+export interface EnvironmentConfig {
+  name: string;
+  /** Chart directory the entry applies to (relative to the workspace / config file); absent = every chart. */
+  chart?: string;
+  /** Another environment whose layers come first (common -> prod -> prod-eu). */
+  extends?: string;
+  values?: string[];
+  set?: string[];
+  setString?: string[];
+  setJson?: string[];
+  setFile?: string[];
+  setLiteral?: string[];
+}
+
+export interface Environment {
+  name: string;
+  origin: 'config' | 'convention' | 'defaults';
+  /** Values files (`-f`), relative to the chart directory unless absolute, in order. */
+  values: string[];
+  set: string[];
+  setString: string[];
+  setJson: string[];
+  setFile: string[];
+  setLiteral: string[];
+}
+
+export interface EnvironmentProblem {
+  message: string;
+}
+
+const FLAG_KEYS = ['set', 'setString', 'setJson', 'setFile', 'setLiteral'] as const;
+
+/** Validates raw configuration (from JSON/YAML or settings) into EnvironmentConfig entries, with readable problems. */
+export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[] } {
+  const problems: EnvironmentProblem[] = [];
+  const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' && Array.isArray((raw as { environments?: unknown }).environments) ? (raw as { environments: unknown[] }).environments : undefined;
+  if (list === undefined) {
+    if (raw !== undefined && raw !== null) problems.push({ message: `${where}: expected a list of environments (or {"environments": [...]})` });
+    return { environments: [], problems };
+  }
+  const environments: EnvironmentConfig[] = [];
+  list.forEach((e: unknown, i: number) => {
+    const at = `${where}: environments[${i}]`;
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) {
+      problems.push({ message: `${at} is not an object` });
+      return;
+    }
+    const r = e as Record<string, unknown>;
+    if (typeof r.name !== 'string' || r.name === '') {
+      problems.push({ message: `${at} needs a "name"` });
+      return;
+    }
+    const env: EnvironmentConfig = { name: r.name };
+    if (typeof r.chart === 'string') env.chart = r.chart;
+    if (typeof r.extends === 'string') env.extends = r.extends;
+    for (const key of ['values', ...FLAG_KEYS] as const) {
+      const v = r[key];
+      if (v === undefined) continue;
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+        problems.push({ message: `${at}.${key} must be a list of strings` });
+        continue;
+      }
+      env[key] = v as string[];
+    }
+    environments.push(env);
+  });
+  return { environments, problems };
+}
+
+function normalize(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/**
+ * The environments of one chart: configured ones (resolving `extends`), then conventions for names not configured,
+ * then `default` (chart defaults only). `chartDirFromConfigRoot` is the chart's directory relative to where the
+ * configuration lives, used to match `chart:`.
+ */
+export function chartEnvironments(model: ChartModel, configured: readonly EnvironmentConfig[], chartDirFromConfigRoot?: string): { environments: Environment[]; problems: EnvironmentProblem[] } {
+  const problems: EnvironmentProblem[] = [];
+  const applies = (c: EnvironmentConfig) => c.chart === undefined || chartDirFromConfigRoot === undefined || normalize(c.chart) === normalize(chartDirFromConfigRoot);
+  const mine = configured.filter(applies);
+  const byName = new Map(mine.map((c) => [c.name, c]));
+  const resolve = (c: EnvironmentConfig, stack: string[]): Environment => {
+    let base: Environment = { name: c.name, origin: 'config', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
+    if (c.extends !== undefined) {
+      const parent = byName.get(c.extends);
+      if (!parent) problems.push({ message: `environment "${c.name}" extends "${c.extends}", which is not defined for chart ${model.name}` });
+      else if (stack.includes(parent.name)) problems.push({ message: `environment "${c.name}": "extends" loops through ${[...stack, parent.name].join(' -> ')}` });
+      else base = { ...resolve(parent, [...stack, parent.name]), name: c.name };
+    }
+    return {
+      ...base,
+      values: [...base.values, ...(c.values ?? [])],
+      set: [...base.set, ...(c.set ?? [])],
+      setString: [...base.setString, ...(c.setString ?? [])],
+      setJson: [...base.setJson, ...(c.setJson ?? [])],
+      setFile: [...base.setFile, ...(c.setFile ?? [])],
+      setLiteral: [...base.setLiteral, ...(c.setLiteral ?? [])],
+    };
+  };
+  const environments: Environment[] = mine.map((c) => resolve(c, [c.name]));
+  const taken = new Set(environments.map((e) => e.name));
+  for (const doc of model.overlays) {
+    const name = conventionName(model.dir, doc.file);
+    if (name === undefined || taken.has(name)) continue;
+    taken.add(name);
+    environments.push({ name, origin: 'convention', values: [relativeToChart(model.dir, doc.file)], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] });
+  }
+  if (!taken.has('default')) environments.push({ name: 'default', origin: 'defaults', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] });
+  return { environments, problems };
+}
+
+export function relativeToChart(chartDir: string, file: string): string {
+  const dir = normalize(chartDir);
+  const f = normalize(file);
+  return dir !== '' && f.startsWith(dir + '/') ? f.slice(dir.length + 1) : f;
+}
+
+/** The environment name a file's path gives by convention, if any. */
+export function conventionName(chartDir: string, file: string): string | undefined {
+  const rel = relativeToChart(chartDir, file);
+  let m = /^values[-.]([^/]+?)\.ya?ml$/.exec(rel);
+  if (m && m[1] !== 'schema') return m[1];
+  m = /^values\/([^/]+?)\.ya?ml$/.exec(rel);
+  if (m) return m[1];
+  m = /^ci\/([^/]+?)\.ya?ml$/.exec(rel);
+  if (m) return `ci/${m[1]}`;
+  return undefined;
+}

@@ -1,0 +1,165 @@
+// `check`: every finding the service knows for a chart, per file once and per environment after merging.
+// The CLI and the language server both call this, so editor and CI give the same verdict.
+import type { ChartModel } from '../chart/chartModel';
+import type { Environment } from '../chart/environments';
+import type { Finding, Value } from '../types';
+import type { ValuesDocument } from '../yaml/valuesDocument';
+import type { HelmVersion } from '../helm/coalesce';
+import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
+import type { Source } from '../helm/provenance';
+import { isTable } from '../helm/valueUtil';
+
+export interface CheckInput {
+  model: ChartModel;
+  environments: readonly Environment[];
+  /** Resolves a values path of an environment (relative to the chart directory, or absolute). */
+  resolveValues: (path: string) => ValuesDocument | { error: string };
+  readFile?: (path: string) => string | undefined;
+  helmVersion: HelmVersion;
+  /** Also merge with the other Helm major version and report keys whose result differs. Default true. */
+  compareVersions?: boolean;
+}
+
+export interface EnvironmentResult {
+  environment: Environment;
+  effective?: Effective;
+  files: ValuesDocument[];
+}
+
+/** Builds the Helm inputs of an environment; problems (missing files) are returned as findings. */
+export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
+  const files: ValuesDocument[] = [];
+  const problems: Finding[] = [];
+  for (const p of env.values) {
+    const r = input.resolveValues(p);
+    if ('error' in r) {
+      const at = input.model.chartFile ?? input.model.dir;
+      problems.push({ file: at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
+    } else files.push(r);
+  }
+  return {
+    inputs: { files, set: env.set, setString: env.setString, setJson: env.setJson, setFile: env.setFile, setLiteral: env.setLiteral, ...(input.readFile ? { readFile: input.readFile } : {}) },
+    problems,
+  };
+}
+
+function allValuesDocuments(model: ChartModel): ValuesDocument[] {
+  return [...(model.values ? [model.values] : []), ...model.overlays, ...model.subcharts.flatMap(allValuesDocuments)];
+}
+
+function allChartProblems(model: ChartModel): Finding[] {
+  return [...model.problems, ...model.subcharts.flatMap(allChartProblems)];
+}
+
+/** Places a Helm message on the file and line that supplied the value. */
+export function messageFinding(m: HelmMessage, fallbackFile: string, docs: ReadonlyMap<string, ValuesDocument>): Finding {
+  const s: Source | undefined = m.source;
+  if (s && s.kind === 'file') {
+    const doc = docs.get(s.file);
+    const entry = doc?.entries.find((e) => e.line === s.line && e.column === s.column);
+    if (doc && entry) {
+      const end = doc.position(entry.keyEnd);
+      return { file: s.file, line: s.line, column: s.column, endLine: end.line, endColumn: end.column, severity: m.severity, code: m.code, message: m.message, offset: entry.keyStart, endOffset: entry.keyEnd };
+    }
+    return { file: s.file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1, severity: m.severity, code: m.code, message: m.message };
+  }
+  const suffix = s && s.kind === 'flag' ? ` (from ${s.flag} ${s.arg})` : '';
+  return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix };
+}
+
+/** Leaf paths whose values differ between two results (bounded). */
+export function differingPaths(a: Value | undefined, b: Value | undefined, path: string[] = [], out: string[][] = [], limit = 50): string[][] {
+  if (out.length >= limit) return out;
+  if (isTable(a ?? null) && isTable(b ?? null)) {
+    const ma = a as Record<string, Value>;
+    const mb = b as Record<string, Value>;
+    for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) differingPaths(ma[k], mb[k], [...path, k], out, limit);
+    return out;
+  }
+  if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
+  return out;
+}
+
+function locate(eff: Effective, path: string[]): Source | undefined {
+  let container: Value = eff.values;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i] ?? '';
+    if (!isTable(container)) return undefined;
+    if (i === path.length - 1) return eff.prov.get(container, k)?.source ?? eff.prov.removal(container, k)?.source;
+    container = container[k] ?? null;
+  }
+  return undefined;
+}
+
+/** All findings for a chart: each file's own problems once, then each environment's merge problems. */
+export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
+  const docs = allValuesDocuments(input.model);
+  const findings: Finding[] = [...allChartProblems(input.model), ...docs.flatMap((d) => d.problems)];
+  const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
+  const results: EnvironmentResult[] = [];
+  const merged = new Map<string, { finding: Finding; envs: string[] }>();
+  const seenFiles = new Set(docs.map((d) => d.file));
+  const fallback = input.model.values?.file ?? input.model.chartFile ?? input.model.dir;
+  for (const env of input.environments) {
+    const { inputs, problems } = environmentInputs(input, env);
+    findings.push(...problems);
+    for (const f of inputs.files) {
+      fileIndex.set(f.file, f);
+      if (!seenFiles.has(f.file)) {
+        seenFiles.add(f.file);
+        findings.push(...f.problems);
+      }
+    }
+    const eff = computeEffective(input.model, inputs, input.helmVersion);
+    results.push({ environment: env, effective: eff, files: [...inputs.files] });
+    const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
+    if (input.compareVersions !== false && !eff.error) {
+      const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
+      if (!other.error) {
+        for (const p of differingPaths(eff.values, other.values)) {
+          const src = locate(eff, p) ?? locate(other, p);
+          messages.push({
+            severity: 'info',
+            code: 'helm.version-dependent',
+            message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(lookup(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(lookup(other.values, p)) ?? '(absent)'}.`,
+            ...(src ? { source: src } : {}),
+          });
+        }
+      }
+    }
+    for (const m of messages) {
+      const f = messageFinding(m, fallback, fileIndex);
+      const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
+      const prev = merged.get(key);
+      if (prev) prev.envs.push(env.name);
+      else merged.set(key, { finding: f, envs: [env.name] });
+    }
+  }
+  for (const { finding, envs } of merged.values()) {
+    findings.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
+  }
+  return { findings: sortFindings(dedupe(findings)), results };
+}
+
+function lookup(v: Value, path: string[]): Value | undefined {
+  let cur: Value | undefined = v;
+  for (const k of path) {
+    if (!isTable(cur ?? null)) return undefined;
+    cur = (cur as Record<string, Value>)[k];
+  }
+  return cur;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+}

@@ -1,0 +1,225 @@
+// Helm's ProcessDependencies (pkg/chart/v2/util/dependencies.go): aliases, tags and conditions, then
+// import-values, on a working copy of the chart tree.
+import semver from 'semver';
+import type { ChartModel, Dependency } from '../chart/chartModel';
+import type { ValueMap, Value } from '../types';
+import { coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
+import { adoptDocument, type Provenance } from './provenance';
+import { hasOwn, isTable, setOwn } from './valueUtil';
+
+export interface WorkingDep extends Dependency {
+  enabled: boolean;
+}
+
+export interface WorkingChart extends CoalesceChart {
+  model: ChartModel;
+  metaDeps: WorkingDep[] | undefined;
+  dependencies: WorkingChart[];
+}
+
+export interface DependencyNote {
+  message: string;
+  file?: string;
+  line?: number;
+}
+
+/** Masterminds-style range check (`>= 1.2, < 2`, `~1.2`, `^1`, `1.x`, `a || b`). A missing constraint matches. */
+export function isCompatibleRange(constraint: string | undefined, version: string): boolean {
+  if (constraint === undefined || constraint.trim() === '') return true;
+  const v = semver.coerce(version, { loose: true, includePrerelease: true });
+  const exact = semver.valid(version, { loose: true });
+  const range = constraint.replace(/,/g, ' ');
+  if (!semver.validRange(range, { loose: true })) return false;
+  return semver.satisfies(exact ?? v ?? version, range, { loose: true });
+}
+
+/** Default values of a chart as Helm loads them: every YAML document merged (Helm 4) or the first (Helm 3). */
+export function chartDefaults(prov: Provenance, model: ChartModel, version: HelmVersion): ValueMap {
+  const doc = model.values;
+  if (!doc) return {};
+  const layer = `${model.name} defaults`;
+  const count = version === 4 ? doc.documents.length : 1;
+  let out: ValueMap = {};
+  for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name));
+  return out;
+}
+
+export function workingChart(prov: Provenance, model: ChartModel, version: HelmVersion): WorkingChart {
+  return {
+    name: model.name,
+    values: chartDefaults(prov, model, version),
+    dependencies: model.subcharts.map((s) => workingChart(prov, s, version)),
+    metaDeps: model.dependencies?.map((d) => ({ ...d, enabled: true })),
+    model,
+  };
+}
+
+function quiet(ctx: CoalesceContext): CoalesceContext {
+  return { ...ctx, warn: () => undefined };
+}
+
+/** ProcessDependencies: enable/disable by tags and conditions, then import values (merge mode, as Helm 4 and 3.12+ install). */
+export function processDependencies(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
+  const err = processDependencyEnabled(ctx, chart, userValues, '', notes);
+  if (err) return err;
+  return processDependencyImportValues(ctx, chart, notes);
+}
+
+function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, v: ValueMap, path: string, notes: DependencyNote[]): string | undefined {
+  if (c.metaDeps === undefined) return undefined;
+  const chartDependencies: WorkingChart[] = [];
+  for (const existing of c.dependencies) {
+    if (c.metaDeps.some((req) => existing.name === req.name && isCompatibleRange(req.version, existing.model.version))) continue;
+    chartDependencies.push(existing);
+  }
+  for (const req of c.metaDeps) {
+    const found = c.dependencies.find((ch) => ch.name === req.name && isCompatibleRange(req.version, ch.model.version));
+    if (found) chartDependencies.push({ ...found, name: req.alias ?? found.name });
+    else if (c.dependencies.some((ch) => ch.name === req.name)) {
+      notes.push({ message: `Dependency "${req.name}" wants version ${req.version ?? '*'}, but charts/ holds another version; Helm does not apply its alias or condition.`, file: req.file, line: req.line });
+    }
+    if (req.alias) req.name = req.alias;
+  }
+  c.dependencies = chartDependencies;
+  for (const req of c.metaDeps) req.enabled = true;
+  const r = coalesceValues(quiet(ctx), c, v, false);
+  if ('error' in r) return r.error;
+  const cvals = r.values;
+  processDependencyTags(c.metaDeps, cvals, notes);
+  processDependencyConditions(c.metaDeps, cvals, path, notes);
+  const removed = new Set(c.metaDeps.filter((d) => !d.enabled).map((d) => d.name));
+  const cd = c.dependencies.filter((n) => !removed.has(n.name));
+  const cdMeta = c.metaDeps.filter((n) => !removed.has(n.name));
+  for (const t of cd) {
+    const err = processDependencyEnabled(ctx, t, cvals, `${path}${t.name}.`, notes);
+    if (err) return err;
+  }
+  c.metaDeps = cdMeta;
+  c.dependencies = cd;
+  return undefined;
+}
+
+function processDependencyTags(reqs: WorkingDep[], cvals: ValueMap, notes: DependencyNote[]): void {
+  const tags = cvals.tags;
+  if (!isTable(tags)) return;
+  for (const r of reqs) {
+    let hasTrue = false;
+    let hasFalse = false;
+    for (const k of r.tags) {
+      if (!hasOwn(tags, k)) continue;
+      const b = tags[k];
+      if (typeof b === 'boolean') {
+        if (b) hasTrue = true;
+        else hasFalse = true;
+      } else notes.push({ message: `Warning: Tag '${k}' for chart ${r.name} returned non-bool value`, file: r.file, line: r.line });
+    }
+    if (!hasTrue && hasFalse) r.enabled = false;
+    else if (hasTrue || !hasFalse) r.enabled = true;
+  }
+}
+
+/** Values.PathValue: a non-table value at a dotted path. */
+function pathValue(root: ValueMap, path: string): { found: true; value: Value } | { found: false } {
+  const parts = path.split('.');
+  let cur: Value = root;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (!isTable(cur)) return { found: false };
+    const next: Value | undefined = hasOwn(cur, parts[i] ?? '') ? cur[parts[i] ?? ''] : undefined;
+    if (next === undefined || !isTable(next)) return { found: false };
+    cur = next;
+  }
+  const last = parts[parts.length - 1] ?? '';
+  if (!isTable(cur) || !hasOwn(cur, last)) return { found: false };
+  const v = cur[last] ?? null;
+  if (isTable(v)) return { found: false };
+  return { found: true, value: v };
+}
+
+function processDependencyConditions(reqs: WorkingDep[], cvals: ValueMap, cpath: string, notes: DependencyNote[]): void {
+  for (const r of reqs) {
+    for (const c of (r.condition ?? '').trim().split(',')) {
+      if (c.length === 0) continue;
+      const pv = pathValue(cvals, cpath + c);
+      if (!pv.found) continue;
+      if (typeof pv.value === 'boolean') {
+        r.enabled = pv.value;
+        break;
+      }
+      notes.push({ message: `Warning: Condition path '${c}' for chart ${r.name} returned non-bool value`, file: r.file, line: r.line });
+    }
+  }
+}
+
+function processDependencyImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[]): string | undefined {
+  for (const d of c.dependencies) {
+    const err = processDependencyImportValues(ctx, d, notes);
+    if (err) return err;
+  }
+  return processImportValues(ctx, c, notes);
+}
+
+/** Values.Table: the map at a dotted path (the same object, as in Go). */
+function table(root: ValueMap, path: string): ValueMap | undefined {
+  let cur: Value = root;
+  for (const p of path.split('.')) {
+    if (!isTable(cur) || !hasOwn(cur, p)) return undefined;
+    cur = cur[p] ?? null;
+  }
+  return isTable(cur) ? cur : undefined;
+}
+
+function pathToMap(prov: Provenance, path: string, data: ValueMap): ValueMap {
+  if (path === '.') return data;
+  const parts = path.split('.').filter((p) => p !== '');
+  let out: ValueMap = data;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const wrap: ValueMap = {};
+    setOwn(wrap, parts[i] ?? '', out);
+    if (i === parts.length - 1) prov.set(wrap, parts[i] ?? '', { source: { kind: 'helm', reason: 'import-values' }, value: null, shadowed: [], via: 'import' });
+    out = wrap;
+  }
+  return out;
+}
+
+function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[]): string | undefined {
+  if (c.metaDeps === undefined) return undefined;
+  const r = coalesceValues(quiet(ctx), c, null, true);
+  if ('error' in r) return r.error;
+  const cvals = r.values;
+  let b: ValueMap = {};
+  for (const dep of c.metaDeps) {
+    const out: unknown[] = [];
+    for (const riv of dep.importValues) {
+      if (isTable(riv as Value)) {
+        const iv = riv as Record<string, unknown>;
+        const child = goString(iv.child);
+        const parent = goString(iv.parent);
+        out.push({ child, parent });
+        const vv = table(cvals, `${dep.name}.${child}`);
+        if (!vv) {
+          notes.push({ message: `import-values: table ${dep.name}.${child} is missing from the values of subchart ${dep.name}; nothing imported to ${parent}.`, file: dep.file, line: dep.line });
+          continue;
+        }
+        b = coalesceTablesFullKey(quiet(ctx), b, pathToMap(ctx.prov, parent, vv), '', true) ?? b;
+      } else if (typeof riv === 'string') {
+        out.push({ child: `exports.${riv}`, parent: '.' });
+        const vm = table(cvals, `${dep.name}.exports.${riv}`);
+        if (!vm) {
+          notes.push({ message: `import-values: ${dep.name} exports no table "${riv}" (exports.${riv}); nothing imported.`, file: dep.file, line: dep.line });
+          continue;
+        }
+        b = coalesceTablesFullKey(quiet(ctx), b, vm, '', true) ?? b;
+      }
+    }
+    dep.importValues = out;
+  }
+  const copied = ctx.prov.copy(cvals);
+  c.values = coalesceTablesFullKey(quiet(ctx), copied, b, '', true) ?? copied;
+  return undefined;
+}
+
+function goString(v: unknown): string {
+  if (v === undefined || v === null) return '<nil>';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+

@@ -1,0 +1,146 @@
+// The effective values of a chart for a set of user inputs, exactly as Helm computes `.Values`:
+// user values (Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file, --set-literal),
+// ProcessDependencies (aliases, tags, conditions, import-values), then CoalesceValues.
+import type { ChartModel } from '../chart/chartModel';
+import type { Severity, ValueMap } from '../types';
+import type { ValuesDocument, PathSegment } from '../yaml/valuesDocument';
+import { coalesceValues, mergeMaps, type CoalesceContext, type HelmVersion } from './coalesce';
+import { processDependencies, workingChart, type DependencyNote, type WorkingChart } from './dependencies';
+import { adoptDocument, Provenance, type Source } from './provenance';
+import { parseSetInto, type SetFlag } from './strvals';
+import { isTable } from './valueUtil';
+
+export interface ValuesInputs {
+  /** `-f` files in command-line order. */
+  files: readonly ValuesDocument[];
+  setJson?: readonly string[];
+  set?: readonly string[];
+  setString?: readonly string[];
+  setFile?: readonly string[];
+  setLiteral?: readonly string[];
+  /** Reads a `--set-file` path (the host supplies it); undefined when unreadable. */
+  readFile?: (path: string) => string | undefined;
+}
+
+/** A message Helm would print (or an error that stops it), placed where the user can act on it. */
+export interface HelmMessage {
+  severity: Severity;
+  code: string;
+  message: string;
+  source?: Source;
+}
+
+export interface Effective {
+  values: ValueMap;
+  prov: Provenance;
+  messages: HelmMessage[];
+  /** Set when Helm would stop with an error (a bad --set, a subchart key that is not a map). */
+  error?: HelmMessage;
+  /** The chart tree after dependency processing: enabled subcharts under their name or alias. */
+  chart: WorkingChart;
+  helmVersion: HelmVersion;
+}
+
+const FLAG_ORDER: { key: keyof ValuesInputs; flag: SetFlag; option: string }[] = [
+  { key: 'setJson', flag: 'set-json', option: '--set-json' },
+  { key: 'set', flag: 'set', option: '--set' },
+  { key: 'setString', flag: 'set-string', option: '--set-string' },
+  { key: 'setFile', flag: 'set-file', option: '--set-file' },
+  { key: 'setLiteral', flag: 'set-literal', option: '--set-literal' },
+];
+
+/** Options.MergeValues: the user-supplied values, with provenance. */
+export function userValues(prov: Provenance, inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
+  let base: ValueMap = {};
+  for (const doc of inputs.files) {
+    const count = version === 4 ? doc.documents.length : 1;
+    for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, doc.file));
+  }
+  for (const { key, flag, option } of FLAG_ORDER) {
+    const args = (inputs[key] as readonly string[] | undefined) ?? [];
+    for (const arg of args) {
+      const source: Source = { kind: 'flag', flag: option, arg };
+      if (flag === 'set-json' && version === 4 && arg.trim().startsWith('{')) {
+        const parsed = parseJsonObject(arg);
+        if (parsed === undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing --set-json data JSON: ${arg}`, source } };
+        const layer = prov.copy(parsed);
+        stampAll(prov, layer, source);
+        base = mergeMaps(prov, base, layer);
+        continue;
+      }
+      const err = parseSetInto(flag, arg, base, {
+        ...(inputs.readFile ? { readFile: inputs.readFile } : {}),
+        onAssign: (container, k) => {
+          const old = prov.get(container, k);
+          const value = (container as Record<string | number, unknown>)[k] as ValueMap[string];
+          prov.set(container, k, { source, value, shadowed: old && old.source !== source && !(old.source.kind === 'flag' && old.source.arg === arg) ? [{ source: old.source, value: old.value }, ...old.shadowed] : (old?.shadowed ?? []) });
+          stampAll(prov, value, source);
+        },
+      });
+      if (err !== undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing ${option} data: ${err}`, source } };
+    }
+  }
+  return { values: base };
+}
+
+function parseJsonObject(text: string): ValueMap | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isTable(v as ValueMap) ? (v as ValueMap) : undefined;
+}
+
+/** Records `source` for every key below a freshly built value that has no provenance yet. */
+function stampAll(prov: Provenance, v: unknown, source: Source): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      if (!prov.get(v, i)) prov.set(v, i, { source, value: x as ValueMap[string], shadowed: [] });
+      stampAll(prov, x, source);
+    });
+  } else if (v !== null && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (!prov.get(v, k)) prov.set(v, k, { source, value: x as ValueMap[string], shadowed: [] });
+      stampAll(prov, x, source);
+    }
+  }
+}
+
+/** Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. */
+export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = 4): Effective {
+  const prov = new Provenance();
+  const messages: HelmMessage[] = [];
+  const seen = new Set<string>();
+  const ctx: CoalesceContext = {
+    prov,
+    version,
+    warn: (message, at) => {
+      if (seen.has(message)) return;
+      seen.add(message);
+      const slot = at ? prov.get(at.container, at.key) : undefined;
+      messages.push({ severity: 'warning', code: 'helm.type-conflict', message, ...(slot ? { source: slot.source } : {}) });
+    },
+  };
+  const chart = workingChart(prov, model, version);
+  const user = userValues(prov, inputs, version);
+  if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version };
+  const notes: DependencyNote[] = [];
+  const depError = processDependencies(ctx, chart, user.values, notes);
+  for (const n of notes) {
+    messages.push({ severity: 'warning', code: 'helm.dependency', message: n.message, ...(n.file ? { source: { kind: 'file', file: n.file, line: n.line ?? 1, column: 1, layer: 'Chart.yaml' } as Source } : {}) });
+  }
+  if (depError) return { values: user.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: depError }, chart, helmVersion: version };
+  const r = coalesceValues(ctx, chart, user.values, false);
+  if ('error' in r) return { values: r.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: r.error }, chart, helmVersion: version };
+  return { values: r.values, prov, messages, chart, helmVersion: version };
+}
+
+/** Dotted paths of the enabled charts, e.g. `parent`, `parent.sub`, `parent.sub.alias`. */
+export function enabledCharts(chart: WorkingChart, prefix = ''): string[] {
+  const here = prefix === '' ? chart.name : `${prefix}.${chart.name}`;
+  return [here, ...chart.dependencies.flatMap((d) => enabledCharts(d, here))];
+}
+
+export type { PathSegment };

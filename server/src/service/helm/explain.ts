@@ -1,0 +1,97 @@
+// The precedence chain of one key: its effective value, the layer it came from, and what it shadows.
+import type { Value } from '../types';
+import type { PathSegment } from '../yaml/valuesDocument';
+import type { Effective } from './effective';
+import type { Candidate, Source } from './provenance';
+import { hasOwn, isTable } from './valueUtil';
+
+export interface Explanation {
+  path: string;
+  segments: PathSegment[];
+  found: boolean;
+  value?: Value;
+  source?: Source;
+  via?: string;
+  shadowed: Candidate[];
+  /** When the key is absent because a user null removed it. */
+  removedBy?: Source;
+}
+
+/** Parses `a.b[0].c`, `a\.b.c` (escaped dot) or `a["b.c"]` into path segments; undefined when malformed. */
+export function parsePathExpression(expr: string): PathSegment[] | undefined {
+  const out: PathSegment[] = [];
+  let cur = '';
+  let i = 0;
+  let pending = false;
+  while (i < expr.length) {
+    const ch = expr[i] ?? '';
+    if (ch === '\\' && i + 1 < expr.length) {
+      cur += expr[i + 1];
+      pending = true;
+      i += 2;
+    } else if (ch === '.') {
+      if (pending) out.push(cur);
+      else if (out.length === 0 || expr[i - 1] !== ']') return undefined;
+      cur = '';
+      pending = false;
+      i++;
+    } else if (ch === '[') {
+      if (pending) out.push(cur);
+      cur = '';
+      pending = false;
+      const close = expr.indexOf(']', i);
+      if (close < 0) return undefined;
+      const inner = expr.slice(i + 1, close);
+      if (/^\d+$/.test(inner)) out.push(Number(inner));
+      else if (/^(["']).*\1$/.test(inner)) out.push(inner.slice(1, -1));
+      else return undefined;
+      i = close + 1;
+    } else {
+      cur += ch;
+      pending = true;
+      i++;
+    }
+  }
+  if (pending) out.push(cur);
+  return out.length > 0 ? out : undefined;
+}
+
+export function formatPath(segments: readonly PathSegment[]): string {
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : /[.[\]\\]/.test(s) ? `${i ? '' : ''}["${s}"]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+export function explainPath(effective: Effective, segments: PathSegment[]): Explanation {
+  const base = { path: formatPath(segments), segments, shadowed: [] as Candidate[] };
+  let container: Value = effective.values;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as PathSegment;
+    const last = i === segments.length - 1;
+    const present = typeof seg === 'number' ? Array.isArray(container) && seg < container.length : isTable(container) && hasOwn(container, seg);
+    if (!present) {
+      const removal = container !== null && typeof container === 'object' ? effective.prov.removal(container, seg) : undefined;
+      return removal ? { ...base, found: false, removedBy: removal.source, shadowed: removal.shadowed } : { ...base, found: false };
+    }
+    const value: Value = (container as Record<string | number, Value>)[seg] ?? null;
+    if (last) {
+      const slot = effective.prov.get(container as object, seg);
+      return { ...base, found: true, value, ...(slot ? { source: slot.source, shadowed: slot.shadowed, ...(slot.via ? { via: slot.via } : {}) } : {}) };
+    }
+    container = value;
+  }
+  return { ...base, found: false };
+}
+
+/** A source as the CLI's JSON contract prints it. */
+export function sourceJson(s: Source | undefined): Record<string, unknown> | null {
+  if (!s) return null;
+  if (s.kind === 'file') return { file: s.file, line: s.line, column: s.column, layer: s.layer, ...(s.chart ? { chart: s.chart } : {}), ...(s.document !== undefined ? { document: s.document + 1 } : {}) };
+  if (s.kind === 'flag') return { flag: s.flag, arg: s.arg };
+  return { helm: s.reason };
+}
+
+export function sourceText(s: Source | undefined): string {
+  if (!s) return '(unknown)';
+  if (s.kind === 'file') return `${s.file}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
+  if (s.kind === 'flag') return `${s.flag} ${s.arg}`;
+  return `(${s.reason})`;
+}
