@@ -1,6 +1,5 @@
 // The chart model: Chart.yaml metadata, dependencies, default values and subcharts, parsed from a ChartSource.
 // Immutable once built; the engine makes its own working copies.
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { ChartSource, Finding, TextFile } from '../types';
 import { parseValuesDocument, type ValuesDocument } from '../yaml/valuesDocument';
 
@@ -48,25 +47,21 @@ interface Meta {
 }
 
 function readMeta(file: TextFile, problems: Finding[]): Meta {
-  const lc = new LineCounter();
-  const doc = parseDocument(file.text, { lineCounter: lc, prettyErrors: false, version: '1.1' });
-  for (const e of doc.errors) {
-    const p = lc.linePos(e.pos[0]);
-    problems.push(fileFinding(file.path, 'error', 'yaml.syntax', `YAML syntax error in ${file.path}: ${e.message.split('\n')[0]}`, p.line, p.col));
-  }
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return {};
-  const js = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
+  // Chart.yaml is read with Helm's own scalar rules too (`parent: .` is the string ".", `version: 1.10` a float).
+  const doc = parseValuesDocument(file.path, file.text);
+  for (const p of doc.problems) if (p.severity === 'error') problems.push({ ...p, message: `${file.path}: ${p.message}` });
+  if (doc.problems.some((p) => p.severity === 'error')) return {};
+  const js = (doc.documents[0] ?? {}) as Record<string, unknown>;
+  const lineOf = (i: number) => doc.entries.find((e) => e.path.length === 2 && e.path[0] === 'dependencies' && e.path[1] === i)?.line ?? 1;
   const meta: Meta = {};
   if (js.name !== undefined) meta.name = String(js.name);
   if (js.version !== undefined) meta.version = String(js.version);
   if (js.apiVersion !== undefined) meta.apiVersion = String(js.apiVersion);
-  const depsNode = doc.get('dependencies', true);
-  if (Array.isArray(js.dependencies) && isSeq(depsNode)) {
+  if (Array.isArray(js.dependencies)) {
     const deps: Dependency[] = [];
     meta.dependencies = deps;
     js.dependencies.forEach((d: unknown, i: number) => {
-      const node = depsNode.items[i] as { range?: [number, number, number] } | undefined;
-      const line = node?.range ? lc.linePos(node.range[0]).line : 1;
+      const line = lineOf(i);
       if (d === null || typeof d !== 'object' || Array.isArray(d)) {
         problems.push(fileFinding(file.path, 'error', 'helm.bad-dependency', `Dependency #${i + 1} in ${file.path} is not a map.`, line));
         return;

@@ -62,10 +62,10 @@ function quiet(ctx: CoalesceContext): CoalesceContext {
 export function processDependencies(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
   const err = processDependencyEnabled(ctx, chart, userValues, '', notes);
   if (err) return err;
-  return processDependencyImportValues(ctx, chart, notes);
+  return processDependencyImportValues(ctx, chart, notes, true);
 }
 
-function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, v: ValueMap, path: string, notes: DependencyNote[]): string | undefined {
+export function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, v: ValueMap, path: string, notes: DependencyNote[]): string | undefined {
   if (c.metaDeps === undefined) return undefined;
   const chartDependencies: WorkingChart[] = [];
   for (const existing of c.dependencies) {
@@ -150,12 +150,13 @@ function processDependencyConditions(reqs: WorkingDep[], cvals: ValueMap, cpath:
   }
 }
 
-function processDependencyImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[]): string | undefined {
+/** Imports values from children to parents, bottom-up. Helm 4 and 3.12+ installs use merge mode. */
+export function processDependencyImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
   for (const d of c.dependencies) {
-    const err = processDependencyImportValues(ctx, d, notes);
+    const err = processDependencyImportValues(ctx, d, notes, merge);
     if (err) return err;
   }
-  return processImportValues(ctx, c, notes);
+  return processImportValues(ctx, c, notes, merge);
 }
 
 /** Values.Table: the map at a dotted path (the same object, as in Go). */
@@ -181,9 +182,9 @@ function pathToMap(prov: Provenance, path: string, data: ValueMap): ValueMap {
   return out;
 }
 
-function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[]): string | undefined {
+function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
   if (c.metaDeps === undefined) return undefined;
-  const r = coalesceValues(quiet(ctx), c, null, true);
+  const r = coalesceValues(quiet(ctx), c, null, merge);
   if ('error' in r) return r.error;
   const cvals = r.values;
   let b: ValueMap = {};
@@ -200,7 +201,7 @@ function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: Depen
           notes.push({ message: `import-values: table ${dep.name}.${child} is missing from the values of subchart ${dep.name}; nothing imported to ${parent}.`, file: dep.file, line: dep.line });
           continue;
         }
-        b = coalesceTablesFullKey(quiet(ctx), b, pathToMap(ctx.prov, parent, vv), '', true) ?? b;
+        b = coalesceTablesFullKey(quiet(ctx), b, pathToMap(ctx.prov, parent, vv), '', merge) ?? b;
       } else if (typeof riv === 'string') {
         out.push({ child: `exports.${riv}`, parent: '.' });
         const vm = table(cvals, `${dep.name}.exports.${riv}`);
@@ -208,14 +209,25 @@ function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: Depen
           notes.push({ message: `import-values: ${dep.name} exports no table "${riv}" (exports.${riv}); nothing imported.`, file: dep.file, line: dep.line });
           continue;
         }
-        b = coalesceTablesFullKey(quiet(ctx), b, vm, '', true) ?? b;
+        b = coalesceTablesFullKey(quiet(ctx), b, vm, '', merge) ?? b;
       }
     }
     dep.importValues = out;
   }
-  const copied = ctx.prov.copy(cvals);
+  // Imported values rank below the parent's own values: cvals is authoritative over b.
+  const copied = merge ? ctx.prov.copy(cvals) : trimNilValues(ctx.prov.copy(cvals));
   c.values = coalesceTablesFullKey(quiet(ctx), copied, b, '', true) ?? copied;
   return undefined;
+}
+
+/** Removes nulls recursively (in place on a fresh copy). */
+function trimNilValues(m: ValueMap): ValueMap {
+  for (const k of Object.keys(m)) {
+    const v = m[k] ?? null;
+    if (v === null) delete m[k];
+    else if (isTable(v)) trimNilValues(v);
+  }
+  return m;
 }
 
 function goString(v: unknown): string {

@@ -1,0 +1,91 @@
+// ESLint flat config: typescript-eslint's recommended rules, plus the import boundaries of the architecture
+// (docs: style guide, "Keep the service's import boundary mechanical").
+//   server/src/service/**  pure language service: no LSP, no vscode, no Node built-ins (no IO), no host/lsp/cli/server.ts
+//   server/src/host/**     may touch the file system, but knows nothing of vscode
+//   client/**              talks to the server over LSP only; may share server/src/protocol.ts, no other server module
+import { builtinModules } from 'node:module';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+const linted = ['client/src/**', 'server/src/**', 'test/**', 'bench/**', 'scripts/**'].flatMap((dir) => [
+  `${dir}/*.ts`,
+  `${dir}/*.mts`,
+  `${dir}/*.cts`,
+  `${dir}/*.js`,
+  `${dir}/*.mjs`,
+  `${dir}/*.cjs`,
+]);
+
+const languageServerPackages = {
+  group: ['vscode-languageserver', 'vscode-languageserver/**', 'vscode-languageserver-*', 'vscode-languageserver-*/**'],
+  message: 'The language service knows nothing of LSP: only server/src/lsp and server/src/server.ts do.',
+};
+const vscodeModule = { name: 'vscode', message: 'Only the client (client/src) may import vscode.' };
+const nodeBuiltins = {
+  group: ['node:*', ...builtinModules.flatMap((m) => [m, `${m}/**`])],
+  message: 'The language service does no IO: file access belongs to server/src/host, which hands the service plain inputs.',
+};
+
+/**
+ * server/src/service files at depth `depth` below the service folder reach server/src with `depth + 1` `..`
+ * segments; anything there other than service/ is forbidden (host, lsp, cli, server.ts).
+ */
+function serviceOutwardImports(depth) {
+  const up = '../'.repeat(depth + 1);
+  return {
+    group: [
+      `${up}host`, `${up}host/**`,
+      `${up}lsp`, `${up}lsp/**`,
+      `${up}cli`, `${up}cli/**`,
+      `${up}server`, `${up}server.ts`,
+      '**/server/src/host', '**/server/src/host/**',
+      '**/server/src/lsp', '**/server/src/lsp/**',
+      '**/server/src/cli', '**/server/src/cli/**',
+    ],
+    message: 'The language service may not depend on the host, the LSP adapter or the CLI: they call it, never the reverse.',
+  };
+}
+
+// Rule options replace each other between config objects, so each depth gets the complete list.
+const serviceBoundaries = [0, 1, 2, 3, 4, 5].map((depth) => ({
+  name: `helm-values/service-boundary-depth-${depth}`,
+  files: [`server/src/service/${'*/'.repeat(depth)}*.{ts,mts,cts,js,mjs,cjs}`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: [vscodeModule],
+      patterns: [languageServerPackages, nodeBuiltins, serviceOutwardImports(depth)],
+    }],
+  },
+}));
+
+export default defineConfig(
+  {
+    name: 'helm-values/ignores',
+    ignores: ['dist/**', '**/node_modules/**', 'test/fixtures/**', '.e2e-tools/**', 'test-artifacts/**', 'bench/out/**', '*.vsix'],
+  },
+  {
+    name: 'helm-values/typescript',
+    files: linted,
+    extends: [tseslint.configs.recommended],
+  },
+  ...serviceBoundaries,
+  {
+    name: 'helm-values/host-boundary',
+    files: ['server/src/host/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [vscodeModule] }],
+    },
+  },
+  {
+    name: 'helm-values/client-boundary',
+    files: ['client/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{
+          group: ['**/server/**', '**/server', '!**/server/src/protocol', '!**/server/src/protocol.ts'],
+          message: 'The client talks to the server over LSP; share types only through server/src/protocol.ts.',
+        }],
+      }],
+    },
+  },
+);
