@@ -26,6 +26,12 @@ const nodeBuiltins = {
   message: 'The language service does no IO: file access belongs to server/src/host, which hands the service plain inputs.',
 };
 
+// Pure functions of a snapshot: no timers, no process state, no dynamic loading.
+const serviceGlobals = ['setTimeout', 'setInterval', 'setImmediate', 'process', 'require', '__dirname', '__filename'].map((name) => ({
+  name,
+  message: 'The language service is a pure function of its inputs: timers, process state and loading belong to the host or the adapter.',
+}));
+
 /**
  * server/src/service files at depth `depth` below the service folder reach server/src with `depth + 1` `..`
  * segments; anything there other than service/ is forbidden (host, lsp, cli, server.ts).
@@ -55,6 +61,7 @@ const serviceBoundaries = [0, 1, 2, 3, 4, 5].map((depth) => ({
       paths: [vscodeModule],
       patterns: [languageServerPackages, nodeBuiltins, serviceOutwardImports(depth)],
     }],
+    'no-restricted-globals': ['error', ...serviceGlobals],
   },
 }));
 
@@ -82,7 +89,8 @@ export default defineConfig(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{
-          group: ['**/server/**', '**/server', '!**/server/src/protocol', '!**/server/src/protocol.ts'],
+          // Any path through a `server` folder, except server/src/protocol(.ts).
+          regex: '(^|/)server(/(?!src/protocol(\\.ts)?$)|$)',
           message: 'The client talks to the server over LSP; share types only through server/src/protocol.ts.',
         }],
       }],

@@ -64,7 +64,7 @@ async function validate(uri: string): Promise<void> {
   const chart = loadChartAt(chartDir, chartDir, open);
   const configured = readEnvironmentConfig(settings.environments, 'helmValues.environments').environments;
   const { environments } = chartEnvironments(chart.model, configured);
-  const { findings } = checkChart({ model: chart.model, environments, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir, open), helmVersion: settings.helmVersion });
+  const { findings } = checkChart({ model: chart.model, environments, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir, open), helmVersion: settings.helmVersion, documents: chart.documents });
   const byFile = new Map<string, Diagnostic[]>();
   for (const f of findings) {
     const abs = path.resolve(f.file.split('#')[0] ?? f.file);

@@ -282,7 +282,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }

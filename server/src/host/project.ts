@@ -5,7 +5,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
 import { readEnvironmentConfig, type EnvironmentConfig } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
-import { parseValuesDocument, type ValuesDocument } from '../service/yaml/valuesDocument';
+import { DocumentCache } from '../service/yaml/documentCache';
+import type { ValuesDocument } from '../service/yaml/valuesDocument';
 import { readChartDir, readTextFile } from './chartReader';
 
 export interface LoadedChart {
@@ -14,6 +15,8 @@ export interface LoadedChart {
   absDir: string;
   /** The chart directory as the user wrote it (display paths start with it). */
   displayDir: string;
+  /** Parsed documents of this chart's files (and of values files resolved for it). */
+  documents: DocumentCache;
 }
 
 /** Replaces the text of files that are open in an editor (absolute path -> text) in a ChartSource tree. */
@@ -37,10 +40,10 @@ export function withOpenTexts(source: ChartSource, absDir: string, displayDir: s
   return walk(source);
 }
 
-export function loadChartAt(dir: string, displayDir = dir, open: ReadonlyMap<string, string> = new Map()): LoadedChart {
+export function loadChartAt(dir: string, displayDir = dir, open: ReadonlyMap<string, string> = new Map(), documents: DocumentCache = new DocumentCache()): LoadedChart {
   const absDir = path.resolve(dir);
   const source = withOpenTexts(readChartDir(dir, { displayDir }), absDir, displayDir, open);
-  return { model: loadChart(source), absDir, displayDir };
+  return { model: loadChart(source, documents), absDir, displayDir, documents };
 }
 
 /**
@@ -48,22 +51,21 @@ export function loadChartAt(dir: string, displayDir = dir, open: ReadonlyMap<str
  * environments; the current directory for `-f`, as Helm does). Parsed documents are cached by display path.
  */
 export function valuesResolver(chart: LoadedChart, base: string, displayBase: string, open: ReadonlyMap<string, string> = new Map()): (p: string) => ValuesDocument | { error: string } {
-  const known = new Map<string, ValuesDocument>();
-  const all = (m: ChartModel): ValuesDocument[] => [...(m.values ? [m.values] : []), ...m.overlays];
-  for (const d of all(chart.model)) known.set(path.resolve(chart.absDir, path.relative(chart.displayDir, d.file)), d);
+  const known = new Map<string, { path: string; text: string }>();
+  const all = (m: ChartModel) => [...(m.values ? [{ path: m.values.file, text: m.values.text }] : []), ...m.overlays];
+  for (const f of all(chart.model)) known.set(path.resolve(chart.absDir, path.relative(chart.displayDir, f.path)), f);
   return (p: string) => {
     if (p === '-') return { error: 'reading values from standard input (-f -) is not supported; pass a file' };
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return { error: `${p}: remote values files are not fetched (no network); download it and pass the file` };
     const abs = path.resolve(base, p);
     const hit = known.get(abs);
-    if (hit) return hit;
+    if (hit) return chart.documents.get(hit.path, hit.text);
     const display = path.isAbsolute(p) ? p : displayBase === '' || displayBase === '.' ? p : path.join(displayBase, p);
     const openText = open.get(abs);
     const r = openText !== undefined ? { text: openText } : readTextFile(abs);
     if ('error' in r) return { error: r.error.replace(abs, display) };
-    const doc = parseValuesDocument(display, r.text);
-    known.set(abs, doc);
-    return doc;
+    known.set(abs, { path: display, text: r.text });
+    return chart.documents.get(display, r.text);
   };
 }
 

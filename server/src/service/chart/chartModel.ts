@@ -1,6 +1,7 @@
 // The chart model: Chart.yaml metadata, dependencies, default values and subcharts, parsed from a ChartSource.
 // Immutable once built; the engine makes its own working copies.
 import type { ChartSource, Finding, TextFile } from '../types';
+import { DocumentCache } from '../yaml/documentCache';
 import { parseValuesDocument, type ValuesDocument } from '../yaml/valuesDocument';
 
 export interface Dependency {
@@ -29,8 +30,8 @@ export interface ChartModel {
   /** `undefined` when Chart.yaml declares none (Helm then keeps every chart under charts/ as is). */
   dependencies?: Dependency[];
   subcharts: ChartModel[];
-  /** Overlay files found by convention (values-<env>.yaml, values.<env>.yaml, values/<env>.yaml, ci/*.yaml). */
-  overlays: ValuesDocument[];
+  /** Overlay files found by convention (values-<env>.yaml, values.<env>.yaml, values/<env>.yaml, ci/*.yaml), unparsed. */
+  overlays: readonly TextFile[];
   /** Chart-level problems: unreadable files, a broken Chart.yaml, dependencies missing from charts/. */
   problems: Finding[];
 }
@@ -89,7 +90,7 @@ function readMeta(file: TextFile, problems: Finding[]): Meta {
 }
 
 /** Builds the chart model. Never throws: problems are collected on the model. */
-export function loadChart(source: ChartSource): ChartModel {
+export function loadChart(source: ChartSource, cache: DocumentCache = new DocumentCache()): ChartModel {
   const problems: Finding[] = [...source.problems];
   let meta: Meta = {};
   if (source.chartYaml) meta = readMeta(source.chartYaml, problems);
@@ -99,18 +100,18 @@ export function loadChart(source: ChartSource): ChartModel {
     if (req.dependencies) meta.dependencies = req.dependencies;
   }
   const name = meta.name ?? source.dir.replace(/\/+$/, '').split('/').pop() ?? 'chart';
-  const subcharts = source.subcharts.map(loadChart);
+  const subcharts = source.subcharts.map((s) => loadChart(s, cache));
   const model: ChartModel = {
     name,
     version: meta.version ?? '',
     apiVersion: meta.apiVersion ?? 'v1',
     dir: source.dir,
     subcharts,
-    overlays: source.overlays.map((f) => parseValuesDocument(f.path, f.text)),
+    overlays: source.overlays,
     problems,
   };
   if (source.chartYaml) model.chartFile = source.chartYaml.path;
-  if (source.valuesYaml) model.values = parseValuesDocument(source.valuesYaml.path, source.valuesYaml.text);
+  if (source.valuesYaml) model.values = cache.get(source.valuesYaml.path, source.valuesYaml.text);
   if (source.schemaJson) model.schema = source.schemaJson;
   if (meta.dependencies) {
     model.dependencies = meta.dependencies;

@@ -107,11 +107,11 @@ export function chartEnvironments(model: ChartModel, configured: readonly Enviro
   };
   const environments: Environment[] = mine.map((c) => resolve(c, [c.name]));
   const taken = new Set(environments.map((e) => e.name));
-  for (const doc of model.overlays) {
-    const name = conventionName(model.dir, doc.file);
+  for (const overlay of model.overlays) {
+    const name = conventionName(model.dir, overlay.path);
     if (name === undefined || taken.has(name)) continue;
     taken.add(name);
-    environments.push({ name, origin: 'convention', values: [relativeToChart(model.dir, doc.file)], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] });
+    environments.push({ name, origin: 'convention', values: [relativeToChart(model.dir, overlay.path)], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] });
   }
   if (!taken.has('default')) environments.push({ name: 'default', origin: 'defaults', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] });
   return { environments, problems };

@@ -4,6 +4,7 @@ import type { ChartModel } from '../chart/chartModel';
 import type { Environment } from '../chart/environments';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
+import { DocumentCache } from '../yaml/documentCache';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
@@ -18,6 +19,8 @@ export interface CheckInput {
   helmVersion: HelmVersion;
   /** Also merge with the other Helm major version and report keys whose result differs. Default true. */
   compareVersions?: boolean;
+  /** Parses overlay files (shared with the caller so each file is parsed once). */
+  documents?: DocumentCache;
 }
 
 export interface EnvironmentResult {
@@ -43,8 +46,8 @@ export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'rea
   };
 }
 
-function allValuesDocuments(model: ChartModel): ValuesDocument[] {
-  return [...(model.values ? [model.values] : []), ...model.overlays, ...model.subcharts.flatMap(allValuesDocuments)];
+function allValuesDocuments(model: ChartModel, cache: DocumentCache): ValuesDocument[] {
+  return [...(model.values ? [model.values] : []), ...model.overlays.map((o) => cache.get(o.path, o.text)), ...model.subcharts.flatMap((s) => allValuesDocuments(s, cache))];
 }
 
 function allChartProblems(model: ChartModel): Finding[] {
@@ -93,7 +96,7 @@ function locate(eff: Effective, path: string[]): Source | undefined {
 
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
-  const docs = allValuesDocuments(input.model);
+  const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
   const findings: Finding[] = [...allChartProblems(input.model), ...docs.flatMap((d) => d.problems)];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
