@@ -1,106 +1,344 @@
-// helm-values-language-server: the LSP adapter. Looks up the chart of a document, calls the service, converts
-// findings to LSP diagnostics. Run with `--stdio` (any LSP client) or under VS Code's IPC transport.
+// helm-values-language-server: the LSP adapter. Each handler looks up a snapshot, calls one service function and
+// converts offsets to LSP ranges; the one error boundary is `guard`. Run with `--stdio` (any LSP client) or under
+// VS Code's IPC transport.
 import * as path from 'node:path';
-import { createConnection, DiagnosticSeverity, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Diagnostic } from 'vscode-languageserver/node';
+import {
+  CodeLens,
+  CompletionItemKind,
+  createConnection,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  InlayHint,
+  InsertTextFormat,
+  MarkupKind,
+  ProposedFeatures,
+  SymbolKind,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CompletionItem,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Location,
+  type Range,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { chartEnvironments, readEnvironmentConfig } from './service/chart/environments';
-import { checkChart } from './service/check/check';
+import { ChartInfoRequest, EffectiveValuesChangedNotification, EffectiveValuesRequest, ExplainRequest, SetActiveEnvironmentNotification, Settings } from './protocol';
+import { computeCompletion } from './service/features/completion';
+import { explainAt, renderEffectiveValues } from './service/features/effectiveView';
+import { computeHover } from './service/features/hover';
+import { computeCodeLenses, computeInlayHints } from './service/features/inlayHints';
+import { computeDefinition, computeDocumentSymbols, computeReferences } from './service/features/navigation';
+import type { FileSpan, SymbolResult } from './service/features/types';
 import type { Finding } from './service/types';
 import { parseValuesDocument } from './service/yaml/valuesDocument';
-import { findChartRoot, readTextFile } from './host/chartReader';
-import { loadChartAt, valuesResolver } from './host/project';
+import { outermostChart, Workspace, type OpenDocument, type Snapshot } from './lsp/workspace';
 
 if (process.argv.includes('--version')) {
-  process.stdout.write('helm-values-language-server\n');
+  process.stdout.write('helm-values-language-server 0.1.0\n');
   process.exit(0);
 }
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-let settingsSupported = false;
+const workspace = new Workspace(() => {
+  const m = new Map<string, OpenDocument>();
+  for (const d of documents.all()) m.set(URI.parse(d.uri).fsPath, { text: d.getText(), version: d.version });
+  return m;
+});
+
+let pullSettings = false;
+let dynamicConfig = false;
+let globalSettings: Settings = Settings.from({});
+const activeEnvironments = new Map<string, string | undefined>();
+const settingsCache = new Map<string, Settings>();
 
 connection.onInitialize((params) => {
-  settingsSupported = !!params.capabilities.workspace?.configuration;
-  return { capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental }, serverInfo: { name: 'helm-values' } };
+  pullSettings = !!params.capabilities.workspace?.configuration;
+  dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  workspace.roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+  if (workspace.roots.length === 0 && params.rootUri) workspace.roots = [URI.parse(params.rootUri).fsPath];
+  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  if (init?.settings) globalSettings = Settings.from(init.settings);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      completionProvider: { triggerCharacters: [':', ' ', '\n'], resolveProvider: false },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'helm-values', version: '0.1.0' },
+  };
 });
+
+connection.onInitialized(() => {
+  if (dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'helmValues' });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Snapshots and settings
+
+async function settingsFor(uri: string): Promise<Settings> {
+  if (!pullSettings) return globalSettings;
+  const hit = settingsCache.get(uri);
+  if (hit) return hit;
+  const raw = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'helmValues' })) as unknown;
+  const s = Settings.from(raw);
+  settingsCache.set(uri, s);
+  return s;
+}
+
+async function snapshotOf(uri: string): Promise<{ snapshot: Snapshot; file: string } | undefined> {
+  const file = URI.parse(uri).fsPath;
+  const chartDir = outermostChart(file);
+  if (chartDir === undefined) return undefined;
+  const settings = await settingsFor(URI.file(chartDir).toString());
+  return { snapshot: workspace.snapshot(chartDir, settings), file };
+}
+
+function activeEnvironment(chartDir: string, settings: Settings): string | undefined {
+  return activeEnvironments.has(chartDir) ? activeEnvironments.get(chartDir) : settings.activeEnvironments[chartDir];
+}
+
+/** The one error boundary: a failing request logs with context and answers `fallback`. */
+async function guard<T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    connection.console.error(`helm-values: ${what} failed for ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return fallback;
+  }
+}
+
+function textOf(file: string): string | undefined {
+  return documents.get(URI.file(file).toString())?.getText();
+}
+
+function positionAt(file: string, text: string | undefined, offset: number): { line: number; character: number } {
+  const t = text ?? textOf(file) ?? '';
+  return TextDocument.create('', '', 0, t).positionAt(offset);
+}
+
+function rangeIn(doc: TextDocument, start: number, end: number): Range {
+  return { start: doc.positionAt(start), end: doc.positionAt(end) };
+}
+
+function locationOf(s: Snapshot, span: FileSpan): Location {
+  const doc = s.analysis.document(span.file);
+  const text = textOf(span.file) ?? doc?.text ?? '';
+  return { uri: URI.file(span.file).toString(), range: { start: positionAt(span.file, text, span.start), end: positionAt(span.file, text, span.end) } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Diagnostics: pushed per chart, debounced; every file of the chart gets its list.
 
 const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint };
 
 function toDiagnostic(f: Finding): Diagnostic {
-  return {
-    range: { start: { line: f.line - 1, character: f.column - 1 }, end: { line: f.endLine - 1, character: Math.max(f.endColumn - 1, f.endLine === f.line ? f.column : 0) } },
-    severity: SEVERITY[f.severity],
-    code: f.code,
-    source: 'helm-values',
-    message: f.message,
-  };
+  const end = { line: f.endLine - 1, character: Math.max(0, f.endColumn - 1) };
+  const start = { line: f.line - 1, character: f.column - 1 };
+  if (end.line === start.line && end.character <= start.character) end.character = start.character + 1;
+  return { range: { start, end }, severity: SEVERITY[f.severity], code: f.code, source: 'helm-values', message: f.message };
 }
 
-interface Settings {
-  helmVersion: 3 | 4;
-  environments: unknown;
-}
-
-async function settingsFor(uri: string): Promise<Settings> {
-  if (!settingsSupported) return { helmVersion: 4, environments: [] };
-  const raw = (await connection.workspace.getConfiguration({ scopeUri: uri, section: 'helmValues' })) as Partial<Settings> | null;
-  return { helmVersion: raw?.helmVersion === 3 ? 3 : 4, environments: raw?.environments ?? [] };
-}
-
-/** Files (absolute paths) that had diagnostics last time, per chart, so cleared files get an empty list. */
 const published = new Map<string, Set<string>>();
+const timers = new Map<string, NodeJS.Timeout>();
 
-async function validate(uri: string): Promise<void> {
-  const file = URI.parse(uri).fsPath;
-  const open = new Map(documents.all().map((d) => [URI.parse(d.uri).fsPath, d.getText()]));
-  const chartDir = findChartRoot(file);
-  if (chartDir === undefined) {
-    const text = open.get(file) ?? (() => { const r = readTextFile(file); return 'text' in r ? r.text : ''; })();
-    void connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(file, text).problems.map(toDiagnostic) });
-    return;
-  }
-  const settings = await settingsFor(uri);
-  const chart = loadChartAt(chartDir, chartDir, open);
-  const configured = readEnvironmentConfig(settings.environments, 'helmValues.environments').environments;
-  const { environments } = chartEnvironments(chart.model, configured);
-  const { findings } = checkChart({ model: chart.model, environments, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir, open), helmVersion: settings.helmVersion, documents: chart.documents });
+async function publishChart(chartDir: string): Promise<void> {
+  const settings = await settingsFor(URI.file(chartDir).toString());
+  const snap = workspace.snapshot(chartDir, settings);
   const byFile = new Map<string, Diagnostic[]>();
-  for (const f of findings) {
+  for (const f of snap.analysis.findings()) {
     const abs = path.resolve(f.file.split('#')[0] ?? f.file);
     const list = byFile.get(abs) ?? [];
     list.push(toDiagnostic(f));
     byFile.set(abs, list);
   }
+  if (snap.configProblems.length > 0) {
+    const values = path.join(chartDir, 'values.yaml');
+    const list = byFile.get(values) ?? [];
+    for (const p of snap.configProblems) list.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, severity: DiagnosticSeverity.Warning, code: 'config.environments', source: 'helm-values', message: p });
+    byFile.set(values, list);
+  }
   const before = published.get(chartDir) ?? new Set<string>();
   for (const abs of before) if (!byFile.has(abs)) void connection.sendDiagnostics({ uri: URI.file(abs).toString(), diagnostics: [] });
   for (const [abs, diags] of byFile) void connection.sendDiagnostics({ uri: URI.file(abs).toString(), diagnostics: diags });
-  if (!byFile.has(file)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  for (const d of documents.all()) {
+    const abs = URI.parse(d.uri).fsPath;
+    if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+  }
   published.set(chartDir, new Set(byFile.keys()));
+  void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });
 }
 
-const timers = new Map<string, NodeJS.Timeout>();
+async function publishLoose(uri: string): Promise<void> {
+  const d = documents.get(uri);
+  if (!d) return;
+  await connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(URI.parse(uri).fsPath, d.getText()).problems.map(toDiagnostic) });
+}
+
 function schedule(uri: string, delay: number): void {
-  const t = timers.get(uri);
+  const file = URI.parse(uri).fsPath;
+  const chartDir = outermostChart(file);
+  const key = chartDir ?? uri;
+  const t = timers.get(key);
   if (t) clearTimeout(t);
   timers.set(
-    uri,
+    key,
     setTimeout(() => {
-      timers.delete(uri);
-      validate(uri).catch((e: unknown) => connection.console.error(`helm-values: validating ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+      timers.delete(key);
+      void guard('diagnostics', uri, undefined, () => (chartDir === undefined ? publishLoose(uri) : publishChart(chartDir)));
     }, delay),
   );
 }
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, 120));
-documents.onDidClose((e) => void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
-connection.onDidChangeWatchedFiles(() => {
-  for (const d of documents.all()) schedule(d.uri, 50);
+documents.onDidChangeContent((e) => schedule(e.document.uri, 30));
+documents.onDidClose((e) => {
+  if (outermostChart(URI.parse(e.document.uri).fsPath) === undefined) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  else schedule(e.document.uri, 0);
 });
-connection.onDidChangeConfiguration(() => {
+connection.onDidChangeWatchedFiles((e) => {
+  const paths = e.changes.map((c) => URI.parse(c.uri).fsPath);
+  workspace.invalidate(paths);
+  const charts = new Set<string>();
+  for (const c of e.changes) {
+    const dir = outermostChart(URI.parse(c.uri).fsPath) ?? (c.type === FileChangeType.Deleted ? undefined : undefined);
+    if (dir) charts.add(dir);
+  }
+  for (const d of documents.all()) {
+    const dir = outermostChart(URI.parse(d.uri).fsPath);
+    if (dir && (charts.has(dir) || charts.size === 0)) schedule(d.uri, 20);
+  }
+});
+connection.onDidChangeConfiguration((change) => {
+  settingsCache.clear();
+  const raw = change.settings as { helmValues?: unknown } | undefined;
+  if (raw?.helmValues) globalSettings = Settings.from(raw.helmValues);
   for (const d of documents.all()) schedule(d.uri, 0);
 });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests: each one snapshot lookup, one service call, one conversion.
+
+connection.onHover((p) =>
+  guard('hover', p.textDocument.uri, null, async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc) return null;
+    const h = computeHover(s.snapshot.analysis, s.file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s.snapshot.chartDir, s.snapshot.settings) });
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: rangeIn(doc, h.start, h.end) } : null;
+  }),
+);
+
+connection.languages.inlayHint.on((p) =>
+  guard('inlay hints', p.textDocument.uri, [] as InlayHint[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc || !s.snapshot.settings.inlayHints) return [];
+    const hints = computeInlayHints(s.snapshot.analysis, s.file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end), { activeEnvironment: activeEnvironment(s.snapshot.chartDir, s.snapshot.settings) });
+    return hints.map((h) => ({ position: doc.positionAt(h.offset), label: h.label, paddingLeft: true, ...(h.tooltip ? { tooltip: { kind: MarkupKind.Markdown, value: h.tooltip } } : {}) }));
+  }),
+);
+
+connection.onCodeLens((p) =>
+  guard('code lenses', p.textDocument.uri, [] as CodeLens[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc || !s.snapshot.settings.codeLens) return [];
+    return computeCodeLenses(s.snapshot.analysis, s.file, { activeEnvironment: activeEnvironment(s.snapshot.chartDir, s.snapshot.settings) }).map((l) => ({
+      range: rangeIn(doc, l.offset, l.offset),
+      command: { title: l.title, command: l.targets.length > 0 ? 'helmValues.revealLocations' : '', arguments: [p.textDocument.uri, doc.positionAt(l.offset), l.targets.map((t) => locationOf(s.snapshot, t))] },
+    }));
+  }),
+);
+
+connection.onDefinition((p) =>
+  guard('definition', p.textDocument.uri, [] as Location[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc) return [];
+    return computeDefinition(s.snapshot.analysis, s.file, doc.offsetAt(p.position)).map((t) => locationOf(s.snapshot, t));
+  }),
+);
+
+connection.onReferences((p) =>
+  guard('references', p.textDocument.uri, [] as Location[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc) return [];
+    return computeReferences(s.snapshot.analysis, s.file, doc.offsetAt(p.position)).map((t) => locationOf(s.snapshot, t));
+  }),
+);
+
+const SYMBOL_KIND: Record<SymbolResult['kind'], SymbolKind> = { object: SymbolKind.Module, array: SymbolKind.Array, string: SymbolKind.String, number: SymbolKind.Number, boolean: SymbolKind.Boolean, null: SymbolKind.Null };
+
+connection.onDocumentSymbol((p) =>
+  guard('document symbols', p.textDocument.uri, [] as DocumentSymbol[], () => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    const parsed = workspace.documents.get(URI.parse(p.textDocument.uri).fsPath, doc.getText());
+    const convert = (x: SymbolResult): DocumentSymbol => ({ name: x.name, detail: x.detail, kind: SYMBOL_KIND[x.kind], range: rangeIn(doc, x.start, x.end), selectionRange: rangeIn(doc, x.selectionStart, x.selectionEnd), children: x.children.map(convert) });
+    return computeDocumentSymbols(parsed).map(convert);
+  }),
+);
+
+connection.onCompletion((p) =>
+  guard('completion', p.textDocument.uri, [] as CompletionItem[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc) return [];
+    return computeCompletion(s.snapshot.analysis, s.file, doc.getText(), doc.offsetAt(p.position)).map((c) => ({
+      label: c.label,
+      kind: c.kind === 'property' ? CompletionItemKind.Property : c.kind === 'snippet' ? CompletionItemKind.Snippet : CompletionItemKind.Value,
+      ...(c.detail ? { detail: c.detail } : {}),
+      ...(c.documentation ? { documentation: { kind: MarkupKind.Markdown, value: c.documentation } } : {}),
+      ...(c.sortText ? { sortText: c.sortText } : {}),
+      insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      textEdit: { range: rangeIn(doc, c.replaceStart, c.replaceEnd), newText: c.insertText },
+    }));
+  }),
+);
+
+// Custom requests of the VS Code client (declared in protocol.ts).
+
+connection.onRequest(ChartInfoRequest.method, (p: ChartInfoRequest.Params) =>
+  guard('chart info', p.uri, null as ChartInfoRequest.Result, async () => {
+    const s = await snapshotOf(p.uri);
+    if (!s) return null;
+    const a = s.snapshot.analysis;
+    const active = activeEnvironment(s.snapshot.chartDir, s.snapshot.settings);
+    return { chartDir: s.snapshot.chartDir, name: a.model.name, environments: a.environments.map((e) => ({ name: e.name, origin: e.origin, values: e.values })), ...(active ? { activeEnvironment: active } : {}) };
+  }),
+);
+
+connection.onNotification(SetActiveEnvironmentNotification.method, (p: SetActiveEnvironmentNotification.Params) => {
+  activeEnvironments.set(p.chartDir, p.environment);
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+  void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+});
+
+connection.onRequest(EffectiveValuesRequest.method, (p: EffectiveValuesRequest.Params) =>
+  guard('effective values', p.chartDir, { text: '', helmVersion: 4, error: 'internal error' } as EffectiveValuesRequest.Result, async () => {
+    const settings = await settingsFor(URI.file(p.chartDir).toString());
+    const snap = workspace.snapshot(p.chartDir, settings);
+    return { ...renderEffectiveValues(snap.analysis, p.environment, p.annotate), helmVersion: settings.helmVersion };
+  }),
+);
+
+connection.onRequest(ExplainRequest.method, (p: ExplainRequest.Params) =>
+  guard('explain', p.uri, null as ExplainRequest.Result | null, async () => {
+    const s = await snapshotOf(p.uri);
+    const doc = documents.get(p.uri);
+    if (!s || !doc) return null;
+    return explainAt(s.snapshot.analysis, s.file, doc.offsetAt(p.position)) ?? null;
+  }),
+);
 
 documents.listen(connection);
 connection.listen();

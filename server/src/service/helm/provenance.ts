@@ -67,7 +67,8 @@ export class Provenance {
     const w = this.get(dst, key);
     if (!w) return;
     const lost: Candidate[] = loser ? [{ ...candidateOf(loser), value: loserValue }, ...loser.shadowed] : [];
-    if (lost.length > 0) this.set(dst, key, { ...w, shadowed: [...w.shadowed, ...lost] });
+    const fresh = lost.filter((c) => !sameSource(c.source, w.source) && !w.shadowed.some((x) => sameSource(x.source, c.source)));
+    if (fresh.length > 0) this.set(dst, key, { ...w, shadowed: [...w.shadowed, ...fresh] });
   }
 
   /** dst[key] is about to be replaced by a value whose slot is `winner`: the old value becomes its shadow. */
@@ -75,7 +76,8 @@ export class Provenance {
     const old = had ? this.get(dst, key) : undefined;
     const base: Slot = winner ?? { source: { kind: 'helm', reason: 'unknown' }, value: null, shadowed: [] };
     const lost: Candidate[] = had && old ? [{ ...candidateOf(old), value: oldValue ?? null }, ...old.shadowed] : [];
-    this.set(dst, key, { ...base, shadowed: [...base.shadowed, ...lost] });
+    const fresh = lost.filter((c) => !sameSource(c.source, base.source) && !base.shadowed.some((x) => sameSource(x.source, c.source)));
+    this.set(dst, key, { ...base, shadowed: [...base.shadowed, ...fresh] });
   }
 
   /** Moves the slot of src[key] to dst[key] (a value placed as is, no competitor). */
@@ -111,6 +113,13 @@ export class Provenance {
     }
     return out;
   }
+}
+
+/** Two sources name the same place (the engine may meet one layer twice, as Helm coalesces more than once). */
+export function sameSource(a: Source, b: Source): boolean {
+  if (a.kind === 'file' && b.kind === 'file') return a.file === b.file && a.line === b.line && a.column === b.column && a.document === b.document;
+  if (a.kind === 'flag' && b.kind === 'flag') return a.flag === b.flag && a.arg === b.arg;
+  return a === b;
 }
 
 function candidateOf(s: Slot): Candidate {

@@ -1,0 +1,117 @@
+// The language server's view of the workspace: charts read from disk (cached until a watched file changes),
+// overlaid with the texts of open documents, turned into immutable ChartAnalysis snapshots on demand.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ChartAnalysis } from '../service/analysis';
+import { loadChart } from '../service/chart/chartModel';
+import { chartEnvironments, readEnvironmentConfig, type Environment } from '../service/chart/environments';
+import type { ChartSource } from '../service/types';
+import { DocumentCache } from '../service/yaml/documentCache';
+import type { Settings } from '../protocol';
+import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
+import { valuesResolver, withOpenTexts } from '../host/project';
+
+export interface OpenDocument {
+  text: string;
+  version: number;
+}
+
+export interface Snapshot {
+  chartDir: string;
+  analysis: ChartAnalysis;
+  settings: Settings;
+  /** Problems with the environment configuration, phrased for the user. */
+  configProblems: string[];
+}
+
+/** The outermost chart containing a file: a subchart under `charts/` belongs to its parent's analysis. */
+export function outermostChart(file: string): string | undefined {
+  let root = findChartRoot(file);
+  while (root !== undefined) {
+    const parent = path.dirname(root);
+    if (path.basename(parent) !== 'charts') break;
+    const grand = path.dirname(parent);
+    if (!fs.existsSync(path.join(grand, 'Chart.yaml'))) break;
+    root = grand;
+  }
+  return root;
+}
+
+/** Environments: `--set-file` paths of configured environments resolve against the chart directory. */
+function anchorSetFiles(envs: Environment[], chartDir: string): Environment[] {
+  return envs.map((e) => ({
+    ...e,
+    setFile: e.setFile.map((spec) => {
+      const eq = spec.indexOf('=');
+      if (eq < 0) return spec;
+      const p = spec.slice(eq + 1);
+      return p === '' || path.isAbsolute(p) ? spec : `${spec.slice(0, eq + 1)}${path.resolve(chartDir, p)}`;
+    }),
+  }));
+}
+
+export class Workspace {
+  private readonly sources = new Map<string, ChartSource>();
+  private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
+  readonly documents = new DocumentCache();
+  /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
+  roots: string[] = [];
+
+  constructor(private readonly openDocuments: () => ReadonlyMap<string, OpenDocument>) {}
+
+  /** Forgets disk contents under the given absolute paths (from file watching). */
+  invalidate(paths: readonly string[]): void {
+    for (const dir of [...this.sources.keys()]) {
+      if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
+        this.sources.delete(dir);
+        this.snapshots.delete(dir);
+      }
+    }
+    for (const p of paths) if (!this.openDocuments().has(p)) this.documents.delete(p);
+  }
+
+  /** The chart directories that have a cached snapshot or source (to re-check after a change). */
+  knownCharts(): string[] {
+    return [...new Set([...this.sources.keys(), ...this.snapshots.keys()])];
+  }
+
+  /** The immutable snapshot of a chart for the current open texts and settings (rebuilt only when they changed). */
+  snapshot(chartDir: string, settings: Settings): Snapshot {
+    const open = this.openDocuments();
+    const inChart: string[] = [];
+    for (const [p, d] of open) if (p.startsWith(chartDir + path.sep)) inChart.push(`${p}@${d.version}`);
+    const stamp = `${JSON.stringify(settings)}|${inChart.sort().join('|')}|${this.sources.has(chartDir) ? 'disk' : 'fresh'}`;
+    const hit = this.snapshots.get(chartDir);
+    if (hit && hit.stamp === stamp) return hit.snapshot;
+    let source = this.sources.get(chartDir);
+    if (!source) {
+      source = readChartDir(chartDir, { displayDir: chartDir });
+      this.sources.set(chartDir, source);
+    }
+    const texts = new Map<string, string>();
+    for (const [p, d] of open) texts.set(p, d.text);
+    const patched = withOpenTexts(source, chartDir, chartDir, texts);
+    const model = loadChart(patched, this.documents);
+    const config = readEnvironmentConfig(settings.environments, 'helmValues.environments');
+    const root = this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+    const envs = chartEnvironments(model, config.environments, root !== undefined ? path.relative(root, chartDir) || '.' : undefined);
+    const loaded = { model, absDir: chartDir, displayDir: chartDir, documents: this.documents };
+    const readFile = (p: string) => {
+      const t = texts.get(p);
+      if (t !== undefined) return t;
+      const r = readTextFile(p);
+      return 'error' in r ? undefined : r.text;
+    };
+    const analysis = new ChartAnalysis({
+      model,
+      environments: anchorSetFiles(envs.environments, chartDir),
+      resolveValues: valuesResolver(loaded, chartDir, chartDir, texts),
+      readFile,
+      helmVersion: settings.helmVersion,
+      documents: this.documents,
+    });
+    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems, ...envs.problems].map((p) => p.message) };
+    this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });
+    return snapshot;
+  }
+}

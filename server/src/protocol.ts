@@ -1,0 +1,67 @@
+// The wire contract between the VS Code client and the language server, declared once and imported by both.
+// Plain types and method names only: no imports of vscode or of server internals.
+
+/** Settings under `helmValues.*`, as the client sends them (per resource). */
+export interface Settings {
+  helmVersion: 3 | 4;
+  environments: unknown[];
+  /** The environment shown in inlay hints and code lenses per chart directory (absolute path -> name); none = all. */
+  activeEnvironments: Record<string, string>;
+  inlayHints: boolean;
+  codeLens: boolean;
+}
+
+export namespace Settings {
+  export function from(raw: unknown): Settings {
+    const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const active = r.activeEnvironments;
+    return {
+      helmVersion: r.helmVersion === 3 || r.helmVersion === '3' ? 3 : 4,
+      environments: Array.isArray(r.environments) ? r.environments : [],
+      activeEnvironments: active !== null && typeof active === 'object' && !Array.isArray(active) ? (Object.fromEntries(Object.entries(active).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
+      inlayHints: r.inlayHints !== false,
+      codeLens: r.codeLens !== false,
+    };
+  }
+}
+
+export interface ChartInfo {
+  /** Absolute chart directory. */
+  chartDir: string;
+  name: string;
+  environments: { name: string; origin: 'config' | 'convention' | 'defaults'; values: string[] }[];
+  activeEnvironment?: string;
+}
+
+/** `helmValues/chartInfo`: the chart of a document and its environments. */
+export namespace ChartInfoRequest {
+  export const method = 'helmValues/chartInfo';
+  export interface Params { uri: string }
+  export type Result = ChartInfo | null;
+}
+
+/** `helmValues/setActiveEnvironment`: the client's picker chose an environment for a chart (undefined = all). */
+export namespace SetActiveEnvironmentNotification {
+  export const method = 'helmValues/setActiveEnvironment';
+  export interface Params { chartDir: string; environment?: string }
+}
+
+/** `helmValues/effectiveValues`: the merged values of one environment as YAML, each leaf annotated with its source. */
+export namespace EffectiveValuesRequest {
+  export const method = 'helmValues/effectiveValues';
+  export interface Params { chartDir: string; environment: string; annotate: boolean }
+  export interface Result { text: string; helmVersion: 3 | 4; error?: string }
+}
+
+/** `helmValues/explain`: the precedence chain at a position, as markdown. */
+export namespace ExplainRequest {
+  export const method = 'helmValues/explain';
+  export interface Params { uri: string; position: { line: number; character: number } }
+  export interface Result { path: string; markdown: string }
+}
+
+/** Sent by the server when a chart's effective values changed (the client refreshes open effective-values views). */
+export namespace EffectiveValuesChangedNotification {
+  export const method = 'helmValues/effectiveValuesChanged';
+  export interface Params { chartDir: string }
+}

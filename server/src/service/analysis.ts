@@ -1,0 +1,134 @@
+// ChartAnalysis: everything the features ask about one chart in one snapshot, computed lazily and memoized.
+// Immutable inputs in, plain answers out: which role a file plays, the effective values of each environment,
+// the findings, and how a key path in a file maps to a path in the effective values.
+import type { ChartModel } from './chart/chartModel';
+import type { Environment } from './chart/environments';
+import { checkChart } from './check/check';
+import { environmentInputs, type EnvironmentResult } from './check/check';
+import type { HelmVersion } from './helm/coalesce';
+import { computeEffective } from './helm/effective';
+import type { Finding } from './types';
+import type { DocumentCache } from './yaml/documentCache';
+import type { PathSegment, ValuesDocument } from './yaml/valuesDocument';
+
+export interface AnalysisInput {
+  model: ChartModel;
+  environments: readonly Environment[];
+  resolveValues: (path: string) => ValuesDocument | { error: string };
+  readFile?: (path: string) => string | undefined;
+  helmVersion: HelmVersion;
+  documents: DocumentCache;
+}
+
+/** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */
+export interface ChartPlace {
+  model: ChartModel;
+  /** Key paths from the root's values to this chart's values (empty for the root); several with aliases. */
+  prefixes: PathSegment[][];
+}
+
+export type FileRole =
+  /** A chart's values.yaml (root: prefix []; subcharts: their name/alias paths). */
+  | { kind: 'defaults'; place: ChartPlace }
+  /** A user values file used by some environments (an overlay). */
+  | { kind: 'overlay'; environments: string[] }
+  | { kind: 'unknown' };
+
+export class ChartAnalysis {
+  private readonly results = new Map<string, EnvironmentResult>();
+  private placesMemo: ChartPlace[] | undefined;
+  private findingsMemo: Finding[] | undefined;
+
+  constructor(readonly input: AnalysisInput) {}
+
+  get model(): ChartModel {
+    return this.input.model;
+  }
+
+  get environments(): readonly Environment[] {
+    return this.input.environments;
+  }
+
+  /** Effective values of one environment (memoized). Undefined for an unknown name. */
+  environment(name: string): EnvironmentResult | undefined {
+    const hit = this.results.get(name);
+    if (hit) return hit;
+    const env = this.input.environments.find((e) => e.name === name);
+    if (!env) return undefined;
+    const { inputs } = environmentInputs(this.input, env);
+    const result: EnvironmentResult = { environment: env, effective: computeEffective(this.input.model, inputs, this.input.helmVersion), files: [...inputs.files] };
+    this.results.set(name, result);
+    return result;
+  }
+
+  /** Every finding `helm-values check` reports for this chart (memoized). */
+  findings(): Finding[] {
+    if (!this.findingsMemo) {
+      const { findings, results } = checkChart({ ...this.input });
+      for (const r of results) if (!this.results.has(r.environment.name)) this.results.set(r.environment.name, r);
+      this.findingsMemo = findings;
+    }
+    return this.findingsMemo;
+  }
+
+  /** The chart tree with the effective-value prefixes of each chart. */
+  places(): ChartPlace[] {
+    if (!this.placesMemo) {
+      const out: ChartPlace[] = [];
+      const walk = (model: ChartModel, prefixes: PathSegment[][]) => {
+        out.push({ model, prefixes });
+        for (const sub of model.subcharts) {
+          const deps = (model.dependencies ?? []).filter((d) => d.name === sub.name);
+          const names = deps.length > 0 ? deps.map((d) => d.alias ?? d.name) : [sub.name];
+          walk(sub, prefixes.flatMap((p) => names.map((n) => [...p, n])));
+        }
+      };
+      walk(this.input.model, [[]]);
+      this.placesMemo = out;
+    }
+    return this.placesMemo;
+  }
+
+  /** The role of a file (by display path) in this chart. */
+  roleOf(file: string): FileRole {
+    const place = this.places().find((p) => p.model.values?.file === file);
+    if (place) return { kind: 'defaults', place };
+    const envs = this.input.environments.filter((e) => e.values.some((v) => this.resolvedFile(v) === file)).map((e) => e.name);
+    if (envs.length > 0) return { kind: 'overlay', environments: envs };
+    return { kind: 'unknown' };
+  }
+
+  /** The parsed document of a file of this chart (values.yaml of any chart, or a values file of an environment). */
+  document(file: string): ValuesDocument | undefined {
+    const place = this.places().find((p) => p.model.values?.file === file);
+    if (place?.model.values) return place.model.values;
+    for (const e of this.input.environments) {
+      for (const v of e.values) {
+        const r = this.input.resolveValues(v);
+        if (!('error' in r) && r.file === file) return r;
+      }
+    }
+    return undefined;
+  }
+
+  /** Paths in the effective values that a key path of a file maps to (several when a subchart has aliases). */
+  effectivePaths(file: string, path: readonly PathSegment[]): PathSegment[][] {
+    const role = this.roleOf(file);
+    if (role.kind === 'defaults') return role.place.prefixes.map((p) => [...p, ...path]);
+    if (role.kind === 'overlay') return [[...path]];
+    return [];
+  }
+
+  /** Environments whose layers include a file (the chart's own values.yaml: every environment). */
+  environmentsOf(file: string): string[] {
+    const role = this.roleOf(file);
+    if (role.kind === 'overlay') return role.environments;
+    if (role.kind === 'defaults') return this.input.environments.map((e) => e.name);
+    return [];
+  }
+
+  private resolvedFile(p: string): string | undefined {
+    const r = this.input.resolveValues(p);
+    return 'error' in r ? undefined : r.file;
+  }
+}

@@ -1,0 +1,109 @@
+// Test fixtures as data (style guide): a multi-file chart written inline with `#- /path` headers, a `$0` cursor
+// marker, and an in-memory ChartAnalysis built from it: no disk, no network.
+//
+//   #- /chart/Chart.yaml
+//   name: app
+//   #- /chart/values.yaml
+//   image:
+//     tag: "1.0"$0
+//   #- /chart/values-prod.yaml
+//   image:
+//     tag: "2.0"
+//
+// Files under /chart/charts/<name>/ form subcharts. Environments come from the naming conventions, plus `config`.
+import { ChartAnalysis } from '../../server/src/service/analysis';
+import { loadChart } from '../../server/src/service/chart/chartModel';
+import { chartEnvironments, readEnvironmentConfig } from '../../server/src/service/chart/environments';
+import type { HelmVersion } from '../../server/src/service/helm/coalesce';
+import type { ChartSource, TextFile } from '../../server/src/service/types';
+import { DocumentCache } from '../../server/src/service/yaml/documentCache';
+
+export interface Fixture {
+  files: Map<string, string>;
+  /** File and offset of the `$0` marker, when present (the marker is removed from the text). */
+  cursor?: { file: string; offset: number };
+}
+
+export function parseFixture(text: string): Fixture {
+  const files = new Map<string, string>();
+  let cursor: Fixture['cursor'];
+  const parts = text.split(/^#- (\S+)[^\n]*\n/m);
+  for (let i = 1; i < parts.length; i += 2) {
+    const file = parts[i] ?? '';
+    let body = parts[i + 1] ?? '';
+    const at = body.indexOf('$0');
+    if (at >= 0) {
+      cursor = { file, offset: at };
+      body = body.slice(0, at) + body.slice(at + 2);
+    }
+    files.set(file, body);
+  }
+  return cursor ? { files, cursor } : { files };
+}
+
+/** Strips the indentation common to all non-empty lines (so fixtures can be indented in test code). */
+export function dedent(text: string): string {
+  const lines = text.replace(/^\n/, '').split('\n');
+  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
+  const n = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(n)).join('\n');
+}
+
+const OVERLAY = /^(values[-.][^/]+\.ya?ml|values\/[^/]+\.ya?ml|ci\/[^/]+\.ya?ml)$/;
+
+function chartSource(files: Map<string, string>, dir: string): ChartSource {
+  const file = (name: string): TextFile | undefined => {
+    const p = `${dir}/${name}`;
+    const text = files.get(p);
+    return text === undefined ? undefined : { path: p, text };
+  };
+  const overlays: TextFile[] = [];
+  const subNames = new Set<string>();
+  for (const [p, text] of files) {
+    if (!p.startsWith(dir + '/')) continue;
+    const rel = p.slice(dir.length + 1);
+    const sub = /^charts\/([^/]+)\//.exec(rel);
+    if (sub) subNames.add(sub[1] ?? '');
+    else if (OVERLAY.test(rel) && rel !== 'values.schema.json') overlays.push({ path: p, text });
+  }
+  const source: ChartSource = { dir, overlays: overlays.sort((a, b) => (a.path < b.path ? -1 : 1)), subcharts: [...subNames].sort().map((n) => chartSource(files, `${dir}/charts/${n}`)), problems: [] };
+  const chartYaml = file('Chart.yaml');
+  const valuesYaml = file('values.yaml');
+  const schemaJson = file('values.schema.json');
+  const requirementsYaml = file('requirements.yaml');
+  if (chartYaml) source.chartYaml = chartYaml;
+  if (valuesYaml) source.valuesYaml = valuesYaml;
+  if (schemaJson) source.schemaJson = schemaJson;
+  if (requirementsYaml) source.requirementsYaml = requirementsYaml;
+  return source;
+}
+
+export interface AnalysisOptions {
+  helmVersion?: HelmVersion;
+  /** Environments configuration, as in the `helmValues.environments` setting. */
+  config?: unknown[];
+  /** Chart root inside the fixture. Default `/chart`. */
+  root?: string;
+}
+
+/** Builds the analysis of the chart at `/chart` from in-memory files. */
+export function analysisOf(files: Map<string, string>, options: AnalysisOptions = {}): ChartAnalysis {
+  const root = options.root ?? '/chart';
+  if (!files.has(`${root}/Chart.yaml`)) files.set(`${root}/Chart.yaml`, 'apiVersion: v2\nname: chart\nversion: 1.0.0\n');
+  const documents = new DocumentCache();
+  const model = loadChart(chartSource(files, root), documents);
+  const config = readEnvironmentConfig(options.config ?? [], 'test config');
+  const { environments } = chartEnvironments(model, config.environments);
+  return new ChartAnalysis({
+    model,
+    environments,
+    resolveValues: (p) => {
+      const abs = p.startsWith('/') ? p : `${root}/${p}`;
+      const text = files.get(abs);
+      return text === undefined ? { error: `${abs}: no such file` } : documents.get(abs, text);
+    },
+    readFile: (p) => files.get(p),
+    helmVersion: options.helmVersion ?? 4,
+    documents,
+  });
+}
