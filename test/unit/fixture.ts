@@ -17,6 +17,9 @@ import { chartEnvironments, readEnvironmentConfig } from '../../server/src/servi
 import type { HelmVersion } from '../../server/src/service/helm/coalesce';
 import type { ChartSource, TextFile } from '../../server/src/service/types';
 import { DocumentCache } from '../../server/src/service/yaml/documentCache';
+import type { SchemaLookup } from '../../server/src/service/schema/validate';
+import type { CompiledSchema, SchemaDraft } from '../../server/src/service/schema/types';
+import { compileSchema } from '../../server/src/host/schemaCompiler';
 
 export interface Fixture {
   files: Map<string, string>;
@@ -84,6 +87,8 @@ export interface AnalysisOptions {
   config?: unknown[];
   /** Chart root inside the fixture. Default `/chart`. */
   root?: string;
+  /** Compile each chart's values.schema.json (default true). */
+  schemas?: boolean;
 }
 
 /** Builds the analysis of the chart at `/chart` from in-memory files. */
@@ -105,5 +110,20 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
     readFile: (p) => files.get(p),
     helmVersion: options.helmVersion ?? 4,
     documents,
+    ...(options.schemas === false ? {} : { schemas: fixtureSchemas(files, options.helmVersion === 3 ? '2020-12' : '2020-12') }),
   });
+}
+
+/** Compiles fixture schemas in memory (relative `$ref`s read from the fixture files). */
+export function fixtureSchemas(files: Map<string, string>, defaultDraft: SchemaDraft): SchemaLookup {
+  const memo = new Map<string, CompiledSchema>();
+  return (model) => {
+    const f = model.schema;
+    if (!f) return undefined;
+    const hit = memo.get(f.path + '\u0000' + f.text);
+    if (hit) return hit;
+    const c = compileSchema(f, { defaultDraft, readFile: (p) => files.get(p) });
+    memo.set(f.path + '\u0000' + f.text, c);
+    return c;
+  };
 }

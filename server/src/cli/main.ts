@@ -16,6 +16,7 @@ import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { loadChartAt, readConfigFile, valuesResolver, type LoadedChart } from '../host/project';
 import { toSarif } from './sarif';
+import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { sortedValue } from './output';
 
 declare const HELM_VALUES_VERSION: string | undefined;
@@ -59,6 +60,8 @@ interface Common {
   env?: string;
   config?: string;
   helmVersion: HelmVersion;
+  /** As typed (`4`, `3`, `3.18`): the minor version decides the default schema draft. */
+  helmVersionText: string;
   output?: string;
 }
 
@@ -106,13 +109,14 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       ...(v.env !== undefined ? { env: v.env } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
       helmVersion: hv.startsWith('3') ? 3 : 4,
+      helmVersionText: hv,
       ...(v.output !== undefined ? { output: v.output } : {}),
     },
   };
 }
 
 function emptyOpts(): Common {
-  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: 4 };
+  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: 4, helmVersionText: '4' };
 }
 
 function loadConfig(opts: Common): EnvironmentConfig[] {
@@ -257,6 +261,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
   const configured = loadConfig(opts);
   const findings: Finding[] = [];
+  const schemaCache = new SchemaCache();
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
     const isDir = fs.statSync(target).isDirectory();
@@ -282,7 +287,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir) });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }

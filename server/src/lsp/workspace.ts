@@ -10,6 +10,7 @@ import { DocumentCache } from '../service/yaml/documentCache';
 import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { valuesResolver, withOpenTexts } from '../host/project';
+import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 
 export interface OpenDocument {
   text: string;
@@ -54,6 +55,7 @@ export class Workspace {
   private readonly sources = new Map<string, ChartSource>();
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
+  private readonly schemaCache = new SchemaCache();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
@@ -109,6 +111,7 @@ export class Workspace {
       readFile,
       helmVersion: settings.helmVersion,
       documents: this.documents,
+      schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile),
     });
     const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems, ...envs.problems].map((p) => p.message) };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });

@@ -9,6 +9,7 @@ import type { HelmVersion } from './helm/coalesce';
 import { computeEffective } from './helm/effective';
 import type { Finding } from './types';
 import type { DocumentCache } from './yaml/documentCache';
+import type { SchemaLookup } from './schema/validate';
 import type { PathSegment, ValuesDocument } from './yaml/valuesDocument';
 
 export interface AnalysisInput {
@@ -18,6 +19,8 @@ export interface AnalysisInput {
   readFile?: (path: string) => string | undefined;
   helmVersion: HelmVersion;
   documents: DocumentCache;
+  /** Compiled schemas of the charts (from the host). */
+  schemas?: SchemaLookup;
 }
 
 /** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */

@@ -22,6 +22,8 @@ export interface Finding {
   /** Offsets into the file's text, when the finding is in a text file the service parsed. */
   offset?: number;
   endOffset?: number;
+  /** Structured facts for quick fixes (the YAML path, the schema keyword, a suggestion...). */
+  data?: Record<string, unknown>;
 }
 
 /** A text file as read by the host. `path` is the display path (what the user typed, or relative to the workspace). */

@@ -5,10 +5,12 @@ import type { Environment } from '../chart/environments';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 import { DocumentCache } from '../yaml/documentCache';
+import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
 import { isTable } from '../helm/valueUtil';
+import { reviewFindings } from './review';
 
 export interface CheckInput {
   model: ChartModel;
@@ -21,6 +23,8 @@ export interface CheckInput {
   compareVersions?: boolean;
   /** Parses overlay files (shared with the caller so each file is parsed once). */
   documents?: DocumentCache;
+  /** The compiled values.schema.json of a chart (from the host), when it has one. */
+  schemas?: SchemaLookup;
 }
 
 export interface EnvironmentResult {
@@ -50,24 +54,25 @@ function allValuesDocuments(model: ChartModel, cache: DocumentCache): ValuesDocu
   return [...(model.values ? [model.values] : []), ...model.overlays.map((o) => cache.get(o.path, o.text)), ...model.subcharts.flatMap((s) => allValuesDocuments(s, cache))];
 }
 
-function allChartProblems(model: ChartModel): Finding[] {
-  return [...model.problems, ...model.subcharts.flatMap(allChartProblems)];
+function allChartProblems(model: ChartModel, schemas: SchemaLookup | undefined): Finding[] {
+  return [...model.problems, ...(schemas?.(model)?.problems ?? []), ...model.subcharts.flatMap((s) => allChartProblems(s, schemas))];
 }
 
 /** Places a Helm message on the file and line that supplied the value. */
 export function messageFinding(m: HelmMessage, fallbackFile: string, docs: ReadonlyMap<string, ValuesDocument>): Finding {
   const s: Source | undefined = m.source;
+  const data = m.data ? { data: m.data } : {};
   if (s && s.kind === 'file') {
     const doc = docs.get(s.file);
     const entry = doc?.entries.find((e) => e.line === s.line && e.column === s.column);
     if (doc && entry) {
       const end = doc.position(entry.keyEnd);
-      return { file: s.file, line: s.line, column: s.column, endLine: end.line, endColumn: end.column, severity: m.severity, code: m.code, message: m.message, offset: entry.keyStart, endOffset: entry.keyEnd };
+      return { file: s.file, line: s.line, column: s.column, endLine: end.line, endColumn: end.column, severity: m.severity, code: m.code, message: m.message, offset: entry.keyStart, endOffset: entry.keyEnd, ...data };
     }
-    return { file: s.file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1, severity: m.severity, code: m.code, message: m.message };
+    return { file: s.file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1, severity: m.severity, code: m.code, message: m.message, ...data };
   }
   const suffix = s && s.kind === 'flag' ? ` (from ${s.flag} ${s.arg})` : '';
-  return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix };
+  return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix, ...data };
 }
 
 /** Leaf paths whose values differ between two results (bounded). */
@@ -97,7 +102,7 @@ function locate(eff: Effective, path: string[]): Source | undefined {
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
-  const findings: Finding[] = [...allChartProblems(input.model), ...docs.flatMap((d) => d.problems)];
+  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => d.problems)];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
   const merged = new Map<string, { finding: Finding; envs: string[] }>();
@@ -116,6 +121,7 @@ export function checkChart(input: CheckInput): { findings: Finding[]; results: E
     const eff = computeEffective(input.model, inputs, input.helmVersion);
     results.push({ environment: env, effective: eff, files: [...inputs.files] });
     const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
+    if (input.schemas) messages.push(...validateEnvironment({ environment: env, effective: eff, files: [...inputs.files] }, input.schemas, fallback));
     if (input.compareVersions !== false && !eff.error) {
       const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
       if (!other.error) {
@@ -130,8 +136,7 @@ export function checkChart(input: CheckInput): { findings: Finding[]; results: E
         }
       }
     }
-    for (const m of messages) {
-      const f = messageFinding(m, fallback, fileIndex);
+    for (const f of [...messages.map((m) => messageFinding(m, fallback, fileIndex)), ...reviewFindings({ model: input.model, result: results[results.length - 1] as EnvironmentResult })]) {
       const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
       const prev = merged.get(key);
       if (prev) prev.envs.push(env.name);

@@ -28,6 +28,7 @@ export interface HelmMessage {
   code: string;
   message: string;
   source?: Source;
+  data?: Record<string, unknown>;
 }
 
 export interface Effective {

@@ -67,8 +67,7 @@ export class Provenance {
     const w = this.get(dst, key);
     if (!w) return;
     const lost: Candidate[] = loser ? [{ ...candidateOf(loser), value: loserValue }, ...loser.shadowed] : [];
-    const fresh = lost.filter((c) => !sameSource(c.source, w.source) && !w.shadowed.some((x) => sameSource(x.source, c.source)));
-    if (fresh.length > 0) this.set(dst, key, { ...w, shadowed: [...w.shadowed, ...fresh] });
+    if (lost.length > 0) this.set(dst, key, { ...w, shadowed: uniqueCandidates(w.source, [...w.shadowed, ...lost]) });
   }
 
   /** dst[key] is about to be replaced by a value whose slot is `winner`: the old value becomes its shadow. */
@@ -76,8 +75,7 @@ export class Provenance {
     const old = had ? this.get(dst, key) : undefined;
     const base: Slot = winner ?? { source: { kind: 'helm', reason: 'unknown' }, value: null, shadowed: [] };
     const lost: Candidate[] = had && old ? [{ ...candidateOf(old), value: oldValue ?? null }, ...old.shadowed] : [];
-    const fresh = lost.filter((c) => !sameSource(c.source, base.source) && !base.shadowed.some((x) => sameSource(x.source, c.source)));
-    this.set(dst, key, { ...base, shadowed: [...base.shadowed, ...fresh] });
+    this.set(dst, key, { ...base, shadowed: uniqueCandidates(base.source, [...base.shadowed, ...lost]) });
   }
 
   /** Moves the slot of src[key] to dst[key] (a value placed as is, no competitor). */
@@ -120,6 +118,16 @@ export function sameSource(a: Source, b: Source): boolean {
   if (a.kind === 'file' && b.kind === 'file') return a.file === b.file && a.line === b.line && a.column === b.column && a.document === b.document;
   if (a.kind === 'flag' && b.kind === 'flag') return a.flag === b.flag && a.arg === b.arg;
   return a === b;
+}
+
+/** Candidates in order without the winner's own source and without repeats (first occurrence kept). */
+function uniqueCandidates(winner: Source, list: Candidate[]): Candidate[] {
+  const out: Candidate[] = [];
+  for (const c of list) {
+    if (sameSource(c.source, winner) || out.some((x) => sameSource(x.source, c.source))) continue;
+    out.push(c);
+  }
+  return out;
 }
 
 function candidateOf(s: Slot): Candidate {

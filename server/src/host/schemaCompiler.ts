@@ -1,0 +1,173 @@
+// Compiles a chart's values.schema.json with ajv, the way Helm validates: draft chosen by `$schema` (04, 06, 07,
+// 2019-09, 2020-12), Helm's default draft when absent, `format` asserted only before 2019-09, local `$ref`s
+// resolved from disk, remote ones only when allowed, `pattern` run by a linear-time engine (RE2) so an untrusted
+// schema cannot hang the server. The only place that compiles schemas; the service gets plain results.
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import Ajv2020 from 'ajv/dist/2020';
+import AjvDraft04 from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { RE2JS } from 're2js';
+import type { AnySchema, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
+import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
+import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
+import type { Finding, TextFile } from '../service/types';
+import { readTextFile } from './chartReader';
+
+export interface CompileOptions {
+  /** Draft used when `$schema` is absent (Helm 4 and 3.19+: 2020-12; older Helm 3: draft-07). */
+  defaultDraft: SchemaDraft;
+  /** Reads a local file referenced by `$ref` (absolute path). Default: from disk. */
+  readFile?: (absPath: string) => string | undefined;
+  /** Directory relative `$ref`s resolve against. Default: the schema file's directory. */
+  baseDir?: string;
+}
+
+const DRAFT_BY_URI: [RegExp, SchemaDraft][] = [
+  [/draft-04/, '04'],
+  [/draft-06/, '06'],
+  [/draft-07/, '07'],
+  [/2019-09/, '2019-09'],
+  [/2020-12/, '2020-12'],
+];
+
+/** RE2 behind ajv's RegExp interface: linear-time matching for `pattern` and `patternProperties`. */
+function re2(pattern: string, flags: string): { test: (s: string) => boolean; toString: () => string } {
+  const compiled = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+  // ajv keys its cache of compiled patterns by toString(): it must differ per pattern.
+  return { test: (s: string) => compiled.test(s), toString: () => `/${pattern}/${flags}` };
+}
+re2.code = 'new RegExp';
+
+function finding(file: string, code: string, message: string, line = 1, column = 1): Finding {
+  return { file, line, column, endLine: line, endColumn: column + 1, severity: 'error', code, message };
+}
+
+function lineOfOffset(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: offset - last };
+}
+
+function makeAjv(draft: SchemaDraft) {
+  const options = { strict: false, allErrors: true, validateFormats: draft === '04' || draft === '06' || draft === '07', code: { regExp: re2 as never }, inlineRefs: false, loadSchema: undefined } as const;
+  const ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : draft === '04' ? new AjvDraft04(options) : new Ajv(options);
+  if (draft === '06') ajv.addMetaSchema(draft06 as AnySchemaObject);
+  if (options.validateFormats) addFormats(ajv);
+  return ajv;
+}
+
+/** Every `$ref` in a schema that points outside the document (relative files, absolute URLs, URNs). */
+export function externalRefs(schema: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === '$ref' && typeof x === 'string' && !x.startsWith('#')) out.add(x.split('#')[0] ?? x);
+        else walk(x);
+      }
+    }
+  };
+  walk(schema);
+  return [...out].filter((r) => r !== '');
+}
+
+/** Compiles a schema file. Never throws: problems are findings on the schema file. */
+export function compileSchema(file: TextFile, options: CompileOptions): CompiledSchema {
+  let json: unknown;
+  try {
+    json = JSON.parse(file.text);
+  } catch (e) {
+    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+    const pos = m ? lineOfOffset(file.text, Number(m[1])) : { line: 1, column: 1 };
+    return { file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-json', `${file.path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}. Helm fails on it too.`, pos.line, pos.column)] };
+  }
+  if (json === null || (typeof json !== 'object' && typeof json !== 'boolean')) {
+    return { file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-schema', `${file.path}: a JSON Schema must be an object or a boolean.`)] };
+  }
+  const declared = typeof json === 'object' && !Array.isArray(json) ? (json as { $schema?: unknown }).$schema : undefined;
+  const known = typeof declared === 'string' ? DRAFT_BY_URI.find(([re]) => re.test(declared))?.[1] : undefined;
+  const problems: Finding[] = [];
+  const warnings: Finding[] = [];
+  let draft = known ?? options.defaultDraft;
+  if (typeof declared === 'string' && !known) {
+    // `https://json-schema.org/schema` names the latest draft (what Helm's loader fetches); anything else is unknown.
+    if (/^https?:\/\/json-schema\.org\/schema#?$/.test(declared)) draft = '2020-12';
+    else warnings.push({ ...finding(file.path, 'schema.unknown-draft', `$schema "${declared}" is not a JSON Schema draft helm-values knows; validating as ${draft}.`), severity: 'warning' });
+  }
+  if (typeof declared === 'string') {
+    // The ajv instance is chosen for the draft; its spelling of the meta-schema URI (http/https, '#') may differ.
+    json = { ...(json as Record<string, unknown>) };
+    delete (json as Record<string, unknown>).$schema;
+  }
+  const ajv = makeAjv(draft);
+  // Local files referenced by $ref, resolved relative to the schema file (recursively).
+  const read = options.readFile ?? ((p: string) => {
+    const r = readTextFile(p);
+    return 'error' in r ? undefined : r.text;
+  });
+  const baseDir = options.baseDir ?? path.dirname(file.path.split('#')[0] ?? file.path);
+  const seen = new Set<string>();
+  const pending = externalRefs(json).map((r) => ({ ref: r, from: baseDir }));
+  while (pending.length > 0) {
+    const next = pending.shift();
+    if (!next || seen.has(next.ref)) continue;
+    seen.add(next.ref);
+    if (/^urn:/i.test(next.ref)) {
+      ajv.addSchema(true as AnySchema, next.ref);
+      warnings.push({ ...finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is a URN; Helm cannot resolve it and accepts any value there.`), severity: 'warning' });
+      continue;
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(next.ref)) {
+      problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is remote; helm-values does not fetch remote schemas. Vendor the schema next to values.schema.json and reference it by a relative path.`));
+      continue;
+    }
+    const abs = path.resolve(next.from, next.ref);
+    const text = read(abs);
+    if (text === undefined) {
+      problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" cannot be read (${abs}).`));
+      continue;
+    }
+    let sub: unknown;
+    try {
+      sub = JSON.parse(text);
+    } catch (e) {
+      problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is not valid JSON: ${e instanceof Error ? e.message : String(e)}`));
+      continue;
+    }
+    try {
+      ajv.addSchema(sub as AnySchema, next.ref);
+    } catch (e) {
+      problems.push(finding(file.path, 'schema.invalid-schema', `$ref "${next.ref}": ${e instanceof Error ? e.message : String(e)}`));
+      continue;
+    }
+    for (const r of externalRefs(sub)) pending.push({ ref: r, from: path.dirname(abs) });
+  }
+  if (problems.length > 0) return { file: file.path, draft, json, problems };
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(json as AnySchema);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const code = /can't resolve reference|resolve reference/i.test(msg) ? 'schema.ref-unresolved' : 'schema.invalid-schema';
+    return { file: file.path, draft, json, problems: [finding(file.path, code, `${file.path}: ${msg}`)] };
+  }
+  return {
+    file: file.path,
+    draft,
+    json,
+    problems: warnings,
+    validate: (data: unknown): SchemaError[] => {
+      if (validate(data)) return [];
+      return (validate.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
+    },
+  };
+}
