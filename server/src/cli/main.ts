@@ -16,6 +16,7 @@ import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { loadChartAt, readConfigFile, valuesResolver, type LoadedChart } from '../host/project';
 import { toSarif } from './sarif';
+import { inferSchema } from '../service/schema/infer';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { sortedValue } from './output';
 
@@ -28,6 +29,7 @@ Usage:
   helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [-o yaml|json]
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif]
+  helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -63,6 +65,8 @@ interface Common {
   /** As typed (`4`, `3`, `3.18`): the minor version decides the default schema draft. */
   helmVersionText: string;
   output?: string;
+  write?: boolean;
+  force?: boolean;
 }
 
 function parse(argv: string[]): { command: string; positionals: string[]; opts: Common } {
@@ -84,6 +88,8 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'helm-version': { type: 'string' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        write: { type: 'boolean' },
+        force: { type: 'boolean' },
         version: { type: 'boolean' },
       },
     });
@@ -111,6 +117,8 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       helmVersion: hv.startsWith('3') ? 3 : 4,
       helmVersionText: hv,
       ...(v.output !== undefined ? { output: v.output } : {}),
+      write: v.write === true,
+      force: v.force === true,
     },
   };
 }
@@ -304,6 +312,24 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   return sorted.some((x) => x.severity === 'error') ? 1 : 0;
 }
 
+function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 1) throw new UsageError('schema takes exactly one chart directory');
+  const chart = loadChart(positionals[0] ?? '');
+  const doc = chart.model.values;
+  if (!doc) throw new UsageError(`${chart.displayDir}: the chart has no values.yaml to infer a schema from`);
+  const draft = defaultDraftFor(opts.helmVersionText) === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+  const text = JSON.stringify(inferSchema(doc, { draft }), null, 2) + '\n';
+  if (!opts.write) {
+    out(text.trimEnd());
+    return 0;
+  }
+  const target = path.join(chart.absDir, 'values.schema.json');
+  if (fs.existsSync(target) && !opts.force) throw new UsageError(`${path.join(chart.displayDir, 'values.schema.json')} exists; pass --force to replace it (or run without --write to print the draft)`);
+  fs.writeFileSync(target, text);
+  err(`wrote ${path.join(chart.displayDir, 'values.schema.json')}: a draft inferred from values.yaml; review it before committing`);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
   try {
@@ -321,8 +347,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdExplain(positionals, opts, out, err);
       case 'check':
         return cmdCheck(positionals, opts, out, err);
+      case 'schema':
+        return cmdSchema(positionals, opts, out, err);
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
