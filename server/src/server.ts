@@ -3,7 +3,10 @@
 // VS Code's IPC transport.
 import * as path from 'node:path';
 import {
+  CodeActionKind,
   CodeLens,
+  type CodeAction,
+  type TextEdit,
   CompletionItemKind,
   createConnection,
   DiagnosticSeverity,
@@ -25,6 +28,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ChartInfoRequest, EffectiveValuesChangedNotification, EffectiveValuesRequest, ExplainRequest, SetActiveEnvironmentNotification, Settings } from './protocol';
+import { computeCodeActions } from './service/features/codeActions';
 import { computeCompletion } from './service/features/completion';
 import { explainAt, renderEffectiveValues } from './service/features/effectiveView';
 import { computeHover } from './service/features/hover';
@@ -71,6 +75,7 @@ connection.onInitialize((params) => {
       completionProvider: { triggerCharacters: [':', ' ', '\n'], resolveProvider: false },
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'helm-values', version: '0.1.0' },
   };
@@ -128,9 +133,13 @@ function rangeIn(doc: TextDocument, start: number, end: number): Range {
   return { start: doc.positionAt(start), end: doc.positionAt(end) };
 }
 
+/** The current text of a chart file: the open document's, else what the snapshot read. */
+function snapshotText(s: Snapshot, file: string): string {
+  return textOf(file) ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? '';
+}
+
 function locationOf(s: Snapshot, span: FileSpan): Location {
-  const doc = s.analysis.document(span.file);
-  const text = textOf(span.file) ?? doc?.text ?? '';
+  const text = snapshotText(s, span.file);
   return { uri: URI.file(span.file).toString(), range: { start: positionAt(span.file, text, span.start), end: positionAt(span.file, text, span.end) } };
 }
 
@@ -302,6 +311,26 @@ connection.onCompletion((p) =>
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       textEdit: { range: rangeIn(doc, c.replaceStart, c.replaceEnd), newText: c.insertText },
     }));
+  }),
+);
+
+connection.onCodeAction((p) =>
+  guard('code actions', p.textDocument.uri, [] as CodeAction[], async () => {
+    const s = await snapshotOf(p.textDocument.uri);
+    const doc = documents.get(p.textDocument.uri);
+    if (!s || !doc) return [];
+    const codes = new Set(p.context.diagnostics.map((d) => String(d.code ?? '')));
+    return computeCodeActions(s.snapshot.analysis, s.file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end))
+      .filter((a) => codes.size === 0 || codes.has(a.code))
+      .map((a) => {
+        const changes: Record<string, TextEdit[]> = {};
+        for (const e of a.edits) {
+          const text = snapshotText(s.snapshot, e.file);
+          const uri = URI.file(e.file).toString();
+          (changes[uri] ??= []).push({ range: { start: positionAt(e.file, text, e.start), end: positionAt(e.file, text, e.end) }, newText: e.newText });
+        }
+        return { title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.preferred === true, diagnostics: p.context.diagnostics.filter((d) => d.code === a.code), edit: { changes } };
+      });
   }),
 );
 
