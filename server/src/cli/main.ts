@@ -14,7 +14,7 @@ import { explainPath, parsePathExpression, sourceJson, sourceText } from '../ser
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
-import { loadChartAt, readConfigFile, valuesResolver, type LoadedChart } from '../host/project';
+import { anchorSetFiles, loadChartAt, readConfigFile, unreadableValues, valuesResolver, type LoadedChart } from '../host/project';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
@@ -51,6 +51,8 @@ Exit codes: 0 success (check: no error-severity finding), 1 findings of error se
 2 usage or file errors.`;
 
 class UsageError extends Error {}
+/** Helm itself would fail (exit 1). */
+class HelmFailure extends Error {}
 
 interface Common {
   values: string[];
@@ -144,7 +146,7 @@ function chartEnvs(chart: LoadedChart, configured: EnvironmentConfig[], opts: Co
   const rel = opts.config ? path.relative(path.dirname(path.resolve(opts.config)), chart.absDir) : undefined;
   const r = chartEnvironments(chart.model, configured, rel);
   if (r.problems.length > 0) throw new UsageError(r.problems.map((p) => p.message).join('\n'));
-  return r.environments;
+  return anchorSetFiles(r.environments, chart.absDir);
 }
 
 const readSetFile = (p: string): string | undefined => {
@@ -171,6 +173,8 @@ function effectiveFor(chart: LoadedChart, opts: Common, configured: EnvironmentC
     if ('error' in r) throw new UsageError(r.error);
     files.push(r);
   }
+  const broken = unreadableValues([...(chart.model.values ? [chart.model.values] : []), ...files]);
+  if (broken) throw new HelmFailure(broken);
   for (const spec of opts.setFile) {
     const eq = spec.indexOf('=');
     const p = eq >= 0 ? spec.slice(eq + 1) : '';
@@ -277,7 +281,11 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
     if (chartDir === undefined) {
       // A values file outside any chart: its own problems only.
       const r = readTextFile(target);
-      if ('error' in r) throw new UsageError(r.error);
+      if ('error' in r) {
+        if (!/not a text file/.test(r.error)) throw new UsageError(r.error);
+        findings.push({ file: target, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'host.binary-file', message: `${target}: not a text file; Helm cannot read it as YAML` });
+        continue;
+      }
       findings.push(...parseValuesDocument(target, r.text).problems);
       continue;
     }
@@ -289,6 +297,9 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
     if (opts.env !== undefined) {
       envs = envs.filter((e) => e.name === opts.env);
       if (envs.length === 0) throw new UsageError(`--env ${opts.env}: no such environment for chart ${display}`);
+    }
+    for (const f of opts.values) {
+      if (!fs.existsSync(f)) throw new UsageError(`-f ${f}: no such file`);
     }
     if (explicit) {
       const base = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
@@ -356,6 +367,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
     if (e instanceof UsageError) {
       err(`helm-values: ${e.message}`);
       return 2;
+    }
+    if (e instanceof HelmFailure) {
+      err(`Error: ${e.message}`);
+      return 1;
     }
     err(`helm-values: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 2;

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
-import { readEnvironmentConfig, type EnvironmentConfig } from '../service/chart/environments';
+import { readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
 import { DocumentCache } from '../service/yaml/documentCache';
 import type { ValuesDocument } from '../service/yaml/valuesDocument';
@@ -80,4 +80,26 @@ export function readConfigFile(file: string): { environments: EnvironmentConfig[
   }
   const { environments, problems } = readEnvironmentConfig(doc.toJS({ maxAliasCount: 100 }) as unknown, file);
   return { environments, problems: problems.map((p) => p.message) };
+}
+
+/** Configured environments' `--set-file` paths resolve against the chart directory, like their values files. */
+export function anchorSetFiles(envs: readonly Environment[], chartDir: string): Environment[] {
+  return envs.map((e) => ({
+    ...e,
+    setFile: e.setFile.map((spec) => {
+      const eq = spec.indexOf('=');
+      if (eq < 0) return spec;
+      const p = spec.slice(eq + 1);
+      return p === '' || path.isAbsolute(p) ? spec : `${spec.slice(0, eq + 1)}${path.resolve(chartDir, p)}`;
+    }),
+  }));
+}
+
+/** Helm fails on a values file it cannot parse: the first such problem of the files, phrased with file and line. */
+export function unreadableValues(docs: readonly ValuesDocument[]): string | undefined {
+  for (const d of docs) {
+    const p = d.problems.find((x) => x.severity === 'error' && (x.code === 'yaml.syntax' || x.code === 'yaml.not-a-map' || x.code === 'yaml.alias-limit'));
+    if (p) return `failed to parse ${d.file}:${p.line}:${p.column}: ${p.message}`;
+  }
+  return undefined;
 }

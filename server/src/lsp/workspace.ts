@@ -4,12 +4,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChartAnalysis } from '../service/analysis';
 import { loadChart } from '../service/chart/chartModel';
-import { chartEnvironments, readEnvironmentConfig, type Environment } from '../service/chart/environments';
+import { chartEnvironments, readEnvironmentConfig } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
 import { DocumentCache } from '../service/yaml/documentCache';
 import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
-import { valuesResolver, withOpenTexts } from '../host/project';
+import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 
 export interface OpenDocument {
@@ -36,19 +36,6 @@ export function outermostChart(file: string): string | undefined {
     root = grand;
   }
   return root;
-}
-
-/** Environments: `--set-file` paths of configured environments resolve against the chart directory. */
-function anchorSetFiles(envs: Environment[], chartDir: string): Environment[] {
-  return envs.map((e) => ({
-    ...e,
-    setFile: e.setFile.map((spec) => {
-      const eq = spec.indexOf('=');
-      if (eq < 0) return spec;
-      const p = spec.slice(eq + 1);
-      return p === '' || path.isAbsolute(p) ? spec : `${spec.slice(0, eq + 1)}${path.resolve(chartDir, p)}`;
-    }),
-  }));
 }
 
 export class Workspace {

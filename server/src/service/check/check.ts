@@ -41,7 +41,8 @@ export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'rea
     const r = input.resolveValues(p);
     if ('error' in r) {
       const at = input.model.chartFile ?? input.model.dir;
-      problems.push({ file: at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
+      const binary = /not a text file/.test(r.error);
+      problems.push({ file: binary ? r.error.split(': ')[0] ?? at : at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: binary ? 'host.binary-file' : 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
     } else files.push(r);
   }
   return {

@@ -70,6 +70,7 @@ export function userValues(prov: Provenance, inputs: ValuesInputs, version: Helm
         continue;
       }
       const err = parseSetInto(flag, arg, base, {
+        helmVersion: version,
         ...(inputs.readFile ? { readFile: inputs.readFile } : {}),
         onAssign: (container, k) => {
           const old = prov.get(container, k);

@@ -59,7 +59,8 @@ export class Provenance {
       this.removals.set(container, m);
     }
     const source: Source = own?.source ?? { kind: 'helm', reason: 'null' };
-    m.set(key, { source, shadowed: lower ? [candidateOf(lower), ...lower.shadowed] : [] });
+    // The null's own history (earlier layers it replaced) ranks above the chart default it deletes.
+    m.set(key, { source, shadowed: uniqueCandidates(source, [...(own?.shadowed ?? []), ...(lower ? [candidateOf(lower), ...lower.shadowed] : [])]) });
   }
 
   /** `winner` (already at dst[key]) beat `loser`: append the loser and its own history to the winner's shadowed list. */

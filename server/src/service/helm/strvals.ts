@@ -17,6 +17,8 @@ export interface ParseSetOptions {
   readFile?: (path: string) => string | undefined;
   /** Called each time a value is stored at container[key] (a leaf, a list made by {a,b}, a JSON value, a null). Used by callers to record provenance. */
   onAssign?: (container: Record<string, unknown> | unknown[], key: string | number) => void;
+  /** Helm 3 wraps errors with errors.Wrap, so a wrapped io.EOF (`a[` cut short) is an error there; Helm 4's %w keeps it success. Default 4. */
+  helmVersion?: 3 | 4;
 }
 
 /** Largest list index Helm accepts (strvals.MaxIndex). */
@@ -201,7 +203,8 @@ class Parser {
     for (;;) {
       const err = this.key(dest);
       if (err === undefined) continue;
-      return err.eof ? undefined : err.message;
+      const success = err.eof && (this.options.helmVersion !== 3 || err.message === 'EOF');
+      return success ? undefined : err.message;
     }
   }
 

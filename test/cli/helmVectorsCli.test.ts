@@ -1,0 +1,318 @@
+// Helm's own test vectors (test/fixtures/helm-vectors), run end to end through the built CLI: each vector's chart
+// is written to disk as a chart tree, its user values passed as a `-f` file or as --set-family flags, and the
+// output of `effective -o json` compared with what Helm's tests assert.
+//
+// What runs (the counts are printed at the end of the run):
+//   coalesce.json      CoalesceValues / ToRenderValues with one override (the CLI's effective values are exactly
+//                      CoalesceValues after dependency processing; these charts declare no dependencies in
+//                      Chart.yaml, so dependency processing leaves them alone). Not expressible: MergeValues (keeps
+//                      nulls; no CLI path skips null deletion), CoalesceTables / MergeTables (operate on two bare
+//                      tables, no chart), MergeMaps (the -f layering step alone, before coalescing over chart
+//                      defaults: the CLI only prints the coalesced result).
+//   dependencies.json  DependencyEnabled: the testdata chart with userValues as `-f`; an enabled subchart (at its
+//                      name or alias path) gets its own defaults and the `global` table Helm injects, a disabled
+//                      one neither. Also the import-values vectors that `helm install/template` semantics cover
+//                      (ProcessDependenciesWithMerge, merge=true), checked on the effective values; vector 15's
+//                      packaged subcharts are rebuilt from their sources under envs/. Not expressible: the
+//                      merge=false ImportValues vector (ProcessDependencies without merge is not what install or
+//                      template run; its `ensurenull` absence does not hold for the CLI, which merges like Helm's
+//                      install does).
+//   strvals.json       set / set-string / set-literal / set-json without `initial`, `files` or `thenInputs`: an
+//                      empty chart and the one flag; `expected` must equal the output, `error: true` must exit 2.
+//                      Also expressible and run as an extended group: `initial` (written as a -f file, since Helm
+//                      parses the flags into the merged -f values), `thenInputs` (repeated flags of the same kind,
+//                      parsed in order into the same map), `files` (--set-file with real files), `cli-options`
+//                      (several flag kinds at once). Not expressible: internal-setIndex (an internal function
+//                      called with an index and a value, not a --set string).
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { assertYamlEqual, chartYaml, cliAsync, json, lookup, repoRoot, show, tempDir, writeTree } from './cliUtil';
+
+const vectorsDir = path.join(repoRoot, 'test/fixtures/helm-vectors');
+const load = <T>(name: string) => JSON.parse(fs.readFileSync(path.join(vectorsDir, name), 'utf8')) as { vectors: T[] };
+const POOL = 4;
+
+const counts: Record<string, { run: number; total: number; skipped: string[] }> = {};
+function count(file: string, total: number, run: boolean, why?: string): void {
+  const c = (counts[file] ??= { run: 0, total, skipped: [] });
+  if (run) c.run++;
+  else c.skipped.push(why ?? '');
+}
+after(() => {
+  for (const [file, c] of Object.entries(counts)) {
+    const reasons = new Map<string, number>();
+    for (const r of c.skipped) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    console.log(`# ${file}: ${c.run} of ${c.total} vectors run through the CLI${[...reasons].map(([r, n]) => `; ${n} not expressible (${r})`).join('')}`);
+  }
+});
+
+type Value = unknown;
+
+// ---------------------------------------------------------------------------------------------------------------
+// coalesce.json
+// ---------------------------------------------------------------------------------------------------------------
+interface SubSpec {
+  chartDefaults: Record<string, Value> | null;
+  subcharts?: Record<string, SubSpec>;
+}
+interface CoalesceVector extends SubSpec {
+  name: string;
+  operation: string;
+  chart?: string;
+  overrides: (Record<string, Value> | null)[];
+  overridesYaml?: string[];
+  expected?: Value;
+  expectedPaths?: Record<string, Value>;
+  absentPaths?: string[];
+  nullPaths?: string[];
+  presentPaths?: string[];
+  expectedWarnings?: string[];
+}
+
+function writeChart(dir: string, name: string, spec: SubSpec): void {
+  writeTree(dir, { 'Chart.yaml': chartYaml(name) });
+  if (spec.chartDefaults !== null) writeTree(dir, { 'values.yaml': stringify(spec.chartDefaults) });
+  for (const [sub, s] of Object.entries(spec.subcharts ?? {})) writeChart(path.join(dir, 'charts', sub), sub, s);
+}
+
+describe('coalesce.json through `effective -f`', { concurrency: POOL }, () => {
+  const { vectors } = load<CoalesceVector>('coalesce.json');
+  vectors.forEach((v, i) => {
+    const expressible = (v.operation === 'CoalesceValues' || v.operation === 'ToRenderValues') && v.overrides.length === 1;
+    if (!expressible) {
+      count('coalesce.json', vectors.length, false, v.operation === 'MergeValues' ? 'MergeValues keeps nulls; no CLI path' : v.operation === 'MergeMaps' ? 'MergeMaps alone: -f layering before coalescing is not printed' : `${v.operation} works on bare tables, not a chart`);
+      return;
+    }
+    count('coalesce.json', vectors.length, true);
+    it(`coalesce vector ${i}: ${v.name}`, async () => {
+      const dir = tempDir('hv-coalesce-');
+      const chartName = v.chart ?? 'chart';
+      writeChart(path.join(dir, 'chart'), chartName, v);
+      const overrideText = v.overridesYaml?.[0] ?? (v.overrides[0] === null ? '' : stringify(v.overrides[0]));
+      writeTree(dir, { 'override.yaml': overrideText });
+      const r = await cliAsync(['effective', 'chart', '-f', 'override.yaml', '-o', 'json'], dir);
+      assert.equal(r.code, 0, show(r));
+      const result = json(r);
+      if (v.expected !== undefined) assertYamlEqual(result, v.expected, 'expected');
+      for (const [p, want] of Object.entries(v.expectedPaths ?? {})) {
+        const got = lookup(result, p);
+        assert.ok(got.found, `${p} should be present; got ${JSON.stringify(result)}`);
+        assertYamlEqual(got.value, want, p);
+      }
+      for (const p of v.absentPaths ?? []) assert.equal(lookup(result, p).found, false, `${p} should be absent; got ${JSON.stringify(lookup(result, p).value)}`);
+      for (const p of v.nullPaths ?? []) {
+        const got = lookup(result, p);
+        assert.ok(got.found && got.value === null, `${p} should be present and null`);
+      }
+      for (const p of v.presentPaths ?? []) assert.ok(lookup(result, p).found, `${p} should be present`);
+      // Helm prints its coalescing warnings; the CLI prints them on stderr.
+      for (const w of v.expectedWarnings ?? []) assert.ok(r.stderr.includes(w), `warning "${w}" not on stderr:\n${r.stderr}`);
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// dependencies.json
+// ---------------------------------------------------------------------------------------------------------------
+interface DependencyVector {
+  name: string;
+  operation: string;
+  chartDir: string;
+  merge?: boolean;
+  userValues?: Record<string, Value>;
+  expectedEnabledCharts?: string[];
+  expectedPaths?: Record<string, Value>;
+  absentPaths?: string[];
+  nullPaths?: string[];
+  expectedEnabledDependencyCount?: number;
+  expectedDependencyCountBeforeEnable?: number;
+  expectedEnabledDependencyValues?: Record<string, Value>;
+}
+
+/** Every subchart path of a chart directory tree (names or aliases as Chart.yaml declares them), e.g. `a`, `a.b`. */
+function subchartPaths(chartDir: string, prefix = ''): { path: string; dir: string }[] {
+  const out: { path: string; dir: string }[] = [];
+  const chartsDir = path.join(chartDir, 'charts');
+  if (!fs.existsSync(chartsDir)) return out;
+  const byName = new Map<string, string>();
+  for (const d of fs.readdirSync(chartsDir)) {
+    const cy = path.join(chartsDir, d, 'Chart.yaml');
+    if (!fs.existsSync(cy)) continue;
+    const name = /^name:\s*(\S+)/m.exec(fs.readFileSync(cy, 'utf8'))?.[1];
+    if (name) byName.set(name, path.join(chartsDir, d));
+  }
+  // Aliases from the parent's Chart.yaml: `- name: x` followed by `alias: y` in the same list item.
+  const parentYaml = fs.readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8');
+  const aliasOf = new Map<string, string[]>();
+  for (const item of parentYaml.split(/\n\s*-\s+(?=name:)/).slice(1)) {
+    const n = /^name:\s*(\S+)/.exec(item)?.[1];
+    const a = /\n\s*alias:\s*(\S+)/.exec(item)?.[1];
+    if (n) aliasOf.set(n, [...(aliasOf.get(n) ?? []), a ?? n]);
+  }
+  for (const [name, dir] of byName) {
+    for (const as of aliasOf.get(name) ?? [name]) {
+      const p = prefix === '' ? as : `${prefix}.${as}`;
+      out.push({ path: p, dir }, ...subchartPaths(dir, p));
+    }
+  }
+  return out;
+}
+
+/** Keys of a subchart's own values.yaml (what an enabled subchart must carry). */
+function ownKeys(dir: string): string[] {
+  const f = path.join(dir, 'values.yaml');
+  if (!fs.existsSync(f)) return [];
+  return [...fs.readFileSync(f, 'utf8').matchAll(/^([A-Za-z][\w-]*):/gm)].map((m) => m[1]!).filter((k) => k !== 'global' && k !== 'exports');
+}
+
+describe('dependencies.json through `effective -f`', { concurrency: POOL }, () => {
+  const { vectors } = load<DependencyVector>('dependencies.json');
+  vectors.forEach((v, i) => {
+    const enabledOnly = v.operation === 'DependencyEnabled';
+    const importMerged = v.operation !== 'DependencyEnabled' && v.merge === true;
+    if (!enabledOnly && !importMerged) {
+      count('dependencies.json', vectors.length, false, 'ImportValues with merge=false: not what install/template run');
+      return;
+    }
+    count('dependencies.json', vectors.length, true);
+    it(`dependency vector ${i} (${v.operation}): ${v.name}`, async () => {
+      let chartDir = path.join(vectorsDir, v.chartDir);
+      if (v.expectedDependencyCountBeforeEnable !== undefined && fs.existsSync(path.join(chartDir, 'envs'))) {
+        // Helm's testdata ships these subcharts packaged; rebuild charts/<name> from their sources under envs/.
+        const copy = path.join(tempDir('hv-deps-'), path.basename(chartDir));
+        fs.cpSync(chartDir, copy, { recursive: true });
+        for (const env of fs.readdirSync(path.join(copy, 'envs'))) fs.cpSync(path.join(copy, 'envs', env), path.join(copy, 'charts', env), { recursive: true });
+        fs.rmSync(path.join(copy, 'envs'), { recursive: true });
+        chartDir = copy;
+      }
+      const work = tempDir('hv-deps-');
+      writeTree(work, { 'user.yaml': v.userValues ? stringify(v.userValues) : '' });
+      const r = await cliAsync(['effective', chartDir, '-f', 'user.yaml', '-o', 'json'], work);
+      assert.equal(r.code, 0, show(r));
+      const result = json(r);
+      if (v.expectedEnabledCharts) {
+        const root = v.expectedEnabledCharts.find((c) => !c.includes('.'));
+        assert.ok(root);
+        const enabled = new Set(v.expectedEnabledCharts.filter((c) => c !== root).map((c) => c.slice(root.length + 1)));
+        const all = subchartPaths(chartDir);
+        for (const e of enabled) assert.ok(all.some((s) => s.path === e), `vector names ${e}, not in the chart tree`);
+        for (const s of all) {
+          const want = enabled.has(s.path);
+          assert.equal(lookup(result, `${s.path}.global`).found, want, `${s.path}: Helm injects \`global\` only into enabled subcharts (want ${want ? 'enabled' : 'disabled'})`);
+          for (const k of ownKeys(s.dir)) {
+            assert.equal(lookup(result, `${s.path}.${k}`).found, want, `${s.path}.${k}: subchart default ${want ? 'missing from an enabled' : 'present in a disabled'} subchart`);
+          }
+        }
+      }
+      for (const [p, want] of Object.entries(v.expectedPaths ?? {})) {
+        const got = lookup(result, p);
+        assert.ok(got.found, `${p} should be present`);
+        assertYamlEqual(typeof got.value === 'number' ? String(got.value) : got.value, typeof want === 'number' ? String(want) : want, p);
+      }
+      for (const p of v.absentPaths ?? []) assert.equal(lookup(result, p).found, false, `${p} should be absent`);
+      for (const p of v.nullPaths ?? []) {
+        const got = lookup(result, p);
+        assert.ok(got.found && got.value === null, `${p} should be present and null`);
+      }
+      if (v.expectedEnabledDependencyCount !== undefined) {
+        const subs = subchartPaths(chartDir).filter((s) => !s.path.includes('.'));
+        assert.equal(subs.length, v.expectedDependencyCountBeforeEnable);
+        const enabled = subs.filter((s) => lookup(result, `${s.path}.global`).found);
+        assert.equal(enabled.length, v.expectedEnabledDependencyCount, `enabled: ${enabled.map((s) => s.path).join(', ')}`);
+        for (const [p, want] of Object.entries(v.expectedEnabledDependencyValues ?? {})) assertYamlEqual(lookup(result, `${enabled[0]!.path}.${p}`).value, want, p);
+      }
+    });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// strvals.json
+// ---------------------------------------------------------------------------------------------------------------
+interface StrvalsVector {
+  name: string;
+  kind: string;
+  input?: string;
+  thenInputs?: string[];
+  initial?: Value;
+  files?: Record<string, string>;
+  options?: { setJson?: string[]; set?: string[]; setString?: string[]; setFile?: string[]; setLiteral?: string[] };
+  expected?: Value;
+  error?: boolean;
+  errorMessage?: string;
+}
+
+const FLAG: Record<string, string> = { set: '--set', 'set-string': '--set-string', 'set-literal': '--set-literal', 'set-json': '--set-json', 'set-file': '--set-file' };
+const OPTION_FLAG: Record<string, string> = { setJson: '--set-json', set: '--set', setString: '--set-string', setFile: '--set-file', setLiteral: '--set-literal' };
+
+let emptyChart = '';
+function emptyChartDir(): string {
+  if (emptyChart === '') {
+    emptyChart = tempDir('hv-strvals-');
+    writeTree(emptyChart, { 'empty/Chart.yaml': chartYaml('empty') });
+  }
+  return emptyChart;
+}
+
+async function runStrvals(v: StrvalsVector, extended: boolean): Promise<void> {
+  const cwd = extended ? tempDir('hv-strvals-x-') : emptyChartDir();
+  if (extended) writeTree(cwd, { 'empty/Chart.yaml': chartYaml('empty') });
+  const args: string[] = [];
+  if (v.initial !== undefined) {
+    writeTree(cwd, { 'initial.yaml': JSON.stringify(v.initial) });
+    args.push('-f', 'initial.yaml');
+  }
+  for (const [p, text] of Object.entries(v.files ?? {})) writeTree(cwd, { [p]: text });
+  const flags: string[] = [];
+  if (v.kind === 'cli-options') {
+    for (const [k, list] of Object.entries(v.options ?? {})) for (const x of list ?? []) args.push(`${OPTION_FLAG[k]}=${x}`);
+  } else {
+    const flag = FLAG[v.kind]!;
+    for (const input of [v.input ?? '', ...(v.thenInputs ?? [])]) {
+      args.push(`${flag}=${input}`);
+      flags.push(flag);
+    }
+  }
+  const r = await cliAsync(['effective', 'empty', ...args, '-o', 'json'], cwd);
+  if (v.error) {
+    assert.equal(r.code, 2, `should fail: ${show(r)}`);
+    if (flags[0]) assert.ok(r.stderr.includes(flags[0]), `stderr names ${flags[0]}: ${r.stderr}`);
+    if (v.errorMessage) assert.ok(r.stderr.includes(v.errorMessage), `stderr has "${v.errorMessage}": ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    return;
+  }
+  assert.equal(r.code, 0, show(r));
+  assertYamlEqual(json(r), v.expected, 'expected');
+}
+
+describe('strvals.json through `effective --set*`', { concurrency: POOL }, () => {
+  const { vectors } = load<StrvalsVector>('strvals.json');
+  vectors.forEach((v, i) => {
+    const simpleKind = ['set', 'set-string', 'set-literal', 'set-json'].includes(v.kind);
+    const plain = simpleKind && v.initial === undefined && v.files === undefined && v.thenInputs === undefined && (v.expected !== undefined || v.error === true);
+    if (!plain) return;
+    count('strvals.json', vectors.length, true);
+    it(`strvals vector ${i} (${v.kind}): ${v.name}`, () => runStrvals(v, false));
+  });
+});
+
+describe('strvals.json through `effective` (extended: -f initial values, repeated flags, --set-file, several kinds)', { concurrency: POOL }, () => {
+  const { vectors } = load<StrvalsVector>('strvals.json');
+  vectors.forEach((v, i) => {
+    const simpleKind = ['set', 'set-string', 'set-literal', 'set-json'].includes(v.kind);
+    const plain = simpleKind && v.initial === undefined && v.files === undefined && v.thenInputs === undefined && (v.expected !== undefined || v.error === true);
+    if (plain) return;
+    if (v.kind === 'internal-setIndex') {
+      count('strvals.json', vectors.length, false, 'internal-setIndex is an internal function, not a --set string');
+      return;
+    }
+    if (v.expected === undefined && v.error !== true) {
+      count('strvals.json', vectors.length, false, 'no expected result');
+      return;
+    }
+    count('strvals.json', vectors.length, true);
+    it(`strvals vector ${i} (${v.kind}${v.initial !== undefined ? ', initial' : ''}${v.thenInputs ? ', thenInputs' : ''}${v.files ? ', files' : ''}): ${v.name}`, () => runStrvals(v, true));
+  });
+});
