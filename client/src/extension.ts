@@ -1,47 +1,39 @@
-// The VS Code client: starts the bundled language server and forwards file events.
-// No feature logic lives here; UI that LSP has no words for (environment picker, views) comes later.
-import { workspace, type ExtensionContext } from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type DocumentSelector,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+// The VS Code client: starts the bundled language server and adds the UI that LSP has no words for (environment
+// picker, effective-values documents, comparisons, key explanations). No feature logic lives here.
+import type { ExtensionContext, Uri } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ChartInfo } from '../../server/src/protocol';
+import { ActiveEnvironments } from './activeEnvironments';
+import { Charts } from './charts';
+import { registerEffectiveValuesView } from './effectiveValuesView';
+import { EnvironmentPicker } from './environmentPicker';
+import { registerExplainKey } from './explainKey';
+import { createLanguageClient } from './languageClient';
+import { registerRevealLocations } from './revealLocations';
 
-/** Values files and Chart.yaml, the documents the server analyses. */
-const documentSelector: DocumentSelector = [
-  '**/values*.yaml',
-  '**/values*.yml',
-  '**/values/*.yaml',
-  '**/ci/*.yaml',
-  '**/Chart.yaml',
-].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
-
-/** Every file whose change can alter a chart's effective values. */
-const chartFilesGlob =
-  '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz}';
+/** What the extension exports to other extensions (and to its end-to-end tests). */
+export interface HelmValuesApi {
+  /** The chart a document belongs to, its environments and the active one. */
+  chartInfo(uri: Uri): Promise<ChartInfo | undefined>;
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
-  };
-
-  const watcher = workspace.createFileSystemWatcher(chartFilesGlob);
-  context.subscriptions.push(watcher);
-
-  const clientOptions: LanguageClientOptions = {
-    documentSelector,
-    synchronize: { configurationSection: 'helmValues', fileEvents: watcher },
-  };
-
-  // The id `helmValues` makes the client honour the `helmValues.trace.server` setting.
-  client = new LanguageClient('helmValues', 'Helm Values', serverOptions, clientOptions);
+export async function activate(context: ExtensionContext): Promise<HelmValuesApi> {
+  const environments = new ActiveEnvironments(context.workspaceState);
+  client = createLanguageClient(context, environments);
+  const charts = new Charts(client);
+  // Commands first: they exist even if the server fails to start.
+  context.subscriptions.push(
+    environments,
+    charts,
+    new EnvironmentPicker(client, charts, environments),
+    registerEffectiveValuesView(client, charts, environments),
+    registerExplainKey(client),
+    registerRevealLocations(client),
+  );
   await client.start();
+  return { chartInfo: (uri) => charts.of(uri) };
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -1,0 +1,54 @@
+// The language client: starts the bundled server over IPC for values files and Chart.yaml, forwards file events and
+// answers the server's settings pulls in one typed shape (`Settings` of the wire contract).
+import { workspace, type ExtensionContext } from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type DocumentSelector,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { Settings } from '../../server/src/protocol';
+import type { ActiveEnvironments } from './activeEnvironments';
+
+/** Values files and Chart.yaml, the documents the server analyses. */
+const documentSelector: DocumentSelector = [
+  '**/values*.yaml',
+  '**/values*.yml',
+  '**/values/*.yaml',
+  '**/ci/*.yaml',
+  '**/Chart.yaml',
+].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
+
+/** Every file whose change can alter a chart's effective values. */
+const chartFilesGlob =
+  '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz}';
+
+export function createLanguageClient(context: ExtensionContext, environments: ActiveEnvironments): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const watcher = workspace.createFileSystemWatcher(chartFilesGlob);
+  context.subscriptions.push(watcher);
+
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    synchronize: { configurationSection: 'helmValues', fileEvents: watcher },
+    middleware: {
+      workspace: {
+        // The settings of `helmValues`, plus the environment the picker chose per chart (kept in workspace state).
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value: unknown, i) =>
+            params.items[i]?.section === 'helmValues' ? { ...Settings.from(value), activeEnvironments: environments.all() } : value,
+          );
+        },
+      },
+    },
+  };
+  // The id `helmValues` makes the client honour the `helmValues.trace.server` setting.
+  return new LanguageClient('helmValues', 'Helm Values', serverOptions, clientOptions);
+}
