@@ -9,6 +9,8 @@ export interface Settings {
   activeEnvironments: Record<string, string>;
   inlayHints: boolean;
   codeLens: boolean;
+  /** Raw `helmValues.secrets.*` settings (normalized by the server, which reports invalid patterns). */
+  secrets: unknown;
 }
 
 export namespace Settings {
@@ -21,6 +23,7 @@ export namespace Settings {
       activeEnvironments: active !== null && typeof active === 'object' && !Array.isArray(active) ? (Object.fromEntries(Object.entries(active).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
       inlayHints: r.inlayHints !== false,
       codeLens: r.codeLens !== false,
+      secrets: r.secrets !== null && typeof r.secrets === 'object' ? r.secrets : {},
     };
   }
 }

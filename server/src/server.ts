@@ -14,6 +14,7 @@ import {
   FileChangeType,
   InlayHint,
   InsertTextFormat,
+  InsertTextMode,
   MarkupKind,
   ProposedFeatures,
   SymbolKind,
@@ -152,7 +153,13 @@ function toDiagnostic(f: Finding): Diagnostic {
   const end = { line: f.endLine - 1, character: Math.max(0, f.endColumn - 1) };
   const start = { line: f.line - 1, character: f.column - 1 };
   if (end.line === start.line && end.character <= start.character) end.character = start.character + 1;
-  return { range: { start, end }, severity: SEVERITY[f.severity], code: f.code, source: 'helm-values', message: f.message };
+  const d: Diagnostic = { range: { start, end }, severity: SEVERITY[f.severity], code: f.code, source: 'helm-values', message: f.message };
+  const extra = f as Finding & { codeDescription?: { href: string }; related?: { line: number; column: number; endLine: number; endColumn: number; message: string }[] };
+  if (extra.codeDescription) d.codeDescription = extra.codeDescription;
+  if (extra.related && extra.related.length > 0) {
+    d.relatedInformation = extra.related.map((r) => ({ location: { uri: URI.file(f.file).toString(), range: { start: { line: r.line - 1, character: r.column - 1 }, end: { line: r.endLine - 1, character: r.endColumn - 1 } } }, message: r.message }));
+  }
+  return d;
 }
 
 const published = new Map<string, Set<string>>();
@@ -309,6 +316,8 @@ connection.onCompletion((p) =>
       ...(c.documentation ? { documentation: { kind: MarkupKind.Markdown, value: c.documentation } } : {}),
       ...(c.sortText ? { sortText: c.sortText } : {}),
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+      // Snippets carry their absolute indentation: VS Code must not re-indent them.
+      insertTextMode: InsertTextMode.asIs,
       textEdit: { range: rangeIn(doc, c.replaceStart, c.replaceEnd), newText: c.insertText },
     }));
   }),

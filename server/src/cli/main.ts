@@ -17,6 +17,8 @@ import { findChartRoot, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, loadChartAt, readConfigFile, unreadableValues, valuesResolver, type LoadedChart } from '../host/project';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
+import { detectSecrets } from '../service/secrets/detect';
+import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { sortedValue } from './output';
 
@@ -42,7 +44,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
-      --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4)
+      --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
+      --no-secrets         check: do not look for plaintext secrets (.helmsecretsignore in the current
+                           directory lists accepted findings by file, rule and key path)
   -o, --output FORMAT      output format
   -h, --help               this help
       --version            print the version
@@ -69,6 +73,8 @@ interface Common {
   output?: string;
   write?: boolean;
   force?: boolean;
+  /** Detect plaintext secrets in check (default on; --no-secrets turns it off). */
+  secrets?: boolean;
 }
 
 function parse(argv: string[]): { command: string; positionals: string[]; opts: Common } {
@@ -91,6 +97,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         write: { type: 'boolean' },
+        'no-secrets': { type: 'boolean' },
         force: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -120,6 +127,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       helmVersionText: hv,
       ...(v.output !== undefined ? { output: v.output } : {}),
       write: v.write === true,
+      secrets: v['no-secrets'] !== true,
       force: v.force === true,
     },
   };
@@ -274,6 +282,12 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   const configured = loadConfig(opts);
   const findings: Finding[] = [];
   const schemaCache = new SchemaCache();
+  const ignoreText = fs.existsSync(IGNORE_FILE_NAME) ? readTextFile(IGNORE_FILE_NAME) : { text: '' };
+  if ('error' in ignoreText) throw new UsageError(ignoreText.error);
+  const ignore = parseIgnoreFile(ignoreText.text);
+  if (ignore.problems.length > 0) throw new UsageError(ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`).join('\n'));
+  const secrets = { enabled: opts.secrets !== false, ignoreEntries: ignore.entries };
+  const relativePath = (file: string) => path.relative(process.cwd(), path.resolve(file.split('#')[0] ?? file)).split(path.sep).join('/');
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
     const isDir = fs.statSync(target).isDirectory();
@@ -286,7 +300,8 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
         findings.push({ file: target, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'host.binary-file', message: `${target}: not a text file; Helm cannot read it as YAML` });
         continue;
       }
-      findings.push(...parseValuesDocument(target, r.text).problems);
+      const doc = parseValuesDocument(target, r.text);
+      findings.push(...doc.problems, ...detectSecrets(doc, { ...secrets, relativePath: relativePath(target) }));
       continue;
     }
     const display = isDir ? path.normalize(target) : path.relative(process.cwd(), chartDir) || '.';
@@ -306,7 +321,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir) });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir), secrets, relativePath });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }

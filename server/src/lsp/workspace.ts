@@ -11,6 +11,9 @@ import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
+import { compileUserPattern } from '../host/patterns';
+import { secretOptionsFromSettings } from '../service/secrets/options';
+import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
 
 export interface OpenDocument {
   text: string;
@@ -91,6 +94,11 @@ export class Workspace {
       const r = readTextFile(p);
       return 'error' in r ? undefined : r.text;
     };
+    const secrets = secretOptionsFromSettings(settings.secrets, compileUserPattern);
+    const ignorePath = path.join(root ?? chartDir, IGNORE_FILE_NAME);
+    const ignoreText = texts.get(ignorePath) ?? readFile(ignorePath) ?? '';
+    const ignore = parseIgnoreFile(ignoreText);
+    const relativePath = (file: string) => path.relative(root ?? chartDir, file).split(path.sep).join('/');
     const analysis = new ChartAnalysis({
       model,
       environments: anchorSetFiles(envs.environments, chartDir),
@@ -99,8 +107,11 @@ export class Workspace {
       helmVersion: settings.helmVersion,
       documents: this.documents,
       schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile),
+      secrets: { ...secrets.options, ignoreEntries: ignore.entries },
+      relativePath,
+      secretsIgnoreFile: { path: ignorePath, text: ignoreText },
     });
-    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems, ...envs.problems].map((p) => p.message) };
+    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });
     return snapshot;
   }

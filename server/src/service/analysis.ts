@@ -10,6 +10,7 @@ import { computeEffective } from './helm/effective';
 import type { Finding } from './types';
 import type { DocumentCache } from './yaml/documentCache';
 import type { SchemaLookup } from './schema/validate';
+import type { SecretOptions } from './secrets/detect';
 import type { PathSegment, ValuesDocument } from './yaml/valuesDocument';
 
 export interface AnalysisInput {
@@ -21,6 +22,11 @@ export interface AnalysisInput {
   documents: DocumentCache;
   /** Compiled schemas of the charts (from the host). */
   schemas?: SchemaLookup;
+  /** Secret detection options (settings and ignore-file entries, from the host). */
+  secrets?: SecretOptions;
+  relativePath?: (file: string) => string;
+  /** The secrets ignore file (path and current text, '' when absent), for the "ignore in file" fix. */
+  secretsIgnoreFile?: { path: string; text: string };
 }
 
 /** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */

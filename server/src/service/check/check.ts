@@ -6,6 +6,7 @@ import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 import { DocumentCache } from '../yaml/documentCache';
 import { validateEnvironment, type SchemaLookup } from '../schema/validate';
+import { detectSecrets, type SecretOptions } from '../secrets/detect';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
@@ -25,6 +26,10 @@ export interface CheckInput {
   documents?: DocumentCache;
   /** The compiled values.schema.json of a chart (from the host), when it has one. */
   schemas?: SchemaLookup;
+  /** Secret detection options (settings + ignore file); detection is on unless `enabled: false`. */
+  secrets?: SecretOptions;
+  /** A file's path relative to the workspace (for secret ignore entries and path globs). */
+  relativePath?: (file: string) => string;
 }
 
 export interface EnvironmentResult {
@@ -103,7 +108,8 @@ function locate(eff: Effective, path: string[]): Source | undefined {
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
-  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => d.problems)];
+  const secrets = (d: ValuesDocument): Finding[] => detectSecrets(d, { ...input.secrets, relativePath: input.relativePath?.(d.file) ?? d.file });
+  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...d.problems, ...secrets(d)])];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
   const merged = new Map<string, { finding: Finding; envs: string[] }>();
@@ -116,7 +122,7 @@ export function checkChart(input: CheckInput): { findings: Finding[]; results: E
       fileIndex.set(f.file, f);
       if (!seenFiles.has(f.file)) {
         seenFiles.add(f.file);
-        findings.push(...f.problems);
+        findings.push(...f.problems, ...secrets(f));
       }
     }
     const eff = computeEffective(input.model, inputs, input.helmVersion);

@@ -12,6 +12,9 @@ import { isTable } from '../helm/valueUtil';
 import { schemaAt, summarize } from '../schema/schemaAt';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { SecretFinding } from '../secrets/detect';
+import { ignoreFileFix, secretFixes } from '../secrets/fixes';
+import { chartKnobs } from '../secrets/knobs';
 
 export interface TextEditResult {
   file: string;
@@ -135,6 +138,10 @@ export function computeCodeActions(analysis: ChartAnalysis, file: string, start:
   const out: CodeActionResult[] = [];
   const findings = analysis.findings().filter((f) => f.file === file);
   for (const f of findings) {
+    if (f.code.startsWith('secret.')) {
+      if (doc && f.offset !== undefined && f.endOffset !== undefined && f.endOffset >= start && f.offset <= end) out.push(...secretActions(analysis, doc, f as SecretFinding));
+      continue;
+    }
     if (f.offset === undefined || f.endOffset === undefined || f.endOffset < start || f.offset > end) {
       if (!(f.code === 'schema.required' && f.line === 1 && start <= (doc?.text.indexOf('\n') ?? 0))) continue;
     }
@@ -203,6 +210,23 @@ export function computeCodeActions(analysis: ChartAnalysis, file: string, start:
         break;
       }
     }
+  }
+  return out;
+}
+
+function secretActions(analysis: ChartAnalysis, doc: ValuesDocument, f: SecretFinding): CodeActionResult[] {
+  const knobs = chartKnobs(analysis, doc.file, (m) => analysis.input.schemas?.(m)?.json);
+  const out: CodeActionResult[] = secretFixes(doc, f, { knobs, chartName: analysis.model.name }).map((fix) => ({
+    title: fix.title,
+    code: f.code,
+    ...(fix.isPreferred ? { preferred: true } : {}),
+    edits: fix.edits.map((e) => ({ file: doc.file, start: e.start, end: e.end, newText: e.newText })),
+  }));
+  const ignore = analysis.input.secretsIgnoreFile;
+  if (ignore) {
+    const edit = ignoreFileFix(ignore.text, f, analysis.input.relativePath?.(doc.file) ?? doc.file);
+    const name = ignore.path.split(/[\\/]/).pop() ?? ignore.path;
+    if (edit) out.push({ title: `Ignore this finding in ${name} (by key path, survives edits)`, code: f.code, edits: [{ file: ignore.path, ...edit }] });
   }
   return out;
 }

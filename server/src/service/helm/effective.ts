@@ -80,6 +80,8 @@ export function userValues(prov: Provenance, inputs: ValuesInputs, version: Helm
         },
       });
       if (err !== undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing ${option} data: ${err}`, source } };
+      // Maps and lists this flag created on its way to a leaf (`a.b=1` makes `a`) have no source yet: it is this flag.
+      stampAll(prov, base, source);
     }
   }
   return { values: base };

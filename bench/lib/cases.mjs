@@ -1,0 +1,158 @@
+// The benchmark's inputs: real charts from test/fixtures/corpus (so `npm run bench` needs nothing outside the repo),
+// and, for the LSP comparison, the files to open, the line to toggle and the positions to query, named by YAML path
+// so they survive edits of the fixtures.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { benchDir, repoRoot } from './build.mjs';
+
+const corpus = path.join(repoRoot, 'test', 'fixtures', 'corpus', 'charts');
+
+export const charts = {
+  kps: path.join(corpus, 'prometheus-community__helm-charts', 'charts', 'kube-prometheus-stack'),
+  argocd: path.join(corpus, 'argoproj__argo-helm', 'charts', 'argo-cd'),
+  postgresql: path.join(corpus, 'bitnami__charts', 'bitnami', 'postgresql'),
+  redis: path.join(corpus, 'bitnami__charts', 'bitnami', 'redis'),
+};
+
+/** kube-prometheus-stack's CI overlays, applied in order (in-process effective values). */
+export const kpsCiOverlays = ['ci/01-provision-crds-values.yaml', 'ci/03-non-defaults-values.yaml', 'ci/04-prometheus-operator-webhook-values.yaml', 'ci/05-ingress-and-gateway-routes-values.yaml', 'ci/06-upgrade-crds-values.yaml'];
+/** The two overlays of the CLI runs and of the kube-prometheus-stack LSP case. */
+export const kpsTwoOverlays = ['ci/03-non-defaults-values.yaml', 'ci/05-ingress-and-gateway-routes-values.yaml'];
+
+/** The value written on an edit line to make it invalid: a YAML 1.1 boolean for Helm, a string for YAML 1.2 tools. */
+export const BAD_VALUE = 'yes';
+
+/**
+ * LSP cases. `edits[0].file` is opened first, already holding BAD_VALUE on its edit line ("cold invalid": the cold
+ * start ends at the first diagnostic on that line, so a server cannot win by publishing an empty list early).
+ * Each edit line holds a number or boolean that the peer's schema types, so both servers flag `yes` on it.
+ */
+export const lspCases = [
+  {
+    name: 'kube-prometheus-stack',
+    chart: charts.kps,
+    peerSchema: path.join(benchDir, 'data', 'kube-prometheus-stack.values.schema.json'),
+    files: ['values.yaml', ...kpsTwoOverlays],
+    edits: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.nodePortTls' },
+      { file: 'ci/03-non-defaults-values.yaml', path: 'kubeControllerManager.service.enabled' },
+    ],
+    hover: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels' },
+      { file: 'ci/03-non-defaults-values.yaml', path: 'kubeScheduler.service.enabled' },
+    ],
+    completion: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels', at: 'key' },
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.ipDualStack.enabled', at: 'value' },
+      { file: 'ci/03-non-defaults-values.yaml', path: 'kubeControllerManager.service.enabled', at: 'key' },
+    ],
+  },
+  {
+    name: 'argo-cd',
+    chart: charts.argocd,
+    peerSchema: path.join(benchDir, 'data', 'argo-cd.values.schema.json'),
+    files: ['values.yaml', 'ci/ha-autoscaling-values.yaml'],
+    edits: [{ file: 'values.yaml', path: 'server.terminationGracePeriodSeconds' }],
+    hover: [
+      { file: 'values.yaml', path: 'server.terminationGracePeriodSeconds' },
+      { file: 'ci/ha-autoscaling-values.yaml', path: 'server.autoscaling.minReplicas' },
+    ],
+    completion: [
+      { file: 'values.yaml', path: 'server.terminationGracePeriodSeconds', at: 'key' },
+      { file: 'values.yaml', path: 'server.startupProbe.enabled', at: 'value' },
+      { file: 'ci/ha-autoscaling-values.yaml', path: 'repoServer.autoscaling.enabled', at: 'key' },
+    ],
+  },
+  {
+    name: 'bitnami/postgresql',
+    chart: charts.postgresql,
+    peerSchema: path.join(charts.postgresql, 'values.schema.json'),
+    files: ['values.yaml'],
+    edits: [{ file: 'values.yaml', path: 'volumePermissions.enabled' }],
+    hover: [{ file: 'values.yaml', path: 'auth.enablePostgresUser' }],
+    completion: [
+      { file: 'values.yaml', path: 'auth.database', at: 'key' },
+      { file: 'values.yaml', path: 'auth.enablePostgresUser', at: 'value' },
+    ],
+  },
+  {
+    name: 'bitnami/redis',
+    chart: charts.redis,
+    peerSchema: path.join(charts.redis, 'values.schema.json'),
+    files: ['values.yaml'],
+    edits: [{ file: 'values.yaml', path: 'replica.replicaCount' }],
+    hover: [{ file: 'values.yaml', path: 'master.count' }],
+    completion: [
+      { file: 'values.yaml', path: 'master.startupProbe.initialDelaySeconds', at: 'key' },
+      { file: 'values.yaml', path: 'master.startupProbe.enabled', at: 'value' },
+    ],
+  },
+];
+
+/** Offsets of the key and scalar value at a dotted path (numeric segments index lists). Throws when absent. */
+export function locate(text, dotted, where = '') {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  let node = doc.contents;
+  let pair;
+  for (const seg of dotted.split('.')) {
+    if (isMap(node)) {
+      pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+      node = pair?.value;
+    } else if (isSeq(node) && /^\d+$/.test(seg)) {
+      pair = undefined;
+      node = node.items[Number(seg)];
+    } else node = undefined;
+    if (node === undefined || (pair === undefined && !isSeq(node) && !isMap(node) && !isScalar(node))) throw new Error(`${where}: no ${dotted} (at ${seg})`);
+  }
+  if (!pair?.key?.range) throw new Error(`${where}: ${dotted} is not a key`);
+  const [keyStart, keyEnd] = pair.key.range;
+  const value = isScalar(pair.value) && pair.value.range ? { valueStart: pair.value.range[0], valueEnd: pair.value.range[1] } : {};
+  return { keyStart, keyEnd, ...value };
+}
+
+/** Settings of yaml-language-server for a case: validation, hover and completion on, the schema on every open file. */
+export function peerSettings(kase) {
+  return {
+    yaml: {
+      validate: true,
+      completion: true,
+      hover: true,
+      format: { enable: false },
+      schemas: { [pathToFileURL(kase.peerSchema).href]: kase.files.map((f) => pathToFileURL(path.join(kase.chart, f)).href) },
+      schemaStore: { enable: false },
+      kubernetesCRDStore: { enable: false },
+      maxItemsComputed: 5000,
+    },
+    http: { proxy: '', proxyStrictSSL: false },
+    '[yaml]': {},
+    editor: { tabSize: 2 },
+  };
+}
+
+/** Reads a case's files and resolves its edits and positions to offsets. */
+export function loadCase(kase) {
+  const texts = new Map(kase.files.map((f) => [f, readFileSync(path.join(kase.chart, f), 'utf8')]));
+  const text = (f) => {
+    const t = texts.get(f);
+    if (t === undefined) throw new Error(`${kase.name}: ${f} is not among the open files`);
+    return t;
+  };
+  const edits = kase.edits.map((e) => {
+    const t = text(e.file);
+    const at = locate(t, e.path, `${kase.name} ${e.file}`);
+    if (at.valueStart === undefined) throw new Error(`${kase.name}: ${e.path} has no scalar value to edit`);
+    const good = t.slice(at.valueStart, at.valueEnd);
+    return { ...e, start: at.valueStart, good, bad: BAD_VALUE, badText: t.slice(0, at.valueStart) + BAD_VALUE + t.slice(at.valueEnd) };
+  });
+  const query = (q) => {
+    const at = locate(text(q.file), q.path, `${kase.name} ${q.file}`);
+    const offset = q.at === 'value' ? at.valueStart : q.at === 'key' ? at.keyStart : at.keyStart + 1;
+    if (offset === undefined) throw new Error(`${kase.name}: ${q.path} has no scalar value`);
+    return { ...q, offset, label: `${q.file === kase.files[0] ? '' : `${path.basename(q.file)} `}${q.path.split('.').slice(-2).join('.')}${q.at ? ` (${q.at})` : ''}` };
+  };
+  const lines = (f) => text(f).split('\n').length - (text(f).endsWith('\n') ? 1 : 0);
+  return { ...kase, texts, edits, hover: kase.hover.map(query), completion: kase.completion.map(query), lines: lines(kase.files[0]) };
+}

@@ -1,0 +1,134 @@
+// Targets (from the issue) with PASS/MISS, and the markdown report printed by `npm run bench` and written to
+// bench/results/latest.md.
+import { fmt } from './stats.mjs';
+
+const OURS = 'helm-values';
+
+/** Targets for our figures. `pick` yields [where, metric] pairs from the results. */
+const TARGETS = [
+  { label: 'edit → diagnostics, median', max: 50, unit: 'ms', lsp: (m) => m.startsWith('edit → diagnostics: ') },
+  { label: 'hover, median', max: 5, unit: 'ms', lsp: (m) => m.startsWith('hover: ') },
+  { label: 'completion, median', max: 15, unit: 'ms', lsp: (m) => m.startsWith('completion: ') },
+  { label: 'cold start → first diagnostics, median', max: 500, unit: 'ms', lsp: (m) => m === 'cold start → first diagnostics' },
+  { label: 'peak RSS, median', max: 120, unit: 'MiB', lsp: (m) => m === 'peak RSS (VmHWM)' },
+  { label: 'CLI whole process, median', max: 300, unit: 'ms', cli: true },
+  { label: 'in-process effective values, warm median', max: 50, unit: 'ms', inprocess: 'inprocessEffective' },
+];
+
+/** One row per (target, place measured): value, limit and verdict. A query answered with nothing is EMPTY, not PASS. */
+export function evaluateTargets(results) {
+  const rows = [];
+  const verdict = (v, max, size) => (typeof v !== 'number' ? 'n/a' : v > max ? 'MISS' : size === 0 ? 'EMPTY' : 'PASS');
+  for (const t of TARGETS) {
+    if (t.lsp && results.lsp) {
+      for (const c of results.lsp.cases) {
+        const ours = c.results[OURS];
+        if (!ours) continue;
+        for (const [metric, s] of Object.entries(ours.metrics)) {
+          if (!t.lsp(metric)) continue;
+          const suffix = metric.startsWith('edit → diagnostics: ') ? metric.slice('edit → diagnostics: '.length) : metric.startsWith('cold start') ? 'cold start' : metric.replace(': ', ' ');
+          const cpu = ours.metrics[`  server CPU: ${suffix}`]?.median;
+          const wait = ours.metrics[`  main thread waiting for a CPU: ${suffix}`]?.median;
+          rows.push({ target: t.label, where: `${c.name}: ${metric.replace(/^(edit → diagnostics|hover|completion): /, '')}`, value: s.median, max: t.max, unit: t.unit, size: s.resultSize, sizeUnit: s.sizeUnit, cpu, wait, verdict: verdict(s.median, t.max, s.resultSize) });
+        }
+      }
+    }
+    if (t.cli && results.cli) {
+      for (const r of results.cli.rows.filter((x) => x.target === 'cli')) rows.push({ target: t.label, where: r.name, value: r.median, max: t.max, unit: t.unit, cpu: r.cpu, verdict: verdict(r.median, t.max) });
+    }
+    if (t.inprocess && results.inprocess) {
+      for (const r of results.inprocess.rows.filter((x) => x.target === t.inprocess)) rows.push({ target: t.label, where: `kube-prometheus-stack + ${results.inprocess.overlays.length} ci overlays`, value: r.median, max: t.max, unit: t.unit, cpu: r.cpu, wait: r.wait, verdict: verdict(r.median, t.max) });
+    }
+  }
+  return rows;
+}
+
+/** A markdown table; columns from `firstNumeric` on are right-aligned. */
+const table = (head, rows, firstNumeric = 1) => ['| ' + head.join(' | ') + ' |', '|' + head.map((h, i) => (i < firstNumeric ? '---' : '---:')).join('|') + '|', ...rows.map((r) => '| ' + r.join(' | ') + ' |')].join('\n');
+const noiseText = (n) => (n ? `${n.foreignCores.toFixed(2)} cores used by other processes on average (load ${n.loadavg1[0].toFixed(2)} → ${n.loadavg1[1].toFixed(2)})${n.noisy ? ' **NOISY**' : ''}` : '-');
+
+export function markdown(results) {
+  const out = [];
+  const h = results.host;
+  out.push(`# helm-values benchmark, ${results.date}`);
+  out.push('');
+  out.push(`Machine: ${h.cpuModel} × ${h.cores}, ${h.memGiB} GiB, ${h.platform}, Node ${h.node}. Options: ${results.argv.join(' ') || '(defaults)'}.`);
+  out.push(`Host noise: busy before ${h.busyBefore.busyCores.toFixed(2)} of ${h.cores} cores, after ${h.busyAfter ? h.busyAfter.busyCores.toFixed(2) : '-'} (all processes, 2 s samples; the benchmark itself is idle then).` + ' Per section: CPU used by other processes while it ran (0 = quiet; over 0.25 of 2 cores skews latencies).');
+  out.push('');
+  if (results.targets?.length) {
+    out.push('## Targets (ours)');
+    out.push('');
+    out.push(table(['target', 'measured on', 'median', 'limit', 'verdict', 'server CPU (all threads) / main thread waiting for a CPU, medians'], results.targets.map((t) => [t.target, t.where + (t.size !== undefined ? ` [${t.size} ${t.sizeUnit}]` : ''), `${fmt(t.value)} ${t.unit}`, `${t.max} ${t.unit}`, t.verdict === 'PASS' ? 'PASS' : `**${t.verdict}**`, t.cpu !== undefined ? `${fmt(t.cpu)} / ${fmt(t.wait)} ms` : '']), 2));
+    const miss = results.targets.filter((t) => t.verdict !== 'PASS').length;
+    out.push('');
+    out.push(`${results.targets.length - miss} PASS, ${miss} not (MISS = over the limit; EMPTY = fast but returned nothing).`);
+    out.push('');
+  }
+  if (results.inprocess) {
+    const a = results.inprocess;
+    out.push(`## (a) In process: kube-prometheus-stack (${a.lines} lines) + ${a.overlays.length} ci overlays`);
+    out.push('');
+    out.push(`Warm = median of ${a.reps} after ${a.warmup} warm-up runs, full GC before each (not timed). CPU = this process's CPU time during the sample (all threads), waiting = time its main thread was runnable but had no CPU (other processes' load). Noise: ${noiseText(a.noise)}.`);
+    out.push('');
+    out.push(table(['step', 'median ms', 'p95', 'min', 'max', 'n', 'CPU ms', 'waiting for a CPU ms', 'notes'], a.rows.map((r) => [r.name, fmt(r.median), fmt(r.p95), fmt(r.min), fmt(r.max), r.n, fmt(r.cpu), fmt(r.wait), r.note])));
+    out.push('');
+  }
+  if (results.cli) {
+    const b = results.cli;
+    out.push('## (b) CLI, whole process');
+    out.push('');
+    out.push(`Median of ${b.reps} spawns each (after a warm-up), round-robin. Noise: ${noiseText(b.noise)}.`);
+    out.push('');
+    out.push(table(['command', 'median ms', 'p95', 'min', 'n', 'CPU ms (user+sys, 10 ms ticks)', 'stdout bytes', 'notes'], b.rows.map((r) => [`\`${r.command}\``, fmt(r.median), fmt(r.p95), fmt(r.min), r.n, fmt(r.cpu), r.stdoutBytes, r.note])));
+    out.push('');
+  }
+  if (results.lsp) {
+    const c = results.lsp;
+    const names = c.servers.map((s) => s.name);
+    out.push(`## (c) Language servers over stdio: ${names.join(' vs ')}`);
+    out.push('');
+    out.push(`${results.options.reps} launches per server per case (after ${results.options.warmup} warm-up), interleaved (A B, B A, ...); per launch ${results.options.edits} edits per edit line (alternating ${'`yes`'} and the original value; each timed to the publishDiagnostics that reflects it), ${results.options.queries} requests per position, ${results.options.pauseMs} ms pause between operations. The peer gets the chart's schema (or one inferred from values.yaml, see bench/data/PROVENANCE.md) through \`yaml.schemas\`; ours reads the chart as it is.`);
+    for (const k of c.cases) {
+      out.push('');
+      out.push(`### ${k.name} (${k.lines} lines; open: ${k.files.join(', ')})`);
+      out.push('');
+      out.push(`Edits: ${k.edits.map((e) => `${e.file} \`${e.path}\` ${e.good} ↔ ${e.bad}`).join('; ')}. Noise: ${noiseText(k.noise)}.`);
+      for (const n of names) {
+        const r = k.results[n];
+        if (r.failed) out.push(`- ${n}: ${r.failed} launch(es) FAILED: ${r.errors[0]?.error}`);
+        if (r.loggedErrors?.length) out.push(`- ${n} logged errors: ${r.loggedErrors.join(' | ')}`);
+      }
+      out.push('');
+      const metrics = [...new Set(names.flatMap((n) => Object.keys(k.results[n].metrics)))];
+      const head = ['metric', ...names.map((n) => `${n} median (p95)`), ...(names.length === 2 ? ['ours/peer'] : [])];
+      const rows = metrics.map((m) => {
+        const cells = names.map((n) => {
+          const s = k.results[n].metrics[m];
+          if (!s || !s.n) return '-';
+          return `${fmt(s.median)} (${fmt(s.p95)})${s.resultSize !== undefined ? ` [${s.resultSize} ${s.sizeUnit}]` : ''}`;
+        });
+        const a = k.results[names[0]]?.metrics[m]?.median;
+        const b = k.results[names[1]]?.metrics[m]?.median;
+        const unit = k.results[names[0]]?.metrics[m]?.unit ?? k.results[names[1]]?.metrics[m]?.unit;
+        return [`${m} (${unit})`, ...cells, ...(names.length === 2 ? [typeof a === 'number' && typeof b === 'number' && b > 0 ? (a / b).toFixed(2) : '-'] : [])];
+      });
+      out.push(table(head, rows));
+    }
+    out.push('');
+  }
+  if (results.profiles?.length) {
+    out.push('## Profiles of our server (`--cpu-prof`, one launch per case)');
+    for (const p of results.profiles) {
+      out.push('');
+      if (p.error) {
+        out.push(`- ${p.name}: ${p.error}`);
+        continue;
+      }
+      out.push(`### ${p.name}: busy ${fmt(p.busyMs)} ms (GC ${fmt(p.gcMs)} ms), idle ${fmt(p.idleMs)} ms`);
+      out.push('');
+      out.push(table(['inclusive ms', 'function', 'self ms', 'function'], p.inclusive.map((x, i) => [fmt(x.ms), `\`${x.fn}\``, p.self[i] ? fmt(p.self[i].ms) : '', p.self[i] ? `\`${p.self[i].fn}\`` : ''])));
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,304 @@
+// Protocol tests: the built language server (dist/server.js) driven over stdio like an editor drives it.
+// Diagnostics are compared with `helm-values check -o json` on the same texts: the CLI and the server call the same
+// service, so they must agree line for line.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { LspClient, fileOf, uriOf, type ClientOptions } from './lspClient';
+import { byFile, cliCheck, cliLines, codes, edit, ensureBuilt, kubePrometheusStack, lspLines, redis, tempCopy, webapp } from './util';
+
+before(() => ensureBuilt());
+
+/** Starts a server, runs `body`, then requires a clean shutdown (exit code 0) and no error logged by the server. */
+async function withServer(options: ClientOptions, body: (c: LspClient) => Promise<void>): Promise<void> {
+  const c = await LspClient.start({ settings: { helmValues: {} }, ...options });
+  try {
+    await body(c);
+  } catch (e) {
+    await c.kill();
+    throw e;
+  }
+  const r = await c.shutdown();
+  assert.equal(r.shutdownResult, null, 'shutdown answers null');
+  assert.deepEqual({ code: r.code, signal: r.signal }, { code: 0, signal: null }, `the server exits with 0 after shutdown/exit; stderr: ${c.stderr}`);
+  assert.deepEqual(
+    c.messages.filter((m) => m.type === 1),
+    [],
+    'the server logged no errors',
+  );
+}
+
+const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Writes the client's open texts into the chart copy on disk, runs the CLI on the chart (absolute path, so display
+ * paths are the server's), and requires the server's latest diagnostics of every file to equal the CLI's findings.
+ */
+async function assertAgreesWithCli(c: LspClient, chart: string, args: string[] = []): Promise<void> {
+  for (const uri of c.openDocuments()) fs.writeFileSync(fileOf(uri), c.text(uri));
+  const expected = byFile(cliCheck([chart, ...args]));
+  const files = new Set([...expected.keys(), ...c.publishes.map((p) => fileOf(p.uri)).filter((f) => f.startsWith(chart + path.sep))]);
+  for (const file of files) {
+    const want = cliLines(expected.get(file) ?? []);
+    const uri = uriOf(file);
+    if (want.length === 0 && !c.lastDiagnostics(uri)) continue;
+    await c.waitForDiagnostics(uri, (d) => sameLines(lspLines(d), want), 10_000, `diagnostics equal to the CLI's for ${file}`).catch(() => undefined);
+    assert.deepEqual(lspLines(c.lastDiagnostics(uri)?.diagnostics ?? []), want, `${path.relative(chart, file)}: server diagnostics vs helm-values check ${args.join(' ')}`);
+  }
+}
+
+describe('examples/webapp', () => {
+  test('values-prod.yaml: diagnostics are the findings of `helm-values check examples/webapp -o json`', async () => {
+    const cli = byFile(cliCheck(['examples/webapp']));
+    const prod = path.join(webapp, 'values-prod.yaml');
+    const expected = cli.get(prod) ?? [];
+    assert.ok(expected.some((f) => f.code === 'helm.yaml11-boolean'), 'the CLI reports helm.yaml11-boolean in values-prod.yaml');
+    await withServer({ workspaceFolders: [webapp] }, async (c) => {
+      const uri = await c.open(prod);
+      const p = await c.waitForDiagnostics(uri, (d) => d.length > 0);
+      assert.ok(codes(p.diagnostics).includes('helm.yaml11-boolean'));
+      assert.deepEqual(lspLines(p.diagnostics), cliLines(expected));
+      assert.ok(p.diagnostics.every((d) => d.source === 'helm-values'));
+      // Every other file the CLI has findings for gets them too (the chart is checked as a whole).
+      for (const [file, list] of cli) {
+        const got = await c.waitForDiagnostics(uriOf(file), (d) => d.length === list.length);
+        assert.deepEqual(lspLines(got.diagnostics), cliLines(list), file);
+      }
+    });
+  });
+
+  test('an edit updates diagnostics: a YAML syntax error appears, then goes when fixed (incremental and full sync)', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const uri = await c.open(path.join(copy.chart, 'values-prod.yaml'));
+        const original = c.text(uri);
+        await c.waitForDiagnostics(uri, (d) => codes(d).includes('helm.yaml11-boolean'));
+
+        await c.replace(uri, 'tag: "2.3.1"', 'tag: [2.3.1'); // incremental change
+        const broken = await c.waitForDiagnostics(uri, (d) => codes(d).includes('yaml.syntax'));
+        const syntax = broken.diagnostics.filter((d) => d.code === 'yaml.syntax');
+        assert.ok(syntax.every((d) => d.severity === 1), 'syntax errors are errors');
+        assert.ok(syntax.every((d) => d.range.start.line >= 3), 'the error is at or after the edited line 4');
+        await assertAgreesWithCli(c, copy.chart);
+
+        await c.change(uri, original); // full change
+        const fixed = await c.waitForDiagnostics(uri, (d) => !codes(d).includes('yaml.syntax'));
+        assert.equal(codes(fixed.diagnostics).filter((x) => x === 'helm.yaml11-boolean').length, 2, 'both YAML 1.1 booleans are reported again');
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('a change to one file updates the diagnostics of the other files of the chart', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const chartUri = await c.open(path.join(copy.chart, 'Chart.yaml'));
+        const valuesUri = await c.open(path.join(copy.chart, 'values.yaml'));
+        const prodUri = await c.open(path.join(copy.chart, 'values-prod.yaml'));
+        const prodText = c.text(prodUri);
+        const valuesText = c.text(valuesUri);
+        await c.waitForDiagnostics(prodUri, (d) => codes(d).includes('helm.yaml11-boolean'));
+        await c.waitForDiagnostics(chartUri, (d) => d.length === 0);
+
+        // The overlay makes the condition of the `cache` dependency (declared in Chart.yaml) a non-boolean.
+        await c.replace(prodUri, 'cache:\n', 'cache:\n  enabled: "maybe"\n');
+        const chartDiags = await c.waitForDiagnostics(chartUri, (d) => codes(d).includes('helm.dependency'));
+        const dep = chartDiags.diagnostics.find((d) => d.code === 'helm.dependency');
+        assert.match(dep?.message ?? '', /Condition path 'cache\.enabled'.*non-bool.*\[environment: prod\]/);
+        assert.equal(dep?.range.start.line, 7, 'on the dependency entry in Chart.yaml (line 8)');
+        await assertAgreesWithCli(c, copy.chart);
+
+        // The chart defaults turn `featureFlags` into a string: the overlays that set it as a map are skipped.
+        await c.replace(valuesUri, 'featureFlags:\n  # -- Turn on the new checkout flow.\n  newCheckout: false\n  # -- Country code used for tax rules (an ISO code, as text).\n  country: "NO"\n', 'featureFlags: "off"\n');
+        const prodDiags = await c.waitForDiagnostics(prodUri, (d) => codes(d).includes('helm.type-conflict'));
+        const conflict = prodDiags.diagnostics.find((d) => d.code === 'helm.type-conflict');
+        assert.equal(conflict?.range.start.line, 12, 'on featureFlags in values-prod.yaml (line 13)');
+        assert.match(conflict?.message ?? '', /featureFlags/);
+        await assertAgreesWithCli(c, copy.chart);
+
+        await c.change(prodUri, prodText);
+        await c.change(valuesUri, valuesText);
+        await c.waitForDiagnostics(chartUri, (d) => !codes(d).includes('helm.dependency'));
+        await c.waitForDiagnostics(prodUri, (d) => !codes(d).includes('helm.type-conflict'));
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('closing an edited document brings back the diagnostics of the file on disk', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const file = path.join(copy.chart, 'values-prod.yaml');
+        const uri = await c.open(file);
+        await c.replace(uri, 'enabled: yes', 'enabled: [yes');
+        await c.waitForDiagnostics(uri, (d) => codes(d).includes('yaml.syntax'));
+        await c.close(uri);
+        const after = await c.waitForDiagnostics(uri, (d) => !codes(d).includes('yaml.syntax'));
+        assert.deepEqual(lspLines(after.diagnostics), cliLines(byFile(cliCheck([copy.chart])).get(file) ?? []));
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('a values file outside any chart: its own YAML problems, cleared when closed; requests answer empty', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      const loose = path.join(copy.root, 'loose.yaml');
+      fs.writeFileSync(loose, 'a: [1\nb: 2\n');
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const uri = await c.open(loose);
+        await c.waitForDiagnostics(uri, (d) => codes(d).includes('yaml.syntax'));
+        assert.equal(await c.hover(uri, { line: 1, character: 0 }), null);
+        assert.deepEqual(await c.completion(uri, { line: 1, character: 0 }), []);
+        await c.close(uri);
+        await c.waitForDiagnostics(uri, (d) => d.length === 0);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues.helmVersion is pulled through workspace/configuration and takes effect', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      await withServer({ workspaceFolders: [copy.root], settings: { helmValues: { helmVersion: 3 } } }, async (c) => {
+        const uri = await c.open(path.join(copy.chart, 'values-staging.yaml'));
+        // A second YAML document: Helm 4 merges it, Helm 3 reads only the first.
+        await c.change(uri, `${c.text(uri)}---\nreplicaCount: 5\n`);
+        const v3 = await c.waitForDiagnostics(uri, (d) => codes(d).includes('helm.version-dependent'));
+        assert.match(v3.diagnostics.find((d) => d.code === 'helm.version-dependent')?.message ?? '', /^replicaCount: Helm 3 gives 2, Helm 4 gives 5\./);
+        const pulls = c.configurationRequests.filter((r) => r.items.some((i) => i.section === 'helmValues'));
+        assert.ok(pulls.length >= 1, 'the server pulled helmValues');
+        assert.equal(pulls[0]?.items[0]?.scopeUri, uriOf(copy.chart), 'scoped to the chart folder');
+        await assertAgreesWithCli(c, copy.chart, ['--helm-version', '3']);
+
+        const before = c.configurationRequests.length;
+        await c.setSettings({ helmValues: { helmVersion: 4 } });
+        const v4 = await c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'helm.version-dependent' && x.message.startsWith('replicaCount: Helm 4 gives 5, Helm 3 gives 2.')));
+        assert.ok(v4.diagnostics.length > 0);
+        assert.ok(c.configurationRequests.length > before, 'the server pulled the settings again after didChangeConfiguration');
+        await assertAgreesWithCli(c, copy.chart, ['--helm-version', '4']);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues.environments is pulled through workspace/configuration and takes effect', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      const environments = [
+        { name: 'prod', values: ['values/common.yaml', 'values-prod.yaml'] },
+        { name: 'qa', values: ['values-qa.yaml'] },
+      ];
+      const config = path.join(copy.root, 'environments.json');
+      fs.writeFileSync(config, JSON.stringify({ environments }));
+      await withServer({ workspaceFolders: [copy.root], settings: { helmValues: { environments } } }, async (c) => {
+        const chartUri = await c.open(path.join(copy.chart, 'Chart.yaml'));
+        await c.open(path.join(copy.chart, 'values-prod.yaml'));
+        const p = await c.waitForDiagnostics(chartUri, (d) => codes(d).includes('helm.missing-values-file'));
+        assert.match(p.diagnostics.find((d) => d.code === 'helm.missing-values-file')?.message ?? '', /^Environment "qa": .*values-qa\.yaml/);
+        await assertAgreesWithCli(c, copy.chart, ['--config', config]);
+
+        await c.setSettings({ helmValues: { environments: [] } });
+        await c.waitForDiagnostics(chartUri, (d) => !codes(d).includes('helm.missing-values-file'));
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+});
+
+describe('corpus charts (temporary copies)', () => {
+  test('kube-prometheus-stack: values.yaml and two ci overlays open; diagnostics equal the CLI; a change on disk is picked up', async () => {
+    const copy = tempCopy(kubePrometheusStack);
+    try {
+      await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
+        const values = await c.open(path.join(copy.chart, 'values.yaml'));
+        await c.open(path.join(copy.chart, 'ci', '03-non-defaults-values.yaml'));
+        await c.open(path.join(copy.chart, 'ci', '05-ingress-and-gateway-routes-values.yaml'));
+        await c.waitForDiagnostics(values, () => true, 60_000);
+        const chartYaml = await c.waitForDiagnostics(uriOf(path.join(copy.chart, 'Chart.yaml')), (d) => d.length > 0, 60_000);
+        assert.ok(codes(chartYaml.diagnostics).includes('helm.missing-dependency'), 'subcharts not vendored: reported on Chart.yaml');
+        await assertAgreesWithCli(c, copy.chart);
+
+        // An overlay that is not open breaks on disk; the file watcher tells the server.
+        const overlay = path.join(copy.chart, 'ci', '06-upgrade-crds-values.yaml');
+        const original = fs.readFileSync(overlay, 'utf8');
+        fs.writeFileSync(overlay, `${original}broken: [\n`);
+        await c.filesChanged([{ file: overlay, type: 2 }]);
+        await c.waitForDiagnostics(uriOf(overlay), (d) => codes(d).includes('yaml.syntax'), 60_000);
+        await assertAgreesWithCli(c, copy.chart);
+        fs.writeFileSync(overlay, original);
+        await c.filesChanged([{ file: overlay, type: 2 }]);
+        await c.waitForDiagnostics(uriOf(overlay), (d) => d.length === 0, 60_000);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('bitnami redis: diagnostics equal the CLI, before and after an edit', async () => {
+    const copy = tempCopy(redis);
+    try {
+      await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
+        const uri = await c.open(path.join(copy.chart, 'values.yaml'));
+        await c.waitForDiagnostics(uri, () => true, 60_000);
+        await assertAgreesWithCli(c, copy.chart);
+        await c.replace(uri, 'architecture: replication', 'architecture: on');
+        const p = await c.waitForDiagnostics(uri, (d) => codes(d).includes('helm.yaml11-boolean'), 60_000);
+        const line = c.text(uri).slice(0, c.text(uri).indexOf('architecture: on')).split('\n').length - 1;
+        assert.ok(p.diagnostics.some((d) => d.code === 'helm.yaml11-boolean' && d.range.start.line === line));
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+});
+
+describe('lifecycle', () => {
+  test('initialize advertises the features; shutdown then exit ends the process with code 0', async () => {
+    await withServer({ workspaceFolders: [webapp] }, async (c) => {
+      const caps = c.initializeResult?.capabilities;
+      assert.equal(c.initializeResult?.serverInfo?.name, 'helm-values');
+      assert.equal(caps?.textDocumentSync, 2, 'incremental sync');
+      for (const k of ['hoverProvider', 'definitionProvider', 'referencesProvider', 'documentSymbolProvider', 'completionProvider', 'inlayHintProvider'] as const) assert.ok(caps?.[k], k);
+      assert.ok(c.serverRequests.has('client/registerCapability') || c.serverRequests.size === 0);
+    });
+  });
+
+  test('exit without shutdown ends the process with code 1', async () => {
+    const c = await LspClient.start({ workspaceFolders: [webapp] });
+    const exited = new Promise<number | null>((resolve) => c.proc.once('exit', (code) => resolve(code)));
+    await c.notify('exit', null);
+    assert.equal(await exited, 1);
+    await c.kill();
+  });
+
+  test('an edit stays in memory: the file on disk is untouched', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      const file = path.join(copy.chart, 'values-prod.yaml');
+      const before = fs.readFileSync(file, 'utf8');
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const uri = await c.open(file);
+        await c.change(uri, edit(before, 'replicaCont: 4', 'replicaCount: [4'));
+        await c.waitForDiagnostics(uri, (d) => codes(d).includes('yaml.syntax'));
+      });
+      assert.equal(fs.readFileSync(file, 'utf8'), before);
+    } finally {
+      copy.dispose();
+    }
+  });
+});
