@@ -12,6 +12,7 @@ import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { compileUserPattern } from '../host/patterns';
+import { EnvironmentMemo } from '../service/check/envMemo';
 import { secretOptionsFromSettings } from '../service/secrets/options';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
 
@@ -46,6 +47,7 @@ export class Workspace {
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
   private readonly schemaCache = new SchemaCache();
+  private readonly memo = new EnvironmentMemo();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
@@ -110,6 +112,7 @@ export class Workspace {
       secrets: { ...secrets.options, ignoreEntries: ignore.entries },
       relativePath,
       secretsIgnoreFile: { path: ignorePath, text: ignoreText },
+      memo: this.memo,
     });
     const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });

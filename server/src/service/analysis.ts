@@ -3,8 +3,8 @@
 // the findings, and how a key path in a file maps to a path in the effective values.
 import type { ChartModel } from './chart/chartModel';
 import type { Environment } from './chart/environments';
-import { checkChart } from './check/check';
-import { environmentInputs, type EnvironmentResult } from './check/check';
+import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
+import type { EnvironmentMemo } from './check/envMemo';
 import type { HelmVersion } from './helm/coalesce';
 import { computeEffective } from './helm/effective';
 import type { Finding } from './types';
@@ -27,6 +27,8 @@ export interface AnalysisInput {
   relativePath?: (file: string) => string;
   /** The secrets ignore file (path and current text, '' when absent), for the "ignore in file" fix. */
   secretsIgnoreFile?: { path: string; text: string };
+  /** Per-environment results kept across snapshots by the host. */
+  memo?: EnvironmentMemo;
 }
 
 /** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */
@@ -65,7 +67,10 @@ export class ChartAnalysis {
     const env = this.input.environments.find((e) => e.name === name);
     if (!env) return undefined;
     const { inputs } = environmentInputs(this.input, env);
-    const result: EnvironmentResult = { environment: env, effective: computeEffective(this.input.model, inputs, this.input.helmVersion), files: [...inputs.files] };
+    const fallback = this.input.model.values?.file ?? this.input.model.chartFile ?? this.input.model.dir;
+    const result: EnvironmentResult = this.input.memo
+      ? checkEnvironment(this.input, env, inputs, fallback).result
+      : { environment: env, effective: computeEffective(this.input.model, inputs, this.input.helmVersion), files: [...inputs.files] };
     this.results.set(name, result);
     return result;
   }

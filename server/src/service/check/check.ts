@@ -7,6 +7,7 @@ import type { ValuesDocument } from '../yaml/valuesDocument';
 import { DocumentCache } from '../yaml/documentCache';
 import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
+import { environmentSignature, needsVersionComparison, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
@@ -30,6 +31,8 @@ export interface CheckInput {
   secrets?: SecretOptions;
   /** A file's path relative to the workspace (for secret ignore entries and path globs). */
   relativePath?: (file: string) => string;
+  /** Per-environment results kept across snapshots (the language server passes one; the CLI does not need it). */
+  memo?: EnvironmentMemo;
 }
 
 export interface EnvironmentResult {
@@ -105,6 +108,34 @@ function locate(eff: Effective, path: string[]): Source | undefined {
   return undefined;
 }
 
+/** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
+export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
+  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`) : '';
+  const hit = input.memo?.get(signature);
+  if (hit) return hit;
+  const eff = computeEffective(input.model, inputs, input.helmVersion);
+  const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
+  const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
+  if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
+  if (input.compareVersions !== false && !eff.error && needsVersionComparison(input.model, inputs)) {
+    const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
+    if (!other.error) {
+      for (const p of differingPaths(eff.values, other.values)) {
+        const src = locate(eff, p) ?? locate(other, p);
+        messages.push({
+          severity: 'info',
+          code: 'helm.version-dependent',
+          message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(lookup(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(lookup(other.values, p)) ?? '(absent)'}.`,
+          ...(src ? { source: src } : {}),
+        });
+      }
+    }
+  }
+  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result }) };
+  input.memo?.set(signature, check);
+  return check;
+}
+
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
@@ -125,25 +156,10 @@ export function checkChart(input: CheckInput): { findings: Finding[]; results: E
         findings.push(...f.problems, ...secrets(f));
       }
     }
-    const eff = computeEffective(input.model, inputs, input.helmVersion);
-    results.push({ environment: env, effective: eff, files: [...inputs.files] });
-    const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
-    if (input.schemas) messages.push(...validateEnvironment({ environment: env, effective: eff, files: [...inputs.files] }, input.schemas, fallback));
-    if (input.compareVersions !== false && !eff.error) {
-      const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
-      if (!other.error) {
-        for (const p of differingPaths(eff.values, other.values)) {
-          const src = locate(eff, p) ?? locate(other, p);
-          messages.push({
-            severity: 'info',
-            code: 'helm.version-dependent',
-            message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(lookup(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(lookup(other.values, p)) ?? '(absent)'}.`,
-            ...(src ? { source: src } : {}),
-          });
-        }
-      }
-    }
-    for (const f of [...messages.map((m) => messageFinding(m, fallback, fileIndex)), ...reviewFindings({ model: input.model, result: results[results.length - 1] as EnvironmentResult })]) {
+    const check = checkEnvironment(input, env, inputs, fallback);
+    results.push(check.result);
+    const messages = check.messages;
+    for (const f of [...messages.map((m) => messageFinding(m, fallback, fileIndex)), ...check.review]) {
       const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
       const prev = merged.get(key);
       if (prev) prev.envs.push(env.name);

@@ -1,0 +1,88 @@
+// Reuse of per-environment work across snapshots: an environment whose inputs are the very same objects (parsed
+// documents are reused while their text is unchanged) gets the same result, so an edit re-merges only the
+// environments that read the edited file.
+import type { ChartModel } from '../chart/chartModel';
+import type { Environment } from '../chart/environments';
+import type { HelmMessage, ValuesInputs } from '../helm/effective';
+import type { Finding, Value } from '../types';
+import type { ValuesDocument } from '../yaml/valuesDocument';
+import type { EnvironmentResult } from './check';
+
+export interface EnvironmentCheck {
+  result: EnvironmentResult;
+  /** Helm's messages, schema errors and version differences, not yet placed. */
+  messages: HelmMessage[];
+  review: Finding[];
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | undefined): number {
+  if (o === undefined) return 0;
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
+  return id;
+}
+
+function chartSignature(m: ChartModel): string {
+  return `${m.name}@${m.version}:${idOf(m.values)}:${idOf(m.schema)}:${JSON.stringify(m.dependencies ?? null)}[${m.subcharts.map(chartSignature).join(',')}]`;
+}
+
+/** A key that changes whenever anything an environment's result depends on changes. */
+export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string): string {
+  return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => idOf(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+}
+
+/** A bounded map of environment results by signature (oldest entries dropped first). */
+export class EnvironmentMemo {
+  private readonly entries = new Map<string, EnvironmentCheck>();
+  constructor(private readonly limit = 64) {}
+
+  get(signature: string): EnvironmentCheck | undefined {
+    return this.entries.get(signature);
+  }
+
+  set(signature: string, check: EnvironmentCheck): void {
+    this.entries.delete(signature);
+    this.entries.set(signature, check);
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+const nullMemo = new WeakMap<ValuesDocument, boolean>();
+function hasNull(v: Value): boolean {
+  if (v === null) return true;
+  if (Array.isArray(v)) return v.some(hasNull);
+  if (typeof v === 'object') return Object.values(v).some((x) => hasNull(x ?? null));
+  return false;
+}
+
+/** Whether a document can make Helm 3 and Helm 4 disagree: several YAML documents, or a null anywhere. */
+function versionSensitive(doc: ValuesDocument): boolean {
+  let r = nullMemo.get(doc);
+  if (r === undefined) {
+    r = doc.documents.length > 1 || doc.documents.some((d) => hasNull(d));
+    nullMemo.set(doc, r);
+  }
+  return r;
+}
+
+/**
+ * Whether merging with the other Helm major version can give a different result. The engine's version differences
+ * are all about nulls (chart-default nils, user nulls for absent keys), multi-document files, `--set-json` objects
+ * and malformed `--set` indexes; inputs without any of these merge identically, so the second merge is skipped.
+ */
+export function needsVersionComparison(model: ChartModel, inputs: ValuesInputs): boolean {
+  const charts = (m: ChartModel): ChartModel[] => [m, ...m.subcharts.flatMap(charts)];
+  if (charts(model).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
+  if (inputs.files.some(versionSensitive)) return true;
+  if ((inputs.setJson ?? []).length > 0 || (inputs.setFile ?? []).length > 0) return true;
+  return [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? [])].some((a) => /null|\[/i.test(a));
+}
