@@ -80,8 +80,10 @@ function versionSensitive(doc: ValuesDocument): boolean {
  * and malformed `--set` indexes; inputs without any of these merge identically, so the second merge is skipped.
  */
 export function needsVersionComparison(model: ChartModel, inputs: ValuesInputs): boolean {
+  // Nulls in the root chart's own defaults are kept by both versions; only subchart defaults are cleaned by Helm 4.
   const charts = (m: ChartModel): ChartModel[] => [m, ...m.subcharts.flatMap(charts)];
-  if (charts(model).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
+  if (model.values && model.values.documents.length > 1) return true;
+  if (charts(model).slice(1).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
   if (inputs.files.some(versionSensitive)) return true;
   if ((inputs.setJson ?? []).length > 0 || (inputs.setFile ?? []).length > 0) return true;
   return [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? [])].some((a) => /null|\[/i.test(a));

@@ -4,7 +4,9 @@ import semver from 'semver';
 import type { ChartModel, Dependency } from '../chart/chartModel';
 import type { ValueMap, Value } from '../types';
 import { coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
-import { adoptDocument, type Provenance } from './provenance';
+import { adoptDocument, NoProvenance, type Provenance } from './provenance';
+
+const NO_PROVENANCE = new NoProvenance();
 import { hasOwn, isTable, setOwn } from './valueUtil';
 
 export interface WorkingDep extends Dependency {
@@ -82,7 +84,8 @@ export function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, 
   }
   c.dependencies = chartDependencies;
   for (const req of c.metaDeps) req.enabled = true;
-  const r = coalesceValues(quiet(ctx), c, v, false);
+  // These coalesced values only decide tags and conditions: no provenance needed.
+  const r = coalesceValues({ ...quiet(ctx), prov: NO_PROVENANCE }, c, v, false);
   if ('error' in r) return r.error;
   const cvals = r.values;
   processDependencyTags(c.metaDeps, cvals, notes);

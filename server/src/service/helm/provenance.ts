@@ -166,3 +166,33 @@ export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentInd
   };
   return walk(root) as Record<string, Value>;
 }
+
+/** Provenance that records nothing: for Helm's intermediate coalescing passes whose values are only read (conditions). */
+export class NoProvenance extends Provenance {
+  override get(): Slot | undefined {
+    return undefined;
+  }
+  override set(): void {}
+  override remove(): void {}
+  override shadow(): void {}
+  override replace(): void {}
+  override move(): void {}
+  override copy<T extends Value>(v: T): T {
+    return deepCopyPlain(v);
+  }
+  override copyShallow(v: Record<string, Value>): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) setOwn(out, k, v[k]);
+    return out;
+  }
+}
+
+function deepCopyPlain<T extends Value>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => deepCopyPlain(x)) as T;
+  if (isTable(v)) {
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) setOwn(out, k, deepCopyPlain(v[k] as Value));
+    return out as T;
+  }
+  return v;
+}
