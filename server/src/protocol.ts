@@ -11,6 +11,11 @@ export interface Settings {
   codeLens: boolean;
   /** Raw `helmValues.secrets.*` settings (normalized by the server, which reports invalid patterns). */
   secrets: unknown;
+  /**
+   * Report plain YAML syntax problems (yaml.syntax, yaml.duplicate-key) in the editor. The VS Code client turns this
+   * off while Red Hat's YAML extension is active, which reports the same problems; `helm-values check` always does.
+   */
+  yamlSyntaxDiagnostics: boolean;
 }
 
 export namespace Settings {
@@ -24,6 +29,7 @@ export namespace Settings {
       inlayHints: r.inlayHints !== false,
       codeLens: r.codeLens !== false,
       secrets: r.secrets !== null && typeof r.secrets === 'object' ? r.secrets : {},
+      yamlSyntaxDiagnostics: r.yamlSyntaxDiagnostics !== false,
     };
   }
 }

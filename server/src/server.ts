@@ -163,6 +163,8 @@ function toDiagnostic(f: Finding): Diagnostic {
 }
 
 const published = new Map<string, Set<string>>();
+/** Problems Red Hat's YAML extension reports too (see Settings.yamlSyntaxDiagnostics). */
+const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 const timers = new Map<string, NodeJS.Timeout>();
 
 async function publishChart(chartDir: string): Promise<void> {
@@ -170,6 +172,7 @@ async function publishChart(chartDir: string): Promise<void> {
   const snap = workspace.snapshot(chartDir, settings);
   const byFile = new Map<string, Diagnostic[]>();
   for (const f of snap.analysis.findings()) {
+    if (!settings.yamlSyntaxDiagnostics && YAML_SYNTAX_CODES.has(f.code)) continue;
     const abs = path.resolve(f.file.split('#')[0] ?? f.file);
     const list = byFile.get(abs) ?? [];
     list.push(toDiagnostic(f));
