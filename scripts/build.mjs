@@ -1,5 +1,6 @@
-// Bundles the VS Code client, the language server and the CLI with esbuild.
-// `--production` minifies (used by `npm run package`).
+// Bundles the VS Code client, the language server and the CLI with esbuild. Bundles are always minified (a
+// smaller bundle loads faster: process start is most of a CLI run and of a cold server start); `--production`
+// (used by `npm run package`) also drops the source maps.
 import * as esbuild from 'esbuild';
 import { chmodSync } from 'node:fs';
 
@@ -10,7 +11,8 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: !production,
-  minify: production,
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 };
 
