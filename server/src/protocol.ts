@@ -74,3 +74,10 @@ export namespace EffectiveValuesChangedNotification {
   export const method = 'helmValues/effectiveValuesChanged';
   export interface Params { chartDir: string }
 }
+
+/** `helmValues/inferSchema`: a draft values.schema.json inferred from a chart's values.yaml, as JSON text. */
+export namespace InferSchemaRequest {
+  export const method = 'helmValues/inferSchema';
+  export interface Params { chartDir: string }
+  export interface Result { text: string; error?: string }
+}

@@ -28,7 +28,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { ChartInfoRequest, EffectiveValuesChangedNotification, EffectiveValuesRequest, ExplainRequest, SetActiveEnvironmentNotification, Settings } from './protocol';
+import { ChartInfoRequest, EffectiveValuesChangedNotification, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from './protocol';
+import { inferSchema } from './service/schema/infer';
 import { computeCodeActions } from './service/features/codeActions';
 import { computeCompletion } from './service/features/completion';
 import { explainAt, renderEffectiveValues } from './service/features/effectiveView';
@@ -378,6 +379,16 @@ connection.onRequest(ExplainRequest.method, (p: ExplainRequest.Params) =>
     const doc = documents.get(p.uri);
     if (!s || !doc) return null;
     return explainAt(s.snapshot.analysis, s.file, doc.offsetAt(p.position)) ?? null;
+  }),
+);
+
+connection.onRequest(InferSchemaRequest.method, (p: InferSchemaRequest.Params) =>
+  guard('infer schema', p.chartDir, { text: '', error: 'internal error' } as InferSchemaRequest.Result, async () => {
+    const settings = await settingsFor(URI.file(p.chartDir).toString());
+    const values = workspace.snapshot(p.chartDir, settings).analysis.model.values;
+    if (!values) return { text: '', error: `${p.chartDir} has no values.yaml to infer a schema from` };
+    const draft = settings.helmVersion === 3 ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+    return { text: JSON.stringify(inferSchema(values, { draft }), null, 2) + '\n' };
   }),
 );
 
