@@ -1,5 +1,5 @@
 // The VS Code client: starts the bundled language server and adds the UI that LSP has no words for (environment
-// picker, effective-values documents, comparisons, key explanations). No feature logic lives here.
+// picker, effective-values documents, comparisons, key explanations, schema drafts). No feature logic lives here.
 import type { ExtensionContext, Uri } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ChartInfo } from '../../server/src/protocol';
@@ -8,6 +8,7 @@ import { Charts } from './charts';
 import { registerEffectiveValuesView } from './effectiveValuesView';
 import { EnvironmentPicker } from './environmentPicker';
 import { registerExplainKey } from './explainKey';
+import { registerGenerateSchema } from './generateSchema';
 import { createLanguageClient } from './languageClient';
 import { registerRevealLocations } from './revealLocations';
 
@@ -31,6 +32,7 @@ export async function activate(context: ExtensionContext): Promise<HelmValuesApi
     registerEffectiveValuesView(client, charts, environments),
     registerExplainKey(client),
     registerRevealLocations(client),
+    registerGenerateSchema(client, charts),
   );
   await client.start();
   return { chartInfo: (uri) => charts.of(uri) };

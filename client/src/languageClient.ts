@@ -1,6 +1,6 @@
 // The language client: starts the bundled server over IPC for values files and Chart.yaml, forwards file events and
 // answers the server's settings pulls in one typed shape (`Settings` of the wire contract).
-import { workspace, type ExtensionContext } from 'vscode';
+import { extensions, workspace, type ExtensionContext } from 'vscode';
 import {
   LanguageClient,
   TransportKind,
@@ -20,9 +20,9 @@ const documentSelector: DocumentSelector = [
   '**/Chart.yaml',
 ].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
 
-/** Every file whose change can alter a chart's effective values. */
+/** Every file whose change can alter a chart's effective values or findings (`.helmsecretsignore`: secret findings). */
 const chartFilesGlob =
-  '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz}';
+  '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz,.helmsecretsignore}';
 
 export function createLanguageClient(context: ExtensionContext, environments: ActiveEnvironments): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -43,7 +43,7 @@ export function createLanguageClient(context: ExtensionContext, environments: Ac
           const result = await next(params, token);
           if (!Array.isArray(result)) return result;
           return result.map((value: unknown, i) =>
-            params.items[i]?.section === 'helmValues' ? { ...Settings.from(value), activeEnvironments: environments.all() } : value,
+            params.items[i]?.section === 'helmValues' ? { ...Settings.from(value), activeEnvironments: environments.all(), yamlSyntaxDiagnostics: yamlSyntaxDiagnostics(value) } : value,
           );
         },
       },
@@ -51,4 +51,15 @@ export function createLanguageClient(context: ExtensionContext, environments: Ac
   };
   // The id `helmValues` makes the client honour the `helmValues.trace.server` setting.
   return new LanguageClient('helmValues', 'Helm Values', serverOptions, clientOptions);
+}
+
+/**
+ * `helmValues.yamlSyntaxDiagnostics`: "auto" leaves plain YAML syntax problems to Red Hat's YAML extension when it is
+ * installed (it reports them too), so the same problem is not listed twice.
+ */
+function yamlSyntaxDiagnostics(raw: unknown): boolean {
+  const setting = raw !== null && typeof raw === 'object' ? (raw as { yamlSyntaxDiagnostics?: unknown }).yamlSyntaxDiagnostics : undefined;
+  if (setting === 'on' || setting === true) return true;
+  if (setting === 'off' || setting === false) return false;
+  return extensions.getExtension('redhat.vscode-yaml') === undefined;
 }

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   CodeLens,
+  CreateFile,
+  TextDocumentEdit,
+  type WorkspaceEdit,
   type CodeAction,
   type TextEdit,
   CompletionItemKind,
@@ -56,6 +59,8 @@ const workspace = new Workspace(() => {
 
 let pullSettings = false;
 let dynamicConfig = false;
+/** The client applies `documentChanges` with file creation (a fix's edit to a file that does not exist yet). */
+let createFiles = false;
 let globalSettings: Settings = Settings.from({});
 const activeEnvironments = new Map<string, string | undefined>();
 const settingsCache = new Map<string, Settings>();
@@ -63,6 +68,8 @@ const settingsCache = new Map<string, Settings>();
 connection.onInitialize((params) => {
   pullSettings = !!params.capabilities.workspace?.configuration;
   dynamicConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+  const editCaps = params.capabilities.workspace?.workspaceEdit;
+  createFiles = !!editCaps?.documentChanges && !!editCaps.resourceOperations?.includes('create');
   workspace.roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
   if (workspace.roots.length === 0 && params.rootUri) workspace.roots = [URI.parse(params.rootUri).fsPath];
   const init = params.initializationOptions as { settings?: unknown } | undefined;
@@ -337,12 +344,19 @@ connection.onCodeAction((p) =>
       .filter((a) => codes.size === 0 || codes.has(a.code))
       .map((a) => {
         const changes: Record<string, TextEdit[]> = {};
+        // Files with no text (e.g. a .helmsecretsignore not written yet) may not exist: they are created first.
+        const maybeMissing = new Set<string>();
         for (const e of a.edits) {
           const text = snapshotText(s.snapshot, e.file);
           const uri = URI.file(e.file).toString();
+          if (text === '' && !documents.get(uri)) maybeMissing.add(uri);
           (changes[uri] ??= []).push({ range: { start: positionAt(e.file, text, e.start), end: positionAt(e.file, text, e.end) }, newText: e.newText });
         }
-        return { title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.preferred === true, diagnostics: p.context.diagnostics.filter((d) => d.code === a.code), edit: { changes } };
+        const edit: WorkspaceEdit =
+          maybeMissing.size === 0 || !createFiles
+            ? { changes }
+            : { documentChanges: [...[...maybeMissing].map((uri) => CreateFile.create(uri, { ignoreIfExists: true })), ...Object.entries(changes).map(([uri, edits]) => TextDocumentEdit.create({ uri, version: null }, edits))] };
+        return { title: a.title, kind: CodeActionKind.QuickFix, isPreferred: a.preferred === true, diagnostics: p.context.diagnostics.filter((d) => d.code === a.code), edit };
       });
   }),
 );

@@ -5,7 +5,8 @@
 //   node test/e2e/codeServer.mjs test   the extension-host suite (dist-test/suite/index.js, mocha) inside code-server's
 //                                       extension host, as @vscode/test-electron's runTests would run it
 //   node test/e2e/codeServer.mjs ui     installs helm-values.vsix (npm run package) like a user, opens examples/webapp
-//                                       and values-prod.yaml, checks the Problems panel, the environment picker and a
+//                                       and values-prod.yaml, checks the Problems panel (a YAML 1.1 boolean, a redacted
+//                                       plaintext password in values-staging.yaml), the environment picker and a
 //                                       hover, and saves a screenshot to test-artifacts/code-server.png
 //   node test/e2e/codeServer.mjs all    both (default)
 //
@@ -235,6 +236,14 @@ async function runUi(browser) {
       if (!/read by Helm as the boolean/.test(text)) throw new Error(`unexpected row: ${text}`);
       const squiggles = await editor.locator('.squiggly-warning').count();
       return `"${text}"; ${squiggles} warning squiggles`;
+    });
+
+    await check('the Problems panel lists the plaintext password of values-staging.yaml (secret.password), redacted', async () => {
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'secret.password' }).first();
+      await row.waitFor({ timeout: 30_000 });
+      const text = (await row.innerText()).replace(/\s+/g, ' ').trim();
+      if (!/cache\.auth\.password/.test(text) || text.includes('Kp9#vQ2!wLm4zR7s')) throw new Error(`unexpected row: ${text}`);
+      return `"${text.slice(0, 90)}…"`;
     });
 
     await check('the status bar picker selects an environment', async () => {

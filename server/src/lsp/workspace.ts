@@ -55,6 +55,8 @@ export class Workspace {
 
   /** Forgets disk contents under the given absolute paths (from file watching). */
   invalidate(paths: readonly string[]): void {
+    // The secrets ignore file lives at the workspace root, above the charts: every snapshot reads it.
+    if (paths.some((p) => path.basename(p) === IGNORE_FILE_NAME)) this.snapshots.clear();
     for (const dir of [...this.sources.keys()]) {
       if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
         this.sources.delete(dir);

@@ -6,10 +6,17 @@ import * as vscode from 'vscode';
 /**
  * Server features still being written, whose requests answer empty for now: their tests wait briefly and are reported
  * as pending ("skipped") when nothing comes, instead of failing. As soon as a feature answers, its test asserts in
- * full. Names: hover, inlayHints, codeLens, effectiveValues, explain. All of them answer today, so the list is empty;
- * set HELM_VALUES_E2E_IN_PROGRESS=hover,explain (comma-separated) while one is a stub again.
+ * full. Names: hover, inlayHints, codeLens, effectiveValues, explain, inferSchema, ignoreFileFix. Set
+ * HELM_VALUES_E2E_IN_PROGRESS=hover,explain (comma-separated) while one is a stub again. Listed by default until
+ * server.ts has them (remove them from DEFAULT_IN_PROGRESS then): `inferSchema`, the `helmValues/inferSchema` request
+ * behind "Generate Schema Draft"; `ignoreFileFix`, a quick fix that creates .helmsecretsignore (CreateFile).
  */
-const IN_PROGRESS = new Set((process.env.HELM_VALUES_E2E_IN_PROGRESS ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const DEFAULT_IN_PROGRESS: string[] = [];
+const IN_PROGRESS = new Set([...DEFAULT_IN_PROGRESS, ...(process.env.HELM_VALUES_E2E_IN_PROGRESS ?? '').split(',')].map((s) => s.trim()).filter(Boolean));
+
+export function inProgress(feature: string): boolean {
+  return IN_PROGRESS.has(feature);
+}
 
 export const EXTENSION_ID = 'helm-values.helm-values';
 
@@ -82,4 +89,19 @@ export function markdownOf(hovers: vscode.Hover[]): string {
 
 export function labelOf(hint: vscode.InlayHint): string {
   return typeof hint.label === 'string' ? hint.label : hint.label.map((p) => p.value).join('');
+}
+
+/**
+ * Code actions (not bare commands) for the range of a diagnostic, as the light bulb would list them. The API command
+ * returns title, kind, edit, command and isPreferred only: `diagnostics` does not survive its conversion.
+ */
+export async function codeActionsFor(doc: vscode.TextDocument, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', doc.uri, d.range);
+  return (all ?? []).filter((a): a is vscode.CodeAction => !('command' in a && typeof a.command === 'string'));
+}
+
+/** Drops unsaved edits of a document (its editor is shown first: the revert command acts on the active editor). */
+export async function revert(doc: vscode.TextDocument): Promise<void> {
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
 }
