@@ -1,4 +1,6 @@
-// Key completion from the layers below (an overlay offers the chart's keys with their defaults).
+// Key and value completion from the layers below (an overlay offers the chart's keys with their defaults) and from
+// the charts' values.schema.json (properties with types and descriptions, allowed values, skeletons of required
+// properties), one item per key: the layers give the default, the schema the type and the description.
 // The text may be broken mid-typing, so where the cursor is (which map, which keys it already has) is read from the
 // indentation of the surrounding lines, not from the parsed document.
 import type { ChartAnalysis } from '../analysis';
@@ -7,6 +9,7 @@ import type { Value, ValueMap } from '../types';
 import { resolvePlainScalar } from '../yaml/scalars';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { chartLayers, layersBelow, preview } from './navigation';
+import { mapOf, requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart, type SchemaProperty } from './schemaInfo';
 import type { CompletionResult } from './types';
 
 export function computeCompletion(analysis: ChartAnalysis, file: string, text: string, offset: number): CompletionResult[] {
@@ -313,25 +316,44 @@ function subchartsAt(analysis: ChartAnalysis, file: string, path: readonly PathS
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Keys: the layers' keys and the schema's properties, one item per key.
+
+interface KeyCandidate {
+  key: string;
+  offer?: Offer;
+  prop?: SchemaProperty;
+  deprecated: boolean;
+}
+
 function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): CompletionResult[] {
   const offers = offersBelow(analysis, file, at.parent);
+  const parts = schemasAt(analysis, file, at.parent);
+  const map = parts.length > 0 ? mapOf(parts) : undefined;
+  const props = new Map<string, SchemaProperty>();
+  for (const p of map?.properties ?? []) props.set(p.name, p);
+  const candidates: KeyCandidate[] = [];
+  const offered = new Set<string>();
+  for (const o of offers) {
+    offered.add(o.key);
+    const prop = props.get(o.key);
+    // A closed map (`additionalProperties: false`): keys the schema does not declare would fail validation.
+    if (map?.closed && !prop) continue;
+    candidates.push({ key: o.key, offer: o, ...(prop ? { prop } : {}), deprecated: prop ? summaryOf(prop.parts).deprecated : false });
+  }
+  for (const prop of props.values()) if (!offered.has(prop.name)) candidates.push({ key: prop.name, prop, deprecated: summaryOf(prop.parts).deprecated });
+  // Deprecated properties last, each group in its order (the layers' keys, then the schema's).
+  const ordered = [...candidates.filter((c) => !c.deprecated), ...candidates.filter((c) => c.deprecated)];
   const out: CompletionResult[] = [];
-  const pad = (n: number) => ' '.repeat(n);
-  offers.forEach((o, i) => {
-    if (at.present.has(o.key)) return;
-    const key = yamlKey(o.key);
-    let insertText: string;
-    if (at.bare) insertText = escapeSnippet(key);
-    else if (isTable(o.value)) insertText = `${escapeSnippet(key)}:\n${pad(at.indent + 2)}$0`;
-    else if (Array.isArray(o.value)) insertText = `${escapeSnippet(key)}:\n${pad(at.indent + 2)}- $0`;
-    else if (o.value === null) insertText = `${escapeSnippet(key)}: $0`;
-    else insertText = `${escapeSnippet(key)}: \${1:${escapeSnippet(yamlScalar(o.value))}}`;
+  ordered.forEach((c, i) => {
+    if (at.present.has(c.key)) return;
+    const key = escapeSnippet(yamlKey(c.key));
     out.push({
-      label: o.key,
+      label: c.key,
       kind: 'property',
-      detail: preview(o.value),
-      documentation: o.from,
-      insertText,
+      detail: keyDetail(c),
+      documentation: keyDocumentation(c),
+      insertText: at.bare ? key : key + valueSnippet(c.offer?.value, c.prop?.parts ?? [], at.indent),
       snippet: true,
       replaceStart: at.replaceStart,
       replaceEnd: at.replaceEnd,
@@ -341,22 +363,142 @@ function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): 
   return out;
 }
 
+/** `"nginx"` from the layers alone; with a schema `string = "nginx"`, `deprecated string`, `required object`. */
+function keyDetail(c: KeyCandidate): string {
+  if (!c.prop) return preview(c.offer?.value);
+  const summary = summaryOf(c.prop.parts);
+  const shape = shapeOf(c.prop.parts);
+  const type = summary.types.length > 0 ? summary.types.join(' | ') : shape !== 'other' ? shape : summary.enum ? enumText(summary.enum) : '';
+  const value = c.offer ? preview(c.offer.value) : summary.default !== undefined ? preview(summary.default as Value) : '';
+  const words = [c.deprecated ? 'deprecated' : '', c.prop.required && !c.offer ? 'required' : '', type].filter((w) => w !== '').join(' ');
+  return words === '' ? value : value === '' ? words : `${words} = ${value}`;
+}
+
+function keyDocumentation(c: KeyCandidate): string {
+  const from = c.offer?.from;
+  if (!c.prop) return from ?? '';
+  const summary = summaryOf(c.prop.parts);
+  const owner = c.prop.parts[0];
+  const lines = [
+    summary.title !== undefined && summary.title !== summary.description ? `**${summary.title}**` : '',
+    summary.description ?? '',
+    summary.enum ? `Allowed: ${listOf(summary.enum)}` : '',
+    from ?? (owner ? `${owner.file} (${owner.model.name} schema)` : ''),
+  ];
+  return lines.filter((l) => l !== '').join('\n\n');
+}
+
+/** Allowed values as a type: `"yes" | "no"`. */
+function enumText(values: readonly unknown[]): string {
+  const shown = values.slice(0, 4).map((v) => JSON.stringify(v) ?? 'null');
+  return values.length > 4 ? `${shown.join(' | ')} | …` : shown.join(' | ');
+}
+
+/** Values as inline code, the first few. */
+function listOf(values: readonly unknown[], max = 10): string {
+  const shown = values.slice(0, max).map((v) => `\`${JSON.stringify(v) ?? 'null'}\``);
+  return values.length > max ? `${shown.join(', ')} and ${values.length - max} more` : shown.join(', ');
+}
+
+/** Deepest level of required properties a skeleton spells out. */
+const SKELETON_DEPTH = 3;
+
+/**
+ * What follows the key in the inserted snippet: the layers' value when they have one (its default as the
+ * placeholder), else what the schema describes (a skeleton of the required properties, a choice of allowed values).
+ */
+function valueSnippet(value: Value | undefined, parts: readonly SchemaPart[], indent: number): string {
+  const pad = ' '.repeat(indent + 2);
+  const unset = value === undefined || value === null;
+  if (isTable(value) || (unset && parts.length > 0 && shapeOf(parts) === 'object')) {
+    const required = missingRequired(parts, isTable(value) ? value : undefined);
+    if (required.length === 0) return `:\n${pad}$0`;
+    const counter = { n: 0 };
+    return ':' + required.map((p) => `\n${pad}${escapeSnippet(yamlKey(p.name))}${skeleton(p.parts, indent + 2, counter, 1)}`).join('');
+  }
+  if (Array.isArray(value) || (unset && parts.length > 0 && shapeOf(parts) === 'array')) return `:\n${pad}- $0`;
+  if (value !== undefined && value !== null) return `: \${1:${escapeSnippet(yamlScalar(value))}}`;
+  const stop = scalarStop(parts, 1);
+  return stop === undefined ? ': $0' : `: ${stop}`;
+}
+
+/** Required properties the layers below do not already supply (a map the chart defaults fill in needs no skeleton). */
+function missingRequired(parts: readonly SchemaPart[], provided: ValueMap | undefined): SchemaProperty[] {
+  if (parts.length === 0) return [];
+  return requiredOf(parts).filter((p) => !(provided && hasOwn(provided, p.name) && provided[p.name] !== null));
+}
+
+/** A required property's value inside a skeleton: nested required properties, else one tab stop. */
+function skeleton(parts: readonly SchemaPart[], indent: number, counter: { n: number }, depth: number): string {
+  const pad = ' '.repeat(indent + 2);
+  const shape = shapeOf(parts);
+  if (shape === 'object') {
+    const required = depth < SKELETON_DEPTH ? missingRequired(parts, undefined) : [];
+    if (required.length === 0) return `:\n${pad}$${++counter.n}`;
+    return ':' + required.map((p) => `\n${pad}${escapeSnippet(yamlKey(p.name))}${skeleton(p.parts, indent + 2, counter, depth + 1)}`).join('');
+  }
+  if (shape === 'array') return `:\n${pad}- $${++counter.n}`;
+  const n = ++counter.n;
+  return `: ${scalarStop(parts, n) ?? `$${n}`}`;
+}
+
+/** Scalars a value could take, as YAML text Helm reads back as the same value. */
+function scalarText(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? yamlScalar(v) : undefined;
+}
+
+/** Tab stop `n` for a scalar the schema describes: a choice of its allowed values, its default, or true/false. */
+function scalarStop(parts: readonly SchemaPart[], n: number): string | undefined {
+  if (parts.length === 0) return undefined;
+  const summary = summaryOf(parts);
+  const def = scalarText(summary.default);
+  const allowed = (summary.enum ?? []).map(scalarText).filter((t): t is string => t !== undefined);
+  if (allowed.length > 0) {
+    const ordered = def !== undefined && allowed.includes(def) ? [def, ...allowed.filter((a) => a !== def)] : allowed;
+    const first = ordered[0] ?? '';
+    if (ordered.length === 1 || ordered.some((t) => /[$}\\,|]/.test(t))) return `\${${n}:${escapeSnippet(first)}}`;
+    return `\${${n}|${ordered.join(',')}|}`;
+  }
+  if (def !== undefined) return `\${${n}:${escapeSnippet(def)}}`;
+  if (shapeOf(parts) === 'boolean') return `\${${n}|true,false|}`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Values: the layers' boolean default and its opposite; with a schema, allowed values, its default, examples.
+
 function valueCompletions(analysis: ChartAnalysis, file: string, at: ValueContext): CompletionResult[] {
   const parent = at.path.slice(0, -1);
   const key = at.path[at.path.length - 1];
   if (typeof key !== 'string') return [];
   const offer = offersBelow(analysis, file, parent).find((o) => o.key === key);
-  if (!offer || typeof offer.value !== 'boolean') return [];
-  const def = offer.value;
-  return [def, !def].map((b, i) => ({
-    label: String(b),
+  const parts = schemasAt(analysis, file, at.path);
+  const summary = parts.length > 0 ? summaryOf(parts) : undefined;
+  const items: { text: string; label: string; detail: string; documentation?: string }[] = [];
+  const add = (v: unknown, detail: string, documentation?: string) => {
+    const text = scalarText(v);
+    if (text === undefined || items.some((i) => i.text === text)) return;
+    items.push({ text, label: String(v), detail, ...(documentation !== undefined ? { documentation } : {}) });
+  };
+  const def = offer?.value;
+  if (offer && (typeof def === 'boolean' || (summary && def !== null && typeof def !== 'object'))) add(def, 'default', offer.from);
+  if (offer && typeof def === 'boolean') add(!def, `default: ${String(def)}`, offer.from);
+  if (summary) {
+    const doc = summary.description;
+    if (summary.default !== undefined) add(summary.default, 'schema default', doc);
+    for (const v of summary.enum ?? []) add(v, 'allowed', doc);
+    for (const v of summary.examples) add(v, 'example', doc);
+    if (summary.types.includes('boolean')) for (const b of [true, false]) add(b, 'boolean', doc);
+  }
+  return items.map((item, i) => ({
+    label: item.label,
     kind: 'value' as const,
-    detail: b === def ? 'default' : `default: ${String(def)}`,
-    documentation: offer.from,
-    insertText: String(b),
+    detail: item.detail,
+    ...(item.documentation !== undefined ? { documentation: item.documentation } : {}),
+    insertText: item.text,
     replaceStart: at.replaceStart,
     replaceEnd: at.replaceEnd,
-    sortText: String(i),
+    sortText: String(i).padStart(5, '0'),
   }));
 }
 
@@ -369,7 +511,7 @@ function yamlKey(key: string): string {
 }
 
 /** A scalar default as YAML text that Helm reads back as the same value. */
-function yamlScalar(v: Value): string {
+function yamlScalar(v: string | number | boolean | null): string {
   if (typeof v === 'string') return plainSafe(v) ? v : JSON.stringify(v);
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e21 ? v.toFixed(0) : String(v);
   return String(v);

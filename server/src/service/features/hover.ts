@@ -1,4 +1,5 @@
-// Hover on a key of any values file: effective value per environment, winning layer, shadowed layers, docs.
+// Hover on a key of any values file: effective value per environment, winning layer, shadowed layers, what the
+// charts' schemas say about it, docs.
 // Also the pieces the other precedence views share: which key an offset names (`keyAt`) and how a source and a
 // value are shown (`sourceLabel`, `shortValue`, `code`).
 import type { ChartAnalysis, FileRole } from '../analysis';
@@ -10,6 +11,7 @@ import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { keyDocumentation } from './keyDocs';
 import { entryAt } from './positions';
+import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
 
 /** Environments listed one by one before "and N more". */
@@ -261,9 +263,46 @@ export function computeHover(analysis: ChartAnalysis, file: string, offset: numb
   const envs = active !== undefined ? [active] : [...(role.kind === 'overlay' ? role.environments : known)].sort();
   const blocks = paths.map((p) => blockFor(analysis, target, p, envs, options));
   const docs = documentationOf(analysis, paths[0] ?? []);
-  const markdown = [...blocks, ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
+  const schema = schemaSection(schemasAt(analysis, file, entry.path), docs);
+  const markdown = [...blocks, ...(schema !== undefined ? [schema] : []), ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
   const [start, end] = hoverRange(target.doc, entry);
   return { markdown, start, end };
+}
+
+/** Values listed in the schema section before "and N more". */
+const MAX_ALLOWED = 10;
+const MAX_EXAMPLES = 3;
+
+function codeList(values: readonly unknown[], max: number): string {
+  const shown = values.slice(0, max).map((v) => code(shortValue((v ?? null) as Value)));
+  return values.length > max ? `${shown.join(', ')} and ${values.length - max} more` : shown.join(', ');
+}
+
+function sameText(a: string, b: string): boolean {
+  return a.replace(/\s+/g, ' ').trim() === b.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What the charts' schemas say about the key, compactly: type, title, deprecation; the description (unless the
+ * values.yaml comment says the same); allowed values, default, examples, required properties.
+ */
+export function schemaSection(parts: readonly SchemaPart[], docs: string | undefined): string | undefined {
+  if (parts.length === 0) return undefined;
+  const s = summaryOf(parts);
+  const required = shapeOf(parts) === 'object' ? requiredOf(parts).map((p) => p.name) : [];
+  const head = ['**Schema**'];
+  if (s.types.length > 0) head.push(code(s.types.join(' | ')));
+  if (s.title !== undefined) head.push(`— ${s.title}`);
+  if (s.deprecated) head.push('· **deprecated**');
+  const facts: string[] = [];
+  if (s.enum) facts.push(s.enum.length === 1 ? `must be ${codeList(s.enum, 1)}` : `allowed: ${codeList(s.enum, MAX_ALLOWED)}`);
+  if (s.default !== undefined) facts.push(`default ${codeList([s.default], 1)}`);
+  if (s.examples.length > 0) facts.push(`${s.examples.length === 1 ? 'example' : 'examples'} ${codeList(s.examples, MAX_EXAMPLES)}`);
+  if (required.length > 0) facts.push(`requires ${required.map(code).join(', ')}`);
+  const description = s.description !== undefined && s.description.trim() !== '' && !(docs !== undefined && sameText(docs, s.description)) ? s.description.trim() : undefined;
+  if (head.length === 1 && facts.length === 0 && description === undefined) return undefined;
+  const factLine = facts.join(' · ');
+  return [head.join(' '), ...(description !== undefined ? [description] : []), ...(factLine !== '' ? [factLine.charAt(0).toUpperCase() + factLine.slice(1)] : [])].join('\n\n');
 }
 
 /** The key's span; for a list item (no key), the first line of the item. */
