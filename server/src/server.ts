@@ -11,6 +11,7 @@ import {
   type CodeAction,
   type TextEdit,
   CompletionItemKind,
+  CompletionItemTag,
   createConnection,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
@@ -326,6 +327,7 @@ connection.onCompletion((p) =>
       ...(c.detail ? { detail: c.detail } : {}),
       ...(c.documentation ? { documentation: { kind: MarkupKind.Markdown, value: c.documentation } } : {}),
       ...(c.sortText ? { sortText: c.sortText } : {}),
+      ...(c.deprecated ? { tags: [CompletionItemTag.Deprecated] } : {}),
       insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       // Snippets carry their absolute indentation: VS Code must not re-indent them.
       insertTextMode: InsertTextMode.asIs,

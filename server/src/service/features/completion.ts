@@ -358,6 +358,7 @@ function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): 
       replaceStart: at.replaceStart,
       replaceEnd: at.replaceEnd,
       sortText: String(i).padStart(5, '0'),
+      ...(c.deprecated ? { deprecated: true } : {}),
     });
   });
   return out;

@@ -52,4 +52,6 @@ export interface CompletionResult {
   replaceStart: number;
   replaceEnd: number;
   sortText?: string;
+  /** The schema marks the key deprecated (shown struck through). */
+  deprecated?: boolean;
 }
