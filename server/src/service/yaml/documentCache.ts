@@ -1,6 +1,6 @@
 // Parsed values documents, kept per file and reused while the text is unchanged. One cache lives as long as its
 // owner (a CLI run, a language-server session); it holds one parse per file.
-import { parseValuesDocument, type ValuesDocument } from './valuesDocument';
+import { parseValuesDocument, reparseValuesDocument, type ValuesDocument } from './valuesDocument';
 
 export class DocumentCache {
   private readonly docs = new Map<string, ValuesDocument>();
@@ -9,7 +9,8 @@ export class DocumentCache {
   get(file: string, text: string): ValuesDocument {
     const prev = this.docs.get(file);
     if (prev && prev.text === text) return prev;
-    const doc = parseValuesDocument(file, text);
+    // An edited file re-parses only the top-level blocks whose text changed.
+    const doc = prev ? reparseValuesDocument(prev, text) : parseValuesDocument(file, text);
     this.docs.set(file, doc);
     return doc;
   }

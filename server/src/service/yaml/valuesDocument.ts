@@ -1,12 +1,16 @@
 // Parses a values file once into an immutable ValuesDocument: the values exactly as Helm reads them (go-yaml v2
 // scalars, YAML 1.1 booleans, merge keys, last duplicate wins), an index of every key with its source span, and
 // the problems a user should see. Never throws.
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
-import type { Finding, Severity, ValueMap, Value } from '../types';
-import { resolvePlainScalar, rendersDifferently, goFormatFloat } from './scalars';
-import { setOwn } from '../helm/valueUtil';
+//
+// Two readers give the same answer: a fast one for the block style nearly every values file uses (fastParse.ts),
+// and the complete one built on yaml's composer (composedValues.ts) for everything else. An edited document can be
+// re-read block by block (incremental.ts), parsing only the top-level keys whose text changed.
+import type { Finding, ValueMap } from '../types';
+import { parseValuesDocumentComposed } from './composedValues';
+import { fastParseValues } from './fastParse';
+import { documentFromFastParse, optionsOf, rememberOptions, reparseByBlocks } from './incremental';
 
+/** A map key, or a list index. */
 export type PathSegment = string | number;
 
 /** One key (or list item) of a values file, with its source span. Offsets are 0-based into the text. */
@@ -22,6 +26,7 @@ export interface KeyEntry {
   readonly column: number;
 }
 
+/** A parsed values file. Read-only: never mutated after creation (later versions may share unchanged values). */
 export interface ValuesDocument {
   readonly file: string;
   readonly text: string;
@@ -36,250 +41,26 @@ export interface ValuesDocument {
   position(offset: number): { line: number; column: number };
 }
 
+/** Limits for reading untrusted values files. */
 export interface ParseValuesOptions {
   /** Cap on nodes produced by expanding aliases (an "alias bomb" guard). Default 100,000. */
   maxAliasNodes?: number;
 }
 
-const DEFAULT_MAX_ALIAS_NODES = 100_000;
-
+/** Reads a values file the way Helm does, with the span of every key and the problems a user should see. */
 export function parseValuesDocument(file: string, text: string, options: ParseValuesOptions = {}): ValuesDocument {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
-  const position = (offset: number) => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
-  const problems: Finding[] = [];
-  const report = (severity: Severity, code: string, message: string, start: number, end: number) => {
-    const a = position(start);
-    const b = position(Math.max(start, end));
-    problems.push({ file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column, severity, code, message, offset: start, endOffset: end });
-  };
-  const entries: KeyEntry[] = [];
-  const entryIndex = new WeakMap<object, Map<PathSegment, KeyEntry>>();
-  const documents: ValueMap[] = [];
-  const maxAliasNodes = options.maxAliasNodes ?? DEFAULT_MAX_ALIAS_NODES;
-
-  const docList = Array.isArray(docs) ? docs : [docs];
-  docList.forEach((doc, docIndex) => {
-    for (const e of doc.errors) report('error', 'yaml.syntax', `YAML syntax error: ${e.message.split('\n')[0]}`, e.pos[0], e.pos[1]);
-    if (doc.errors.length > 0) {
-      documents.push({});
-      return;
-    }
-    const walker = new Walker(doc, docIndex, entries, entryIndex, report, maxAliasNodes, position);
-    const contents = doc.contents;
-    if (contents === null || (isScalar(contents) && walker.scalar(contents) === null)) {
-      documents.push({});
-      return;
-    }
-    if (!isMap(contents) && !(isAlias(contents))) {
-      const r = contents.range ?? [0, 0];
-      report('error', 'yaml.not-a-map', 'A values file must be a map of keys to values; Helm cannot read this document ("cannot unmarshal ... into map").', r[0], r[1]);
-      documents.push({});
-      return;
-    }
-    const root = walker.value(contents, [], 0);
-    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-      const r = contents.range ?? [0, 0];
-      report('error', 'yaml.not-a-map', 'A values file must be a map of keys to values.', r[0], r[1]);
-      documents.push({});
-      return;
-    }
-    documents.push(root);
-  });
-  if (documents.length === 0) documents.push({});
-
-  return {
-    file,
-    text,
-    documents,
-    entries,
-    entryOf: (container, key) => entryIndex.get(container)?.get(key),
-    problems,
-    position,
-  };
+  const fast = fastParseValues(file, text);
+  return fast ? documentFromFastParse(file, text, fast, options) : rememberOptions(parseValuesDocumentComposed(file, text, options), options);
 }
 
-type Report = (severity: Severity, code: string, message: string, start: number, end: number) => void;
-
-class Walker {
-  private aliasNodes = 0;
-  private aliasLimitReported = false;
-  private readonly aliasDepth = new Set<YamlNode>();
-
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly docIndex: number,
-    private readonly entries: KeyEntry[],
-    private readonly index: WeakMap<object, Map<PathSegment, KeyEntry>>,
-    private readonly report: Report,
-    private readonly maxAliasNodes: number,
-    private readonly position: (offset: number) => { line: number; column: number },
-  ) {}
-
-  /** Builds the Helm value of a node. `viaAlias` > 0 while expanding an alias: no entries or findings then. */
-  value(node: YamlNode | null | undefined, path: PathSegment[], viaAlias: number): Value {
-    if (node === null || node === undefined) return null;
-    if (viaAlias > 0 && ++this.aliasNodes > this.maxAliasNodes) {
-      if (!this.aliasLimitReported) {
-        this.aliasLimitReported = true;
-        const r = node.range ?? [0, 0];
-        this.report('error', 'yaml.alias-limit', `Alias expansion exceeds ${this.maxAliasNodes} nodes (a "billion laughs" document?); the rest of its aliases were not expanded.`, r[0], r[1]);
-      }
-      return null;
-    }
-    if (isAlias(node)) return this.alias(node, path, viaAlias);
-    if (isScalar(node)) return this.scalarValue(node, viaAlias);
-    if (isMap(node)) return this.map(node, path, viaAlias);
-    if (isSeq(node)) {
-      const out: Value[] = [];
-      node.items.forEach((item, i) => {
-        const itemNode = item as YamlNode | null;
-        if (viaAlias === 0 && itemNode && itemNode.range) {
-          this.record(out, i, path, i, itemNode.range[0], itemNode.range[0], itemNode.range[0], itemNode.range[1]);
-        }
-        out.push(this.value(itemNode, [...path, i], viaAlias));
-      });
-      return out;
-    }
-    return null;
-  }
-
-  private alias(node: Alias, path: PathSegment[], viaAlias: number): Value {
-    const target = node.resolve(this.doc) as YamlNode | undefined;
-    if (!target || this.aliasDepth.has(target)) {
-      const r = node.range ?? [0, 0];
-      this.report('error', 'yaml.alias', `Unresolved or recursive alias *${node.source}.`, r[0], r[1]);
-      return null;
-    }
-    this.aliasDepth.add(target);
-    const v = this.value(target, path, viaAlias + 1);
-    this.aliasDepth.delete(target);
-    return v;
-  }
-
-  private map(node: YamlNode & { items: unknown[] }, path: PathSegment[], viaAlias: number): ValueMap {
-    const out: ValueMap = {};
-    const seen = new Map<string, number>();
-    for (const item of node.items) {
-      if (!isPair(item)) continue;
-      const keyNode = item.key as YamlNode | null;
-      const valueNode = item.value as YamlNode | null;
-      if (isScalar(keyNode) && keyNode.type === Scalar.PLAIN && keyNode.source === '<<') {
-        this.mergeKey(out, valueNode, path, viaAlias);
-        continue;
-      }
-      const key = this.keyString(keyNode, viaAlias);
-      const kr = keyNode?.range ?? valueNode?.range ?? [0, 0, 0];
-      const vr = valueNode?.range ?? [kr[1], kr[1], kr[1]];
-      if (viaAlias === 0) {
-        const prev = seen.get(key);
-        if (prev !== undefined) {
-          this.report('warning', 'yaml.duplicate-key', `Duplicate key "${key}": Helm silently keeps the last one (line ${this.line(vr[0])}), dropping the one on line ${this.line(prev)}.`, kr[0], kr[1]);
-        }
-        seen.set(key, kr[0]);
-        this.record(out, key, path, key, kr[0], kr[1], vr[0], vr[1]);
-      }
-      setOwn(out, key, this.value(valueNode, [...path, key], viaAlias));
-    }
-    return out;
-  }
-
-  private mergeKey(out: ValueMap, valueNode: YamlNode | null, path: PathSegment[], viaAlias: number): void {
-    const sources = isSeq(valueNode) ? (valueNode.items as YamlNode[]) : [valueNode];
-    for (const src of sources) {
-      const v = this.value(src, path, viaAlias + 1);
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-        for (const [k, val] of Object.entries(v)) setOwn(out, k, val);
-      } else {
-        const r = src?.range ?? [0, 0];
-        this.report('error', 'yaml.merge-key', 'A "<<" merge key needs a map (or a list of maps) to merge.', r[0], r[1]);
-      }
-    }
-  }
-
-  /** Map keys as sigs.k8s.io/yaml turns them into JSON object keys. */
-  private keyString(node: YamlNode | null, viaAlias: number): string {
-    if (node === null) return 'null';
-    if (isScalar(node)) {
-      const v = this.scalarValue(node, 1);
-      if (viaAlias === 0 && node.type === Scalar.PLAIN && typeof v === 'boolean' && node.range) {
-        this.report('warning', 'helm.yaml11-key', `Key "${String(node.source)}" is read by Helm as the boolean ${v} (YAML 1.1), so the key becomes "${v}". Quote it: "${String(node.source)}":`, node.range[0], node.range[1]);
-      }
-      if (v === null) return 'null';
-      return typeof v === 'number' ? goFormatFloat(v) : String(v);
-    }
-    const r = node.range ?? [0, 0];
-    if (viaAlias === 0) this.report('error', 'yaml.complex-key', 'Complex (map or list) keys cannot be read by Helm.', r[0], r[1]);
-    return JSON.stringify(this.value(node, [], viaAlias + 1));
-  }
-
-  scalar(node: Scalar): Value {
-    return this.scalarValue(node, 1);
-  }
-
-  private scalarValue(node: Scalar, viaAlias: number): Value {
-    const tag = node.tag;
-    if (node.type !== Scalar.PLAIN || tag === 'tag:yaml.org,2002:str') {
-      if (tag && tag !== 'tag:yaml.org,2002:str') return this.tagged(node, String(node.source ?? node.value ?? ''), viaAlias);
-      return typeof node.value === 'string' ? node.value : String(node.source ?? node.value ?? '');
-    }
-    const source = String(node.source ?? '');
-    if (tag) return this.tagged(node, source, viaAlias);
-    const r = resolvePlainScalar(source);
-    if (viaAlias === 0 && node.range) this.notice(r, source, node.range[0], node.range[1]);
-    if (r.kind === 'nonfinite') return source;
-    return r.value;
-  }
-
-  private tagged(node: Scalar, source: string, viaAlias: number): Value {
-    const r = resolvePlainScalar(source);
-    const tag = node.tag ?? '';
-    const ok =
-      (tag.endsWith(':int') && r.kind === 'int') ||
-      (tag.endsWith(':float') && (r.kind === 'float' || r.kind === 'int')) ||
-      (tag.endsWith(':bool') && r.kind === 'bool') ||
-      (tag.endsWith(':null') && r.kind === 'null');
-    if (ok) return r.value;
-    if (viaAlias === 0 && node.range && !tag.endsWith(':binary')) {
-      this.report('warning', 'yaml.tag', `Tag ${tag} is not applied by Helm as written; the value is read as ${JSON.stringify(r.value)}.`, node.range[0], node.range[1]);
-    }
-    return r.kind === 'nonfinite' ? source : r.value;
-  }
-
-  private notice(r: ReturnType<typeof resolvePlainScalar>, source: string, start: number, end: number): void {
-    if (r.surprise === 'yaml11-boolean') {
-      this.report('warning', 'helm.yaml11-boolean', `"${source}" is read by Helm as the boolean ${String(r.value)} (YAML 1.1), not as a string. Quote it ("${source}") if you mean the text.`, start, end);
-    } else if (r.surprise === 'yaml11-octal') {
-      this.report('warning', 'helm.yaml11-octal', `${source} has a leading zero, so Helm reads it as the octal number ${String(r.value)}. Quote it ("${source}") for the text, or drop the zero for decimal.`, start, end);
-    } else if (r.surprise === 'yaml11-base' && /_|^[-+]?0[bB]/.test(source)) {
-      this.report('info', 'helm.yaml11-number', `${source} is read by Helm as the number ${String(r.value)} (YAML 1.1); YAML 1.2 tools read it as a string.`, start, end);
-    } else if (r.kind === 'nonfinite') {
-      this.report('error', 'helm.nonfinite-number', `${source} is an infinite or NaN float, which Helm cannot convert to JSON: installing fails with "unsupported value". Quote it if you mean the text.`, start, end);
-    } else if (typeof r.value === 'number' && rendersDifferently(r.value)) {
-      this.report('info', 'helm.float-rendering', `${source} reaches templates as a float64 and renders as ${goFormatFloat(r.value)} in {{ .Values... }}; quote it, or pipe it through int in the template.`, start, end);
-    }
-  }
-
-  private record(container: object, key: PathSegment, parentPath: PathSegment[], seg: PathSegment, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void {
-    const pos = this.pos(keyStart);
-    const entry: KeyEntry = { path: [...parentPath, seg], document: this.docIndex, keyStart, keyEnd, valueStart, valueEnd, line: pos.line, column: pos.column };
-    this.entries.push(entry);
-    let m = this.index.get(container);
-    if (!m) {
-      m = new Map();
-      this.index.set(container, m);
-    }
-    m.set(key, entry);
-  }
-
-  private pos(offset: number): { line: number; column: number } {
-    return this.position(offset);
-  }
-
-  private line(offset: number): number {
-    return this.position(offset).line;
-  }
+/**
+ * The document for a new version of `previous`'s text: the same result as `parseValuesDocument(previous.file,
+ * text)` (with the options `previous` was parsed with), but only the top-level keys whose text changed are parsed
+ * again; the others are reused from `previous`.
+ */
+export function reparseValuesDocument(previous: ValuesDocument, text: string): ValuesDocument {
+  const options = optionsOf(previous);
+  const doc = reparseByBlocks(previous, text);
+  if (doc === 'declined') return rememberOptions(parseValuesDocumentComposed(previous.file, text, options), options);
+  return doc ?? parseValuesDocument(previous.file, text, options);
 }
