@@ -39,7 +39,7 @@ export function environmentSignature(model: ChartModel, env: Environment, inputs
 /** A bounded map of environment results by signature (oldest entries dropped first). */
 export class EnvironmentMemo {
   private readonly entries = new Map<string, EnvironmentCheck>();
-  constructor(private readonly limit = 24) {}
+  constructor(private readonly limit = 8) {}
 
   get(signature: string): EnvironmentCheck | undefined {
     return this.entries.get(signature);

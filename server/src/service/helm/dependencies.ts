@@ -4,7 +4,8 @@ import semver from 'semver';
 import type { ChartModel, Dependency } from '../chart/chartModel';
 import type { ValueMap, Value } from '../types';
 import { coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
-import { adoptDocument, NoProvenance, type Provenance } from './provenance';
+import { adoptDocument, NoProvenance, Provenance } from './provenance';
+import type { ValuesDocument } from '../yaml/valuesDocument';
 
 const NO_PROVENANCE = new NoProvenance();
 import { hasOwn, isTable, setOwn } from './valueUtil';
@@ -35,21 +36,38 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
   return semver.satisfies(exact ?? v ?? version, range, { loose: true });
 }
 
+/**
+ * Provenance of the chart defaults, shared by every merge: defaults are adopted once per parsed document and Helm
+ * version, and never mutated afterwards (coalescing copies them first), so environments share one copy.
+ */
+export const DEFAULTS_PROVENANCE = new Provenance();
+const adopted = new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>();
+
 /** Default values of a chart as Helm loads them: every YAML document merged (Helm 4) or the first (Helm 3). */
-export function chartDefaults(prov: Provenance, model: ChartModel, version: HelmVersion): ValueMap {
+export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap {
   const doc = model.values;
   if (!doc) return {};
+  let byVersion = adopted.get(doc);
+  const hit = byVersion?.get(version);
+  if (hit) return hit;
+  const prov = DEFAULTS_PROVENANCE;
   const layer = `${model.name} defaults`;
   const count = version === 4 ? doc.documents.length : 1;
   let out: ValueMap = {};
   for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name));
+  if (!byVersion) {
+    byVersion = new Map();
+    adopted.set(doc, byVersion);
+  }
+  byVersion.set(version, out);
   return out;
 }
 
 export function workingChart(prov: Provenance, model: ChartModel, version: HelmVersion): WorkingChart {
+  void prov;
   return {
     name: model.name,
-    values: chartDefaults(prov, model, version),
+    values: chartDefaults(model, version),
     dependencies: model.subcharts.map((s) => workingChart(prov, s, version)),
     metaDeps: model.dependencies?.map((d) => ({ ...d, enabled: true })),
     model,

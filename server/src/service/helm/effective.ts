@@ -5,7 +5,7 @@ import type { ChartModel } from '../chart/chartModel';
 import type { Severity, ValueMap } from '../types';
 import type { ValuesDocument, PathSegment } from '../yaml/valuesDocument';
 import { coalesceValues, mergeMaps, type CoalesceContext, type HelmVersion } from './coalesce';
-import { processDependencies, workingChart, type DependencyNote, type WorkingChart } from './dependencies';
+import { DEFAULTS_PROVENANCE, processDependencies, workingChart, type DependencyNote, type WorkingChart } from './dependencies';
 import { adoptDocument, Provenance, type Source } from './provenance';
 import { parseSetInto, type SetFlag } from './strvals';
 import { isTable } from './valueUtil';
@@ -114,7 +114,7 @@ function stampAll(prov: Provenance, v: unknown, source: Source): void {
 
 /** Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. */
 export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = 4): Effective {
-  const prov = new Provenance();
+  const prov = new Provenance(DEFAULTS_PROVENANCE);
   const messages: HelmMessage[] = [];
   const seen = new Set<string>();
   const ctx: CoalesceContext = {

@@ -33,8 +33,12 @@ export class Provenance {
   private readonly slots = new WeakMap<object, Map<PathSegment, Slot>>();
   private readonly removals = new WeakMap<object, Map<PathSegment, Removal>>();
 
+  /** `parent` answers for containers this one has not recorded (shared, never-mutated chart defaults). */
+  constructor(private readonly parent?: Provenance) {}
+
   get(container: object, key: PathSegment): Slot | undefined {
-    return this.slots.get(container)?.get(key);
+    const own = this.slots.get(container);
+    return own ? own.get(key) : this.parent?.get(container, key);
   }
 
   set(container: object, key: PathSegment, slot: Slot): void {
@@ -169,6 +173,9 @@ export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentInd
 
 /** Provenance that records nothing: for Helm's intermediate coalescing passes whose values are only read (conditions). */
 export class NoProvenance extends Provenance {
+  constructor() {
+    super();
+  }
   override get(): Slot | undefined {
     return undefined;
   }
