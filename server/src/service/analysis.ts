@@ -7,7 +7,8 @@ import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult
 import type { EnvironmentMemo } from './check/envMemo';
 import type { HelmVersion } from './helm/coalesce';
 import { computeEffective } from './helm/effective';
-import type { Finding } from './types';
+import type { Finding, Value } from './types';
+import { detectSecrets, secretText } from './secrets/detect';
 import type { DocumentCache } from './yaml/documentCache';
 import type { SchemaLookup } from './schema/validate';
 import type { SecretOptions } from './secrets/detect';
@@ -83,6 +84,43 @@ export class ChartAnalysis {
       this.findingsMemo = findings;
     }
     return this.findingsMemo;
+  }
+
+  /**
+   * Values the secret detector flags in this chart's files (error or warning). Editor displays (hover, inlay hints,
+   * the effective-values view) show them redacted: a secret is never echoed back.
+   */
+  private secretsMemo: Map<string, string> | undefined;
+  redact(v: Value): Value {
+    if (this.input.secrets?.enabled === false) return v;
+    if (!this.secretsMemo) {
+      const found = new Map<string, string>();
+      const docs = new Set<ValuesDocument>();
+      for (const p of this.places()) if (p.model.values) docs.add(p.model.values);
+      for (const e of this.input.environments) {
+        for (const f of e.values) {
+          const r = this.input.resolveValues(f);
+          if (!('error' in r)) docs.add(r);
+        }
+      }
+      for (const d of docs) {
+        for (const f of detectSecrets(d, { ...this.input.secrets, relativePath: this.input.relativePath?.(d.file) ?? d.file })) {
+          if (f.severity !== 'error' && f.severity !== 'warning') continue;
+          const text = secretText(f);
+          if (text) found.set(text, f.redacted);
+        }
+      }
+      this.secretsMemo = found;
+    }
+    const secrets = this.secretsMemo;
+    if (secrets.size === 0) return v;
+    const walk = (x: Value): Value => {
+      if (typeof x === 'string') return secrets.get(x) ?? x;
+      if (Array.isArray(x)) return x.map(walk);
+      if (x !== null && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y ?? null)]));
+      return x;
+    };
+    return walk(v);
   }
 
   /** The chart tree with the effective-value prefixes of each chart. */

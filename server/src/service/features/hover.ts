@@ -141,7 +141,7 @@ function rowOf(analysis: ChartAnalysis, env: string, path: PathSegment[], isThis
   if (!effective) return { env, value: 'unknown', from: '—', thisLine: false };
   if (effective.error) return { env, error: effective.error.message, value: 'Helm error', from: effective.error.message, thisLine: false };
   const x = explainPath(effective, path);
-  if (x.found) return { env, x, value: code(shortValue(x.value ?? null)), from: x.source ? code(sourceLabel(analysis, x.source, x.via)) : '—', thisLine: isThis(x.source) };
+  if (x.found) return { env, x, value: code(shortValue(analysis.redact(x.value ?? null))), from: x.source ? code(sourceLabel(analysis, x.source, x.via)) : '—', thisLine: isThis(x.source) };
   if (x.removedBy) return { env, x, value: 'removed (`null`)', from: code(sourceLabel(analysis, x.removedBy)), thisLine: isThis(x.removedBy) };
   const disabled = disabledSubchart(effective, path);
   return { env, x, value: 'not set', from: disabled !== undefined ? `subchart ${code(disabled)} disabled` : '—', thisLine: false };
@@ -173,7 +173,7 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
   const allEnvs = analysis.environments.length;
   const out: string[] = [`**${code(formatPath(path))}** — ${roleText(analysis, role, allEnvs)}`];
   const rows = envs.map((env) => rowOf(analysis, env, path, isThis));
-  const label = (c: Candidate) => `${code(shortValue(c.value))} from ${code(sourceLabel(analysis, c.source, c.via))}${isThis(c.source) ? ' (this line)' : c.source.kind === 'file' && c.source.file === analysis.model.values?.file ? ' (chart default)' : ''}`;
+  const label = (c: Candidate) => `${code(shortValue(analysis.redact(c.value)))} from ${code(sourceLabel(analysis, c.source, c.via))}${isThis(c.source) ? ' (this line)' : c.source.kind === 'file' && c.source.file === analysis.model.values?.file ? ' (chart default)' : ''}`;
 
   const uniform = rows.every((r) => r.value === rows[0]?.value && r.from === rows[0]?.from);
   const first = rows[0];
@@ -223,7 +223,7 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
       out.push(`${verb}:\n${[...list.slice(0, MAX_WINNERS), ...more].join('\n')}`);
     }
     const d = role.kind === 'overlay' ? [...defaults.values()][0] : undefined;
-    if (d) out.push(`Chart default: ${code(shortValue(d.value))} from ${code(sourceLabel(analysis, d.source, d.via))}`);
+    if (d) out.push(`Chart default: ${code(shortValue(analysis.redact(d.value)))} from ${code(sourceLabel(analysis, d.source, d.via))}`);
   }
   if (role.kind === 'overlay' && defaults.size === 0 && rows.some((r) => r.x?.found)) out.push('Not in the chart defaults.');
 

@@ -12,6 +12,7 @@ import { formatPath } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
 import { getPath, isTable } from '../helm/valueUtil';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { Value } from '../types';
 import type { CodeLensResult, FeatureOptions, FileSpan, InlayHintResult } from './types';
 
 /** How many environments a hint names before `+N`. */
@@ -157,38 +158,38 @@ function sourceKey(s: Source): string {
  * `value (layer)` when the key has the same candidate in all `total` environments that include it, else
  * `env: value (layer)` per environment, at most MAX_ENVIRONMENTS of them, then `+N`.
  */
-function describe(hits: readonly Hit[], total: number, pick: (h: Hit) => Candidate | undefined, dir: string): string | undefined {
+function describe(hits: readonly Hit[], total: number, pick: (h: Hit) => Candidate | undefined, dir: string, clean: (v: Value) => Value): string | undefined {
   const withCandidate = hits.flatMap((h) => {
     const c = pick(h);
     return c ? [{ h, c }] : [];
   });
   const first = withCandidate[0];
   if (!first) return undefined;
-  const one = (c: Candidate) => `${showValue(c.value)} (${layerLabel(c.source, dir)})`;
+  const one = (c: Candidate) => `${showValue(clean(c.value))} (${layerLabel(c.source, dir)})`;
   if (withCandidate.length === total && withCandidate.every((x) => candidateKey(x.c) === candidateKey(first.c))) return one(first.c);
   const parts = withCandidate.slice(0, MAX_ENVIRONMENTS).map((x) => `${x.h.label}: ${one(x.c)}`);
   const more = withCandidate.length - MAX_ENVIRONMENTS;
   return parts.join(', ') + (more > 0 ? `, +${more}` : '');
 }
 
-function tooltip(hits: readonly Hit[], dir: string): string {
+function tooltip(hits: readonly Hit[], dir: string, clean: (v: Value) => Value): string {
   const lines: string[] = [];
   for (const h of hits) {
-    if (h.winner) lines.push(`**${h.label}**: overridden by \`${showValue(h.winner.value, 200)}\` from \`${layerLabel(h.winner.source, dir)}\``);
-    if (h.replaced) lines.push(`**${h.label}**: replaces \`${showValue(h.replaced.value, 200)}\` from \`${layerLabel(h.replaced.source, dir)}\``);
+    if (h.winner) lines.push(`**${h.label}**: overridden by \`${showValue(clean(h.winner.value), 200)}\` from \`${layerLabel(h.winner.source, dir)}\``);
+    if (h.replaced) lines.push(`**${h.label}**: replaces \`${showValue(clean(h.replaced.value), 200)}\` from \`${layerLabel(h.replaced.source, dir)}\``);
   }
   return lines.join('\n\n');
 }
 
-function renderHints(index: FileIndex, shown: readonly string[], dir: string): InlayHintResult[] {
+function renderHints(index: FileIndex, shown: readonly string[], dir: string, clean: (v: Value) => Value): InlayHintResult[] {
   const out: InlayHintResult[] = [];
   for (const k of index.keys) {
     const { hits, total } = shownHits(k, shown);
-    const over = describe(hits, total, (h) => h.winner, dir);
-    const replaces = describe(hits, total, (h) => h.replaced, dir);
+    const over = describe(hits, total, (h) => h.winner, dir, clean);
+    const replaces = describe(hits, total, (h) => h.replaced, dir, clean);
     if (!over && !replaces) continue;
     const label = [over ? `⟵ ${over}` : undefined, replaces ? `replaces ${replaces}` : undefined].filter((x) => x !== undefined).join(' · ');
-    out.push({ offset: k.offset, label, tooltip: tooltip(hits, dir) });
+    out.push({ offset: k.offset, label, tooltip: tooltip(hits, dir, clean) });
   }
   return out;
 }
@@ -200,7 +201,7 @@ export function computeInlayHints(analysis: ChartAnalysis, file: string, start: 
   const memoKey = shown.join('\u0000');
   let hints = index.hints.get(memoKey);
   if (!hints) {
-    hints = renderHints(index, shown, analysis.model.dir);
+    hints = renderHints(index, shown, analysis.model.dir, (v) => analysis.redact(v));
     index.hints.set(memoKey, hints);
   }
   let lo = 0;
