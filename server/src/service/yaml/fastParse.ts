@@ -6,7 +6,8 @@
 //
 // It gives up (returns undefined) on anything else, and the caller then uses the composer: anchors, aliases, tags,
 // explicit (`?`) and complex keys, merge keys, multi-line plain or quoted scalars, multi-line flow collections,
-// tabs outside block scalar text, directives, `...`, a document that is not a block map, and every YAML error.
+// a plain scalar on its own line below blank or comment lines, tabs outside block scalar text, directives, `...`,
+// a document that is not a block map, and every YAML error.
 
 import { CST } from 'yaml';
 import type { Finding, Value, ValueMap } from '../types';
