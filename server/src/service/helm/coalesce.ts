@@ -205,8 +205,8 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
   return dst;
 }
 
-/** Helm 4.2+: removes nils from subchart defaults before they are merged in. */
-function cleanNilValues(m: ValueMap): void {
+/** Removes nils recursively, in place (Helm 4.2+ cleanNilValues on subchart defaults; trimNilValues). */
+export function cleanNilValues(m: ValueMap): void {
   for (const key of Object.keys(m)) {
     const v = m[key] ?? null;
     if (v === null) delete m[key];

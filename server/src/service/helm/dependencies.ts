@@ -3,7 +3,7 @@
 import semver from 'semver';
 import type { ChartModel, Dependency } from '../chart/chartModel';
 import type { ValueMap, Value } from '../types';
-import { coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
+import { cleanNilValues, coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
 import { adoptDocument, NoProvenance, Provenance } from './provenance';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 
@@ -236,19 +236,10 @@ function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: Depen
     dep.importValues = out;
   }
   // Imported values rank below the parent's own values: cvals is authoritative over b.
-  const copied = merge ? ctx.prov.copy(cvals) : trimNilValues(ctx.prov.copy(cvals));
+  const copied = ctx.prov.copy(cvals);
+  if (!merge) cleanNilValues(copied);
   c.values = coalesceTablesFullKey(quiet(ctx), copied, b, '', true) ?? copied;
   return undefined;
-}
-
-/** Removes nulls recursively (in place on a fresh copy). */
-function trimNilValues(m: ValueMap): ValueMap {
-  for (const k of Object.keys(m)) {
-    const v = m[k] ?? null;
-    if (v === null) delete m[k];
-    else if (isTable(v)) trimNilValues(v);
-  }
-  return m;
 }
 
 function goString(v: unknown): string {
