@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeHover } from '../../server/src/service/features/hover';
 import { computeInlayHints } from '../../server/src/service/features/inlayHints';
+import { computeCodeActions } from '../../server/src/service/features/codeActions';
 import { analysisOf, dedent, parseFixture } from './fixture';
 
 const SECRET = 'Kp9#vQ2!wLm4zR7s';
@@ -31,4 +32,24 @@ test('hover and inlay hints redact a detected plaintext password', () => {
     assert.ok(!h.label.includes(SECRET), h.label);
     assert.ok(!(h.tooltip ?? '').includes(SECRET), h.tooltip);
   }
+});
+
+test('the existingSecret fix reuses the Secret the chart defaults already name', () => {
+  const f = parseFixture(dedent(`
+    #- /chart/values.yaml
+    auth:
+      existingSecret: webapp-redis
+      password: ""
+    #- /chart/values-prod.yaml
+    auth:
+      password: "${SECRET}"
+  `));
+  const a = analysisOf(f.files);
+  const text = f.files.get('/chart/values-prod.yaml') ?? '';
+  const fix = computeCodeActions(a, '/chart/values-prod.yaml', 0, text.length).find((x) => x.title.startsWith('Use auth.existingSecret'));
+  assert.ok(fix, 'no existingSecret fix');
+  assert.match(fix.title, /webapp-redis/);
+  const edited = [...fix.edits].sort((x, y) => y.start - x.start).reduce((t, e) => t.slice(0, e.start) + e.newText + t.slice(e.end), text);
+  assert.ok(!edited.includes(SECRET));
+  assert.ok(!edited.includes('existingSecret'), edited);
 });

@@ -93,8 +93,11 @@ export function existingSecretFix(doc: ValuesDocument, finding: SecretFinding, c
       // A Secret the file already names is kept; otherwise one is named after the release and the component.
       const current = entryAt(doc, [...container, knob]);
       const named = current ? doc.text.slice(current.valueStart, current.valueEnd).replace(/^(["'])(.*)\1$/, '$2').trim() : '';
-      const name = /^[a-z0-9][-a-z0-9.]*$/.test(named) ? named : secretName(context, container);
-      const edits = named === name ? [] : setKey(doc, finding, [...container, knob], name);
+      // ... and so is one the chart's defaults already name (then the key needs no edit at all).
+      const inDefaults = current ? '' : knobValue(k, [...container, knob]);
+      const valid = (n: string) => /^[a-z0-9][-a-z0-9.]*$/.test(n);
+      const name = valid(named) ? named : valid(inDefaults) ? inDefaults : secretName(context, container);
+      const edits = named === name || inDefaults === name ? [] : setKey(doc, finding, [...container, knob], name);
       if (!edits) return undefined;
       edits.push(blankValue(doc, finding));
       return {
@@ -106,6 +109,15 @@ export function existingSecretFix(doc: ValuesDocument, finding: SecretFinding, c
     }
   }
   return undefined;
+}
+
+/** The string a chart's defaults hold at a key path ('' when absent or not a string). */
+function knobValue(k: ChartKnobs, path: readonly PathSegment[]): string {
+  const prefix = k.prefix ?? [];
+  if (path.length < prefix.length || prefix.some((p, i) => path[i] !== p)) return '';
+  let v: Value | undefined = k.values ?? null;
+  for (const seg of path.slice(prefix.length)) v = isMap(v) ? v[String(seg)] : undefined;
+  return typeof v === 'string' ? v.trim() : '';
 }
 
 /** Keys that the chart declares at `container` (through its defaults or its schema). */
