@@ -22,13 +22,13 @@ interface Vector {
 const root = fileURLToPath(new URL('../fixtures/helm-vectors/', import.meta.url));
 const file = JSON.parse(readFileSync(join(root, 'dependencies.json'), 'utf8')) as { vectors: Vector[] };
 
-function load(v: Vector, prov: Provenance): WorkingChart {
+function load(v: Vector): WorkingChart {
   const source = readChartDir(join(root, v.chartDir));
   if (v.chartDir.endsWith('import-values-from-enabled-subchart/parent-chart')) {
     // Helm's testdata ships these subcharts packaged; their sources live under envs/ (see the vector's note).
     source.subcharts.push(readChartDir(join(root, v.chartDir, 'envs/dev')), readChartDir(join(root, v.chartDir, 'envs/prod')));
   }
-  return workingChart(prov, loadChart(source), 4);
+  return workingChart(loadChart(source), 4);
 }
 
 /** Numbers compared via their decimal string form, as the Go test does. */
@@ -40,7 +40,7 @@ file.vectors.forEach((v, i) => {
   test(`dependency vector ${i}: ${v.name}`, () => {
     const prov = new Provenance();
     const ctx: CoalesceContext = { prov, version: 4, warn: () => undefined };
-    const chart = load(v, prov);
+    const chart = load(v);
     if (v.expectedDependencyCountBeforeEnable !== undefined) assert.equal(chart.dependencies.length, v.expectedDependencyCountBeforeEnable);
     let err: string | undefined;
     switch (v.operation) {

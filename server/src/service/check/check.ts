@@ -11,7 +11,7 @@ import { environmentSignature, needsVersionComparison, type EnvironmentCheck, ty
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
-import { isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../helm/valueUtil';
 import { reviewFindings } from './review';
 
 export interface CheckInput {
@@ -125,7 +125,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
         messages.push({
           severity: 'info',
           code: 'helm.version-dependent',
-          message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(lookup(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(lookup(other.values, p)) ?? '(absent)'}.`,
+          message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(getPath(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(getPath(other.values, p)) ?? '(absent)'}.`,
           ...(src ? { source: src } : {}),
         });
       }
@@ -170,15 +170,6 @@ export function checkChart(input: CheckInput): { findings: Finding[]; results: E
     findings.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
   }
   return { findings: sortFindings(dedupe(findings)), results };
-}
-
-function lookup(v: Value, path: string[]): Value | undefined {
-  let cur: Value | undefined = v;
-  for (const k of path) {
-    if (!isTable(cur ?? null)) return undefined;
-    cur = (cur as Record<string, Value>)[k];
-  }
-  return cur;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -63,12 +63,11 @@ export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap
   return out;
 }
 
-export function workingChart(prov: Provenance, model: ChartModel, version: HelmVersion): WorkingChart {
-  void prov;
+export function workingChart(model: ChartModel, version: HelmVersion): WorkingChart {
   return {
     name: model.name,
     values: chartDefaults(model, version),
-    dependencies: model.subcharts.map((s) => workingChart(prov, s, version)),
+    dependencies: model.subcharts.map((s) => workingChart(s, version)),
     metaDeps: model.dependencies?.map((d) => ({ ...d, enabled: true })),
     model,
   };

@@ -6,7 +6,7 @@ import type { Severity, ValueMap } from '../types';
 import type { ValuesDocument, PathSegment } from '../yaml/valuesDocument';
 import { coalesceValues, mergeMaps, type CoalesceContext, type HelmVersion } from './coalesce';
 import { DEFAULTS_PROVENANCE, processDependencies, workingChart, type DependencyNote, type WorkingChart } from './dependencies';
-import { adoptDocument, Provenance, type Source } from './provenance';
+import { adoptDocument, Provenance, sameSource, type Source } from './provenance';
 import { parseSetInto, type SetFlag } from './strvals';
 import { isTable } from './valueUtil';
 
@@ -75,8 +75,9 @@ export function userValues(prov: Provenance, inputs: ValuesInputs, version: Helm
         onAssign: (container, k) => {
           const old = prov.get(container, k);
           const value = (container as Record<string | number, unknown>)[k] as ValueMap[string];
-          prov.set(container, k, { source, value, shadowed: old && old.source !== source && !(old.source.kind === 'flag' && old.source.arg === arg) ? [{ source: old.source, value: old.value }, ...old.shadowed] : (old?.shadowed ?? []) });
-          stampAll(prov, value, source);
+          // A value this same argument placed earlier (`a[0].b=1` after making `a[0]`) is not a shadowed layer.
+          const lower = old && !sameSource(old.source, source) ? [{ source: old.source, value: old.value }, ...old.shadowed] : (old?.shadowed ?? []);
+          prov.set(container, k, { source, value, shadowed: lower });
         },
       });
       if (err !== undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing ${option} data: ${err}`, source } };
@@ -127,7 +128,7 @@ export function computeEffective(model: ChartModel, inputs: ValuesInputs, versio
       messages.push({ severity: 'warning', code: 'helm.type-conflict', message, ...(slot ? { source: slot.source } : {}) });
     },
   };
-  const chart = workingChart(prov, model, version);
+  const chart = workingChart(model, version);
   const user = userValues(prov, inputs, version);
   if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version };
   const notes: DependencyNote[] = [];

@@ -57,7 +57,7 @@ export function parsePathExpression(expr: string): PathSegment[] | undefined {
 }
 
 export function formatPath(segments: readonly PathSegment[]): string {
-  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : /[.[\]\\]/.test(s) ? `${i ? '' : ''}["${s}"]` : i === 0 ? s : `.${s}`)).join('');
+  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : /[.[\]\\]/.test(s) ? `["${s}"]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 export function explainPath(effective: Effective, segments: PathSegment[]): Explanation {

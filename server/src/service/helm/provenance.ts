@@ -3,7 +3,7 @@
 // Helm's Go maps exactly, and recording costs one map write per placed key.
 import type { Value } from '../types';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import { isTable, setOwn } from './valueUtil';
+import { deepCopy, isTable, setOwn } from './valueUtil';
 
 export type Source =
   | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number }
@@ -185,21 +185,11 @@ export class NoProvenance extends Provenance {
   override replace(): void {}
   override move(): void {}
   override copy<T extends Value>(v: T): T {
-    return deepCopyPlain(v);
+    return deepCopy(v);
   }
   override copyShallow(v: Record<string, Value>): Record<string, Value> {
     const out: Record<string, Value> = {};
     for (const k of Object.keys(v)) setOwn(out, k, v[k]);
     return out;
   }
-}
-
-function deepCopyPlain<T extends Value>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => deepCopyPlain(x)) as T;
-  if (isTable(v)) {
-    const out: Record<string, Value> = {};
-    for (const k of Object.keys(v)) setOwn(out, k, deepCopyPlain(v[k] as Value));
-    return out as T;
-  }
-  return v;
 }

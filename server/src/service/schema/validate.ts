@@ -8,7 +8,7 @@ import type { WorkingChart } from '../helm/dependencies';
 import type { HelmMessage } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Source } from '../helm/provenance';
-import { isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../helm/valueUtil';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import type { CompiledSchema, SchemaError } from './types';
@@ -31,16 +31,6 @@ function decodePointer(pointer: string, at: Value): PathSegment[] {
     }
   }
   return out;
-}
-
-function valueAt(root: Value, path: readonly PathSegment[]): Value | undefined {
-  let cur: Value | undefined = root;
-  for (const s of path) {
-    if (typeof s === 'number') cur = Array.isArray(cur) ? cur[s] : undefined;
-    else cur = isTable(cur ?? null) ? (cur as Record<string, Value>)[s] : undefined;
-    if (cur === undefined) return undefined;
-  }
-  return cur;
 }
 
 /** Where the value at an effective path came from (the nearest ancestor with a file source). */
@@ -90,7 +80,7 @@ function message(ctx: Context, prefix: PathSegment[], schema: CompiledSchema, e:
   const rel = decodePointer(e.instancePath, data);
   const abs = [...prefix, ...rel];
   const where = abs.length > 0 ? formatPath(abs) : '(root)';
-  const found = valueAt(data, rel);
+  const found = getPath(data, rel);
   const push = (code: string, text: string, path: PathSegment[], source: Source | undefined, extra: Record<string, unknown> = {}) => {
     ctx.out.push({ severity: 'error', code, message: text, ...(source ? { source } : {}), data: { path: path.map(String), keyword: e.keyword, schemaFile: schema.file, schemaPath: e.schemaPath, ...extra } });
   };
