@@ -11,7 +11,7 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: !production,
-  minify: true,
+  minify: !process.env.NO_MINIFY,
   keepNames: true,
   logLevel: 'warning',
 };

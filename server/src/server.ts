@@ -176,9 +176,17 @@ const published = new Map<string, Set<string>>();
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 const timers = new Map<string, NodeJS.Timeout>();
 
-async function publishChart(chartDir: string): Promise<void> {
+async function publishChart(chartDir: string, stale: () => boolean): Promise<void> {
   const settings = await settingsFor(URI.file(chartDir).toString());
+  if (stale()) return;
   const snap = workspace.snapshot(chartDir, settings);
+  // One environment at a time, yielding in between: an edit that arrives meanwhile cancels the rest of this check
+  // (the next one reuses every environment finished here that the edit did not touch).
+  for (const env of snap.analysis.environments) {
+    snap.analysis.environment(env.name);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return;
+  }
   const byFile = new Map<string, Diagnostic[]>();
   for (const f of snap.analysis.findings()) {
     if (!settings.yamlSyntaxDiagnostics && YAML_SYNTAX_CODES.has(f.code)) continue;
@@ -210,23 +218,34 @@ async function publishLoose(uri: string): Promise<void> {
   await connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(URI.parse(uri).fsPath, d.getText()).problems.map(toDiagnostic) });
 }
 
+/** Per chart (or loose file): bumped by every change, so a check in progress knows it is out of date. */
+const generations = new Map<string, number>();
+/**
+ * Debounce after a keystroke. Short, because it is not the only guard against falling behind the typist: a check
+ * in progress stops between environments when a newer edit arrives.
+ */
+const TYPING_DELAY_MS = 15;
+
 function schedule(uri: string, delay: number): void {
   const file = URI.parse(uri).fsPath;
   const chartDir = outermostChart(file);
   const key = chartDir ?? uri;
+  const generation = (generations.get(key) ?? 0) + 1;
+  generations.set(key, generation);
+  const stale = () => generations.get(key) !== generation;
   const t = timers.get(key);
   if (t) clearTimeout(t);
   timers.set(
     key,
     setTimeout(() => {
       timers.delete(key);
-      void guard('diagnostics', uri, undefined, () => (chartDir === undefined ? publishLoose(uri) : publishChart(chartDir)));
+      void guard('diagnostics', uri, undefined, () => (chartDir === undefined ? publishLoose(uri) : publishChart(chartDir, stale)));
     }, delay),
   );
 }
 
 documents.onDidOpen((e) => schedule(e.document.uri, 0));
-documents.onDidChangeContent((e) => schedule(e.document.uri, 30));
+documents.onDidChangeContent((e) => schedule(e.document.uri, TYPING_DELAY_MS));
 documents.onDidClose((e) => {
   if (outermostChart(URI.parse(e.document.uri).fsPath) === undefined) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   else schedule(e.document.uri, 0);

@@ -111,7 +111,8 @@ function locate(eff: Effective, path: string[]): Source | undefined {
 /** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
   const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`) : '';
-  const hit = input.memo?.get(signature);
+  const slot = `${input.model.dir}\u0000${env.name}`;
+  const hit = input.memo?.get(slot, signature);
   if (hit) return hit;
   const eff = computeEffective(input.model, inputs, input.helmVersion);
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
@@ -132,7 +133,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
     }
   }
   const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result }) };
-  input.memo?.set(signature, check);
+  input.memo?.set(slot, signature, check);
   return check;
 }
 

@@ -36,22 +36,27 @@ export function environmentSignature(model: ChartModel, env: Environment, inputs
   return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => idOf(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
 }
 
-/** A bounded map of environment results by signature (oldest entries dropped first). */
+/**
+ * The latest result of each environment of each chart, with the signature it was computed for: a lookup hits only
+ * when the signature is unchanged. One slot per environment, so a chart with many environments never evicts its own
+ * results, and results of superseded texts are dropped as soon as the environment is recomputed.
+ */
 export class EnvironmentMemo {
-  private readonly entries = new Map<string, EnvironmentCheck>();
-  constructor(private readonly limit = 8) {}
+  private readonly slots = new Map<string, { signature: string; check: EnvironmentCheck }>();
+  constructor(private readonly limit = 256) {}
 
-  get(signature: string): EnvironmentCheck | undefined {
-    return this.entries.get(signature);
+  get(slot: string, signature: string): EnvironmentCheck | undefined {
+    const hit = this.slots.get(slot);
+    return hit && hit.signature === signature ? hit.check : undefined;
   }
 
-  set(signature: string, check: EnvironmentCheck): void {
-    this.entries.delete(signature);
-    this.entries.set(signature, check);
-    while (this.entries.size > this.limit) {
-      const oldest = this.entries.keys().next().value;
+  set(slot: string, signature: string, check: EnvironmentCheck): void {
+    this.slots.delete(slot);
+    this.slots.set(slot, { signature, check });
+    while (this.slots.size > this.limit) {
+      const oldest = this.slots.keys().next().value;
       if (oldest === undefined) break;
-      this.entries.delete(oldest);
+      this.slots.delete(oldest);
     }
   }
 }

@@ -1,6 +1,12 @@
 // Helm's value coalescing (pkg/chart/common/util/coalesce.go in Helm 4, pkg/chartutil/coalesce.go in Helm 3),
 // reproduced on plain values with provenance recorded as values move. The functions mutate their `dst`/`v`
 // arguments exactly where Helm's do, so sharing between maps (globals) behaves as in Helm.
+//
+// Copy-on-write: Helm deep-copies the chart defaults before every coalesce. Here chart defaults (and the values
+// after import-values processing) are frozen and shared: a frozen map is placed in the result as is, and is copied
+// (shallowly, one level at a time) only where a merge writes into it. A frozen map's descendants are all frozen;
+// an owned (unfrozen) map may hold frozen ones. `src` arguments are only read. Globals are owned entirely before
+// subcharts see them, because Helm shares their inner maps between parent and subchart (maps.Copy is shallow).
 import type { Value, ValueMap } from '../types';
 import type { Provenance } from './provenance';
 import { hasOwn, isTable, setOwn } from './valueUtil';
@@ -31,8 +37,81 @@ function concatPrefix(a: string, b: string): string {
 
 /** CoalesceValues (merge=false) or MergeValues (merge=true): user values `vals` over the chart tree's defaults. */
 export function coalesceValues(ctx: CoalesceContext, chart: CoalesceChart, vals: ValueMap | null, merge: boolean): CoalesceResult {
-  const dest = vals === null ? {} : ctx.prov.copy(vals);
+  freezeChart(chart);
+  const copy = vals === null ? {} : ctx.prov.copy(vals);
+  const dest = Object.isFrozen(copy) ? ctx.prov.copyShallow(copy) : copy;
   return coalesce(ctx, chart, dest, '', merge);
+}
+
+/** Chart defaults are never written: freezing makes them shareable (and any write a loud error). */
+function freezeChart(chart: CoalesceChart): void {
+  freezeDeep(chart.values);
+  for (const d of chart.dependencies) freezeChart(d);
+}
+
+/** Freezes maps and lists bottom-up, stopping at frozen ones (whose descendants are frozen already). */
+export function freezeDeep<T extends Value>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    if (Array.isArray(v)) for (const x of v) freezeDeep(x);
+    else for (const k of Object.keys(v)) freezeDeep(v[k] ?? null);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** container[key] (a map) made writable: a frozen map is replaced by a shallow copy carrying its slots. */
+export function ownTable(prov: Provenance, container: ValueMap, key: string): ValueMap {
+  const v = container[key] as ValueMap;
+  if (!Object.isFrozen(v)) return v;
+  const c = prov.copyShallow(v);
+  setOwn(container, key, c);
+  return c;
+}
+
+/** container[key] made writable all the way down (maps only: lists are replaced whole, never written). */
+function ownDeep(prov: Provenance, container: ValueMap, key: string): void {
+  if (!isTable(container[key] ?? null)) return;
+  const t = ownTable(prov, container, key);
+  for (const k of Object.keys(t)) if (isTable(t[k] ?? null)) ownDeep(prov, t, k);
+}
+
+const nilInside = new WeakMap<object, boolean>();
+/** Whether a map holds a null at any depth (through maps only, as cleanNilValues looks). Memoized for frozen maps. */
+function hasNil(m: ValueMap): boolean {
+  const hit = nilInside.get(m);
+  if (hit !== undefined) return hit;
+  let r = false;
+  for (const k of Object.keys(m)) {
+    const v = m[k] ?? null;
+    if (v === null || (isTable(v) && hasNil(v))) {
+      r = true;
+      break;
+    }
+  }
+  if (Object.isFrozen(m)) nilInside.set(m, r);
+  return r;
+}
+
+/** cleanNilValues without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
+function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
+  if (!hasNil(m)) return m;
+  const out: ValueMap = {};
+  for (const k of Object.keys(m)) {
+    const v = m[k] ?? null;
+    if (v === null) continue;
+    setOwn(out, k, isTable(v) ? withoutNils(prov, v) : v);
+    prov.move(m, out, k);
+  }
+  return out;
+}
+
+/** cleanNilValues on a writable map whose children may be shared. */
+export function cleanNilsOwned(prov: Provenance, m: ValueMap): void {
+  for (const key of Object.keys(m)) {
+    const v = m[key] ?? null;
+    if (v === null) delete m[key];
+    else if (isTable(v) && hasNil(v)) cleanNilsOwned(prov, ownTable(prov, m, key));
+  }
 }
 
 function coalesce(ctx: CoalesceContext, chart: CoalesceChart, dest: ValueMap, prefix: string, merge: boolean): CoalesceResult {
@@ -48,8 +127,8 @@ function coalesceDeps(ctx: CoalesceContext, chart: CoalesceChart, dest: ValueMap
     } else if (!isTable(dest[sub.name])) {
       return { error: `type mismatch on ${sub.name}: ${goBoolVerb(dest[sub.name] ?? null)}`, values: dest };
     }
-    const dv = dest[sub.name];
-    if (!isTable(dv)) continue;
+    if (!isTable(dest[sub.name] ?? null)) continue;
+    const dv = ownTable(ctx.prov, dest, sub.name);
     const subPrefix = concatPrefix(prefix, chart.name);
     coalesceGlobals(ctx, dv, dest, subPrefix);
     const r = coalesce(ctx, sub, dv, subPrefix, merge);
@@ -70,6 +149,8 @@ function coalesceGlobals(ctx: CoalesceContext, dest: ValueMap, src: ValueMap, pr
   const { prov } = ctx;
   let dg: ValueMap;
   let sg: ValueMap;
+  ownDeep(prov, dest, 'global');
+  ownDeep(prov, src, 'global');
   if (!hasOwn(dest, 'global')) dg = {};
   else {
     const g = dest.global;
@@ -127,10 +208,11 @@ function withVia<T extends { via?: string }>(s: T | undefined, via: string): T |
 function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: ValueMap, prefix: string, merge: boolean): void {
   const { prov } = ctx;
   const subPrefix = concatPrefix(prefix, chart.name);
-  const vc = prov.copy(chart.values);
+  // Helm copies the defaults first (vc); they are frozen here, so they are read in place and shared.
+  const vc = chart.values;
   const cleanDefaults = ctx.version === 4 && !merge && prefix !== '';
   for (const key of Object.keys(vc)) {
-    const val = vc[key] ?? null;
+    let val = vc[key] ?? null;
     if (hasOwn(v, key)) {
       const value = v[key] ?? null;
       if (value === null && !merge) {
@@ -144,8 +226,8 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
           prov.shadow(v, key, prov.get(vc, key), val);
         } else {
           const childMerge = chart.dependencies.some((d) => d.name === key) ? true : merge;
-          if (ctx.version === 4 && !childMerge && prefix !== '') cleanNilValues(val);
-          coalesceTablesFullKey(ctx, value, val, concatPrefix(subPrefix, key), childMerge);
+          if (ctx.version === 4 && !childMerge && prefix !== '') val = withoutNils(prov, val);
+          coalesceTablesFullKey(ctx, ownTable(prov, v, key), val, concatPrefix(subPrefix, key), childMerge);
           prov.shadow(v, key, prov.get(vc, key), val);
         }
       } else {
@@ -154,7 +236,7 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
     } else {
       if (cleanDefaults) {
         if (val === null) continue;
-        if (isTable(val)) cleanNilValues(val);
+        if (isTable(val)) val = withoutNils(prov, val);
       }
       setOwn(v, key, val);
       prov.move(vc, v, key);
@@ -162,25 +244,27 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
   }
 }
 
-/** CoalesceTables / MergeTables: `dst` is authoritative; fills in from `src`. */
+/** CoalesceTables / MergeTables: `dst` is authoritative; fills in from `src`. Writes into `dst` only. */
 export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null, src: ValueMap | null, prefix: string, merge: boolean): ValueMap | null {
   const { prov } = ctx;
   if (src === null) return dst;
   if (dst === null) return src;
-  const srcOriginalNonNil = new Set<string>();
-  for (const key of Object.keys(src)) if (src[key] !== null) srcOriginalNonNil.add(key);
+  // Helm writes src[key] = nil for each null in dst so the loop below sees the user's null; `nulled` is that
+  // view of src, without writing into it. The lower value's provenance is kept.
+  let nulled: Set<string> | undefined;
   for (const key of Object.keys(dst)) {
     if (dst[key] !== null) continue;
-    // Helm writes src[key] = nil so the loop below sees the user's null; keep the lower value's provenance.
     if (hasOwn(src, key) && src[key] !== null) prov.remove(dst, key, prov.get(src, key));
-    src[key] = null;
+    (nulled ??= new Set()).add(key);
   }
-  for (const key of Object.keys(src)) {
-    const val = src[key] ?? null;
+  const keys = nulled ? [...Object.keys(src), ...[...nulled].filter((k) => !hasOwn(src, k))] : Object.keys(src);
+  for (const key of keys) {
+    const srcNonNil = hasOwn(src, key) && src[key] !== null;
+    const val = nulled?.has(key) ? null : (src[key] ?? null);
     const fullkey = concatPrefix(prefix, key);
     const ok = hasOwn(dst, key);
     const dv = ok ? (dst[key] ?? null) : undefined;
-    const deleteNull = ctx.version === 4 ? ok && !merge && dv === null && srcOriginalNonNil.has(key) : ok && !merge && dv === null;
+    const deleteNull = ctx.version === 4 ? ok && !merge && dv === null && srcNonNil : ok && !merge && dv === null;
     if (deleteNull) {
       if (!prov.removal(dst, key)) prov.remove(dst, key, prov.get(src, key));
       delete dst[key];
@@ -189,7 +273,7 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
       prov.move(src, dst, key);
     } else if (isTable(val)) {
       if (isTable(dv)) {
-        coalesceTablesFullKey(ctx, dv, val, fullkey, merge);
+        coalesceTablesFullKey(ctx, ownTable(prov, dst, key), val, fullkey, merge);
         prov.shadow(dst, key, prov.get(src, key), val);
       } else {
         ctx.warn(`warning: cannot overwrite table with non table for ${fullkey} (${goValue(val)})`, { container: dst, key });
@@ -222,7 +306,7 @@ export function mergeMaps(prov: Provenance, a: ValueMap, b: ValueMap): ValueMap 
     const old = a[k];
     if (isTable(v) && had && isTable(old)) {
       const lower = prov.get(a, k);
-      mergeMaps(prov, old, v);
+      mergeMaps(prov, ownTable(prov, a, k), v);
       prov.replace(a, k, prov.get(b, k), undefined, false);
       const w = prov.get(a, k);
       if (w && lower) prov.set(a, k, { ...w, value: old, shadowed: [...w.shadowed, { source: lower.source, value: old }, ...lower.shadowed] });

@@ -3,7 +3,7 @@
 import semver from 'semver';
 import type { ChartModel, Dependency } from '../chart/chartModel';
 import type { ValueMap, Value } from '../types';
-import { cleanNilValues, coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
+import { cleanNilsOwned, coalesceValues, coalesceTablesFullKey, freezeDeep, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
 import { adoptDocument, NoProvenance, Provenance } from './provenance';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 
@@ -59,7 +59,7 @@ export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap
     byVersion = new Map();
     adopted.set(doc, byVersion);
   }
-  byVersion.set(version, out);
+  byVersion.set(version, freezeDeep(out));
   return out;
 }
 
@@ -81,7 +81,67 @@ function quiet(ctx: CoalesceContext): CoalesceContext {
 export function processDependencies(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
   const err = processDependencyEnabled(ctx, chart, userValues, '', notes);
   if (err) return err;
-  return processDependencyImportValues(ctx, chart, notes, true);
+  return importValuesShared(ctx, chart, notes, true);
+}
+
+/**
+ * Import-values processing reads only the chart tree (which subcharts are enabled, under which names), never the
+ * user's values, so environments that enable the same subcharts share one result: computed once with provenance
+ * in DEFAULTS_PROVENANCE, frozen, and replayed (values, rewritten import-values, notes) for the others.
+ */
+interface ImportResult {
+  values: ValueMap[];
+  importValues: (unknown[] | undefined)[][];
+  notes: DependencyNote[];
+}
+const importMemo = new WeakMap<ValuesDocument | ChartModel, Map<string, ImportResult>>();
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+function idOf(o: object | undefined): number {
+  if (o === undefined) return 0;
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
+
+function nodes(c: WorkingChart, out: WorkingChart[] = []): WorkingChart[] {
+  out.push(c);
+  for (const d of c.dependencies) nodes(d, out);
+  return out;
+}
+
+function treeSignature(c: WorkingChart): string {
+  const deps = (c.metaDeps ?? []).map((d) => [d.name, d.enabled, d.importValues]);
+  return `${c.name}:${idOf(c.values)}:${c.model.version}:${JSON.stringify(deps)}[${c.dependencies.map(treeSignature).join(',')}]`;
+}
+
+function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
+  const key = chart.model.values ?? chart.model;
+  const signature = `${ctx.version}|${merge}|${treeSignature(chart)}`;
+  let byTree = importMemo.get(key);
+  const hit = byTree?.get(signature);
+  const all = nodes(chart);
+  if (hit) {
+    all.forEach((n, i) => {
+      n.values = hit.values[i] ?? n.values;
+      n.metaDeps?.forEach((d, j) => {
+        const iv = hit.importValues[i]?.[j];
+        if (iv) d.importValues = iv;
+      });
+    });
+    notes.push(...hit.notes);
+    return undefined;
+  }
+  const mine: DependencyNote[] = [];
+  const err = processDependencyImportValues({ ...ctx, prov: DEFAULTS_PROVENANCE }, chart, mine, merge);
+  notes.push(...mine);
+  if (err) return err;
+  const result: ImportResult = { values: all.map((n) => freezeDeep(n.values)), importValues: all.map((n) => (n.metaDeps ?? []).map((d) => d.importValues)), notes: mine };
+  if (!byTree) importMemo.set(key, (byTree = new Map()));
+  byTree.set(signature, result);
+  // Environments of one chart enable a handful of subchart combinations; keep the recent ones.
+  if (byTree.size > 8) byTree.delete(byTree.keys().next().value as string);
+  return undefined;
 }
 
 export function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, v: ValueMap, path: string, notes: DependencyNote[]): string | undefined {
@@ -221,7 +281,7 @@ function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: Depen
           notes.push({ message: `import-values: table ${dep.name}.${child} is missing from the values of subchart ${dep.name}; nothing imported to ${parent}.`, file: dep.file, line: dep.line });
           continue;
         }
-        b = coalesceTablesFullKey(quiet(ctx), b, pathToMap(ctx.prov, parent, vv), '', merge) ?? b;
+        b = coalesceTablesFullKey(quiet(ctx), b, pathToMap(ctx.prov, parent, ctx.prov.copy(vv)), '', merge) ?? b;
       } else if (typeof riv === 'string') {
         out.push({ child: `exports.${riv}`, parent: '.' });
         const vm = table(cvals, `${dep.name}.exports.${riv}`);
@@ -229,15 +289,15 @@ function processImportValues(ctx: CoalesceContext, c: WorkingChart, notes: Depen
           notes.push({ message: `import-values: ${dep.name} exports no table "${riv}" (exports.${riv}); nothing imported.`, file: dep.file, line: dep.line });
           continue;
         }
-        b = coalesceTablesFullKey(quiet(ctx), b, vm, '', merge) ?? b;
+        b = coalesceTablesFullKey(quiet(ctx), b, ctx.prov.copy(vm), '', merge) ?? b;
       }
     }
     dep.importValues = out;
   }
-  // Imported values rank below the parent's own values: cvals is authoritative over b.
-  const copied = ctx.prov.copy(cvals);
-  if (!merge) cleanNilValues(copied);
-  c.values = coalesceTablesFullKey(quiet(ctx), copied, b, '', true) ?? copied;
+  // Imported values rank below the parent's own values: cvals is authoritative over b. Helm deep-copies cvals
+  // first; here nothing else holds cvals (b holds copies of what it imported), and shared maps are copied on write.
+  if (!merge) cleanNilsOwned(ctx.prov, cvals);
+  c.values = coalesceTablesFullKey(quiet(ctx), cvals, b, '', true) ?? cvals;
   return undefined;
 }
 

@@ -3,7 +3,7 @@
 // Helm's Go maps exactly, and recording costs one map write per placed key.
 import type { Value } from '../types';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import { deepCopy, isTable, setOwn } from './valueUtil';
+import { isTable, setOwn } from './valueUtil';
 
 export type Source =
   | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number }
@@ -89,8 +89,9 @@ export class Provenance {
     if (s) this.set(dst, key, via ? { ...s, via } : s);
   }
 
-  /** Deep copy that carries every slot over to the copied containers. */
+  /** Deep copy that carries every slot over to the copied containers. Frozen (shared, read-only) values are kept as they are. */
   copy<T extends Value>(v: T): T {
+    if (v !== null && typeof v === 'object' && Object.isFrozen(v)) return v;
     if (Array.isArray(v)) {
       const out = v.map((x) => this.copy(x));
       v.forEach((_, i) => this.move(v, out, i));
@@ -185,7 +186,11 @@ export class NoProvenance extends Provenance {
   override replace(): void {}
   override move(): void {}
   override copy<T extends Value>(v: T): T {
-    return deepCopy(v);
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+    if (Array.isArray(v)) return v.map((x) => this.copy(x)) as T;
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) setOwn(out, k, this.copy(v[k] as Value));
+    return out as T;
   }
   override copyShallow(v: Record<string, Value>): Record<string, Value> {
     const out: Record<string, Value> = {};
