@@ -42,11 +42,12 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
  */
 export const DEFAULTS_PROVENANCE = new Provenance();
 const adopted = new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>();
+const NO_DEFAULTS: ValueMap = Object.freeze({});
 
 /** Default values of a chart as Helm loads them: every YAML document merged (Helm 4) or the first (Helm 3). */
 export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap {
   const doc = model.values;
-  if (!doc) return {};
+  if (!doc) return NO_DEFAULTS;
   let byVersion = adopted.get(doc);
   const hit = byVersion?.get(version);
   if (hit) return hit;
