@@ -224,7 +224,7 @@ const generations = new Map<string, number>();
  * Debounce after a keystroke. Short, because it is not the only guard against falling behind the typist: a check
  * in progress stops between environments when a newer edit arrives.
  */
-const TYPING_DELAY_MS = 15;
+const TYPING_DELAY_MS = 10;
 
 function schedule(uri: string, delay: number): void {
   const file = URI.parse(uri).fsPath;

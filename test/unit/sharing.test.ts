@@ -4,7 +4,7 @@
 // must come out unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 import { loadChartAt, valuesResolver } from '../../server/src/host/project';
@@ -151,4 +151,28 @@ test('a write into shared defaults fails loudly instead of leaking into other en
   }, TypeError);
   // The effective values themselves are the caller's to keep: their top level is not shared.
   assert.equal(Object.isFrozen(r.effective.values), false);
+});
+
+test('after incremental re-parses of values.yaml, reused blocks give the same values and sources as a fresh read', () => {
+  const chart = charts.find((c) => c.endsWith('kube-prometheus-stack'));
+  assert.ok(chart);
+  const file = join(chart, 'values.yaml');
+  const shared = new DocumentCache();
+  const load = (text: string, documents: DocumentCache) => loadChartAt(chart, chart, new Map([[file, text]]), documents).model;
+  const original = readFileSync(file, 'utf8');
+  const edits: [string, (t: string) => string][] = [
+    ['a value changed in one block', (t) => t.replace('nodePortTls: 30443', 'nodePortTls: 30444')],
+    ['a comment line inserted (every block below moves down)', (t) => t.replace('\nprometheusOperator:\n', '\n# a note\nprometheusOperator:\n')],
+    ['a top-level key added at the start', (t) => `addedFirst: 1\n${t}`],
+    ['a key inside a block removed', (t) => t.replace(/\n {2}enabled: true\n/, '\n')],
+    ['back to the original text', () => original],
+  ];
+  let text = original;
+  chartDefaults(load(text, shared), 4);
+  for (const [label, edit] of edits) {
+    text = edit(text);
+    const incremental = computeEffective(load(text, shared), { files: [] }, 4);
+    const fresh = computeEffective(load(text, new DocumentCache()), { files: [] }, 4);
+    assert.equal(fingerprint(incremental), fingerprint(fresh), label);
+  }
 });

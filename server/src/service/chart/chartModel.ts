@@ -2,7 +2,7 @@
 // Immutable once built; the engine makes its own working copies.
 import type { ChartSource, Finding, TextFile } from '../types';
 import { DocumentCache } from '../yaml/documentCache';
-import { parseValuesDocument, type ValuesDocument } from '../yaml/valuesDocument';
+import type { ValuesDocument } from '../yaml/valuesDocument';
 
 export interface Dependency {
   name: string;
@@ -47,9 +47,9 @@ interface Meta {
   dependencies?: Dependency[];
 }
 
-function readMeta(file: TextFile, problems: Finding[]): Meta {
+function readMeta(file: TextFile, problems: Finding[], cache: DocumentCache): Meta {
   // Chart.yaml is read with Helm's own scalar rules too (`parent: .` is the string ".", `version: 1.10` a float).
-  const doc = parseValuesDocument(file.path, file.text);
+  const doc = cache.get(file.path, file.text);
   for (const p of doc.problems) if (p.severity === 'error') problems.push({ ...p, message: `${file.path}: ${p.message}` });
   if (doc.problems.some((p) => p.severity === 'error')) return {};
   const js = (doc.documents[0] ?? {}) as Record<string, unknown>;
@@ -93,10 +93,10 @@ function readMeta(file: TextFile, problems: Finding[]): Meta {
 export function loadChart(source: ChartSource, cache: DocumentCache = new DocumentCache()): ChartModel {
   const problems: Finding[] = [...source.problems];
   let meta: Meta = {};
-  if (source.chartYaml) meta = readMeta(source.chartYaml, problems);
+  if (source.chartYaml) meta = readMeta(source.chartYaml, problems, cache);
   else problems.push(fileFinding(source.dir, 'error', 'helm.no-chart-yaml', `${source.dir}: no Chart.yaml; this is not a Helm chart directory.`));
   if (source.requirementsYaml && (meta.apiVersion ?? 'v1') === 'v1') {
-    const req = readMeta(source.requirementsYaml, problems);
+    const req = readMeta(source.requirementsYaml, problems, cache);
     if (req.dependencies) meta.dependencies = req.dependencies;
   }
   const name = meta.name ?? source.dir.replace(/\/+$/, '').split('/').pop() ?? 'chart';

@@ -236,12 +236,12 @@ export function reviewFindings(input: ReviewInput): Finding[] {
     if (!next || next.via) return;
     const own = entryValue(doc, entry);
     const lower = next.value;
-    const where = layerLabel(next.source, dir);
-    const name = formatPath(path);
+    const where = () => layerLabel(next.source, dir);
+    const name = () => formatPath(path);
     const ownKind = kindOf(own);
     const lowerKind = kindOf(lower);
     if (ownKind !== 'map' && ownKind !== 'null' && deepEqual(own, lower)) {
-      out.push(at(doc, entry, 'info', 'helm.redundant-override', `${name}: same value as ${where} (${showValue(lower)}); this override has no effect`));
+      out.push(at(doc, entry, 'info', 'helm.redundant-override', `${name()}: same value as ${where()} (${showValue(lower)}); this override has no effect`));
       return;
     }
     // null and "" are placeholders ("unset"), not a type.
@@ -253,7 +253,7 @@ export function reviewFindings(input: ReviewInput): Finding[] {
     if (!structural && !(scalar(ownKind) && scalar(lowerKind))) return;
     if (helmWarned.has(`${doc.file}\u0000${entry.line}\u0000${entry.column}`)) return;
     out.push(
-      at(doc, entry, structural ? 'warning' : 'info', 'helm.type-change', `${name}: ${displayFile(doc.file, dir)} makes this ${article(ownKind)} (${showValue(own)}); ${where} has ${article(lowerKind)} (${showValue(lower)})`),
+      at(doc, entry, structural ? 'warning' : 'info', 'helm.type-change', `${name()}: ${displayFile(doc.file, dir)} makes this ${article(ownKind)} (${showValue(own)}); ${where()} has ${article(lowerKind)} (${showValue(lower)})`),
     );
   };
 

@@ -4,7 +4,7 @@ import semver from 'semver';
 import type { ChartModel, Dependency } from '../chart/chartModel';
 import type { ValueMap, Value } from '../types';
 import { cleanNilsOwned, coalesceValues, coalesceTablesFullKey, freezeDeep, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
-import { adoptDocument, NoProvenance, Provenance } from './provenance';
+import { adoptDocument, NoProvenance, Provenance, type AdoptionCache } from './provenance';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 
 const NO_PROVENANCE = new NoProvenance();
@@ -43,6 +43,8 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
 export const DEFAULTS_PROVENANCE = new Provenance();
 const adopted = new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>();
 const NO_DEFAULTS: ValueMap = Object.freeze({});
+/** Adopted (frozen) top-level blocks of values.yaml files: an edit re-adopts only the blocks it changed. */
+const adoptedBlocks: AdoptionCache = new WeakMap();
 
 /** Default values of a chart as Helm loads them: every YAML document merged (Helm 4) or the first (Helm 3). */
 export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap {
@@ -55,7 +57,7 @@ export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap
   const layer = `${model.name} defaults`;
   const count = version === 4 ? doc.documents.length : 1;
   let out: ValueMap = {};
-  for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name));
+  for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name, adoptedBlocks));
   if (!byVersion) {
     byVersion = new Map();
     adopted.set(doc, byVersion);

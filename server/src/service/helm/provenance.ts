@@ -2,7 +2,7 @@
 // Kept in a side table keyed by the container object, so the values themselves stay plain data that mirror
 // Helm's Go maps exactly, and recording costs one map write per placed key.
 import type { Value } from '../types';
-import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { isTable, setOwn } from './valueUtil';
 
 export type Source =
@@ -140,11 +140,16 @@ function candidateOf(s: Slot): Candidate {
   return s.via ? { source: s.source, value: s.value, via: s.via } : { source: s.source, value: s.value };
 }
 
+/** Adopted top-level values of a document, reusable by its next version while their parsed block is unchanged. */
+export type AdoptionCache = WeakMap<object, { entry: KeyEntry; file: string; layer: string; value: Value }>;
+
 /**
  * Copies a parsed values document into fresh values, recording each key's file and line.
- * `documentIndex` selects one YAML document.
+ * `documentIndex` selects one YAML document. With `reuse`, a top-level value whose parsed block is the very same
+ * (an incremental re-parse keeps unchanged blocks, with the same entries while their lines did not move) gets its
+ * earlier copy back: the caller must never write into what it adopts through the cache (chart defaults are frozen).
  */
-export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentIndex: number, layer: string, chart?: string): Record<string, Value> {
+export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentIndex: number, layer: string, chart?: string, reuse?: AdoptionCache): Record<string, Value> {
   const root = doc.documents[documentIndex] ?? {};
   const walk = (v: Value): Value => {
     if (Array.isArray(v)) {
@@ -169,7 +174,22 @@ export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentInd
     const source: Source = { kind: 'file', file: doc.file, line: e.line, column: e.column, layer, ...(chart ? { chart } : {}), ...(doc.documents.length > 1 ? { document: documentIndex } : {}) };
     prov.set(out, key, { source, value, shadowed: [] });
   };
-  return walk(root) as Record<string, Value>;
+  if (!reuse || doc.documents.length !== 1 || !isTable(root)) return walk(root) as Record<string, Value>;
+  const out: Record<string, Value> = {};
+  for (const k of Object.keys(root)) {
+    const v = root[k] ?? null;
+    const e = doc.entryOf(root, k);
+    const hit = v !== null && typeof v === 'object' ? reuse.get(v) : undefined;
+    let c: Value;
+    if (hit && e && hit.entry === e && hit.file === doc.file && hit.layer === layer) c = hit.value;
+    else {
+      c = walk(v);
+      if (e && v !== null && typeof v === 'object') reuse.set(v, { entry: e, file: doc.file, layer, value: c });
+    }
+    setOwn(out, k, c);
+    record(root, out, k, c);
+  }
+  return out;
 }
 
 /** Provenance that records nothing: for Helm's intermediate coalescing passes whose values are only read (conditions). */
