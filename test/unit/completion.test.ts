@@ -242,3 +242,39 @@ test('completion in kube-prometheus-stack values.yaml itself (6,000 lines, at th
   assert.deepEqual(items.map((i) => i.label), ['upgradeJob']);
   console.log(`completion at the end of kube-prometheus-stack values.yaml: ${ms.toFixed(2)} ms`);
 });
+
+test('completion in values.yaml of a chart without a schema: keys its overlays set there, marked as set elsewhere', () => {
+  const fixture = chart({ values: 'image:\n  repository: nginx\n  $0\nreplicas: 1', overlay: 'image:\n  digest: sha256:abc\n  repository: other' });
+  // `repository` is declared here already; `digest` only values-prod.yaml sets.
+  checkItems(fixture, ['digest: "sha256:abc" (elsewhere)']);
+  const { items } = complete(fixture);
+  assert.equal(items[0]?.documentation, 'set in /chart/values-prod.yaml:2 (prod)');
+  checkApply(fixture, 'digest', 'image:\n  repository: nginx\n  digest: sha256:abc\nreplicas: 1\n');
+});
+
+test('completion in an overlay: after the layers below, keys a sibling environment sets', () => {
+  const fixture = `${chart({ overlay: 'image:\n  $0' })}
+#- /chart/values-staging.yaml
+image:
+  digest: sha256:def
+  tag: "2.1"`;
+  checkItems(fixture, ['repository: "nginx"', 'tag: "1.0"', 'pullPolicy: "IfNotPresent"', 'digest: "sha256:def" (elsewhere)']);
+});
+
+test('completion of a value: a boolean offers its opposite, and what other environments set there', () => {
+  checkItems(chart({ values: 'debug: false$0\nreplicas: 1' }), ['true: boolean (now false)']);
+  const fixture = `${chart({ values: 'replicas: 1$0\ndebug: false', overlay: 'replicas: 3' })}
+#- /chart/values-staging.yaml
+replicas: 2`;
+  checkItems(fixture, ['3: set in /chart/values-prod.yaml:1 (prod)', '2: set in /chart/values-staging.yaml:1 (staging)']);
+});
+
+test('completion: with a schema, keys set elsewhere that the schema does not declare are not offered', () => {
+  const schema = JSON.stringify({ type: 'object', properties: { image: { type: 'object', properties: { repository: { type: 'string' }, tag: { type: 'string' } } } } });
+  const fixture = `${chart({ values: 'image:\n  repository: nginx\n  $0', overlay: 'image:\n  digest: x\n  tag: y' })}
+#- /chart/values.schema.json
+${schema}`;
+  const labels = complete(fixture, { schemas: true }).items.map((i) => i.label);
+  assert.ok(labels.includes('tag'), labels.join(', '));
+  assert.ok(!labels.includes('digest'), labels.join(', '));
+});

@@ -252,6 +252,8 @@ interface Offer {
   value: Value;
   /** Where it is declared: `file:line (layer)`. */
   from: string;
+  /** Not from a layer below: another values file of the chart (another environment's overlay, or above). */
+  elsewhere?: boolean;
 }
 
 function valueAt(root: Value | undefined, path: readonly PathSegment[]): Value | undefined {
@@ -298,6 +300,54 @@ function offersBelow(analysis: ChartAnalysis, file: string, path: readonly PathS
   return [...byKey.values()];
 }
 
+/**
+ * The chart's other values files (every environment's overlays but this file) that hold a map at the path, with
+ * the environments that read them. What they set is no default, but it is what the team writes at this place:
+ * values.yaml offers keys its overlays set without declaring them, an overlay the keys a sibling environment sets.
+ */
+function otherLayers(analysis: ChartAnalysis, file: string, path: readonly PathSegment[]): { doc: ValuesDocument; path: PathSegment[]; value: Value; label: string }[] {
+  const targets = analysis.effectivePaths(file, path);
+  const out: { doc: ValuesDocument; path: PathSegment[]; value: Value; label: string }[] = [];
+  const seen = new Map<ValuesDocument, string[]>();
+  for (const env of analysis.environments) {
+    for (const v of env.values) {
+      const doc = analysis.input.resolveValues(v);
+      if ('error' in doc || doc.file === file) continue;
+      const names = seen.get(doc) ?? [];
+      if (!names.includes(env.name)) names.push(env.name);
+      seen.set(doc, names);
+    }
+  }
+  for (const [doc, envs] of seen) {
+    for (const root of documentsOf(doc, analysis.input.helmVersion)) {
+      for (const t of targets) {
+        const value = valueAt(root, t);
+        if (value !== undefined) out.push({ doc, path: t, value, label: `${doc.file} (${envs.join(', ')})` });
+      }
+    }
+  }
+  return out;
+}
+
+function offersElsewhere(analysis: ChartAnalysis, file: string, path: readonly PathSegment[], taken: ReadonlySet<string>): Offer[] {
+  const byKey = new Map<string, Offer>();
+  for (const l of otherLayers(analysis, file, path)) {
+    if (!isTable(l.value)) continue;
+    for (const key of Object.keys(l.value)) {
+      if (taken.has(key) || byKey.has(key)) continue;
+      const entry = l.doc.entryOf(l.value, key);
+      byKey.set(key, { key, value: l.value[key] ?? null, from: `set in ${entryLabel(l.label, entry?.line)}`, elsewhere: true });
+    }
+  }
+  return [...byKey.values()];
+}
+
+function entryLabel(label: string, line: number | undefined): string {
+  if (line === undefined) return label;
+  const i = label.indexOf(' (');
+  return i < 0 ? `${label}:${line}` : `${label.slice(0, i)}:${line}${label.slice(i)}`;
+}
+
 function subchartsAt(analysis: ChartAnalysis, file: string, path: readonly PathSegment[]): Offer[] {
   const role = analysis.roleOf(file);
   const bases: PathSegment[][] = role.kind === 'overlay' ? [[...path]] : role.kind === 'defaults' ? role.place.prefixes.map((p) => [...p, ...path]) : [];
@@ -327,7 +377,8 @@ interface KeyCandidate {
 }
 
 function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): CompletionResult[] {
-  const offers = offersBelow(analysis, file, at.parent);
+  const below = offersBelow(analysis, file, at.parent);
+  const offers = [...below, ...offersElsewhere(analysis, file, at.parent, new Set(below.map((o) => o.key)))];
   const parts = schemasAt(analysis, file, at.parent);
   const map = parts.length > 0 ? mapOf(parts) : undefined;
   const props = new Map<string, SchemaProperty>();
@@ -339,6 +390,8 @@ function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): 
     const prop = props.get(o.key);
     // A closed map (`additionalProperties: false`): keys the schema does not declare would fail validation.
     if (map?.closed && !prop) continue;
+    // Keys other files set that a schema does not declare are likely mistakes there: not offered.
+    if (o.elsewhere && map && !prop) continue;
     candidates.push({ key: o.key, offer: o, ...(prop ? { prop } : {}), deprecated: prop ? summaryOf(prop.parts).deprecated : false });
   }
   for (const prop of props.values()) if (!offered.has(prop.name)) candidates.push({ key: prop.name, prop, deprecated: summaryOf(prop.parts).deprecated });
@@ -366,7 +419,7 @@ function keyCompletions(analysis: ChartAnalysis, file: string, at: KeyContext): 
 
 /** `"nginx"` from the layers alone; with a schema `string = "nginx"`, `deprecated string`, `required object`. */
 function keyDetail(c: KeyCandidate): string {
-  if (!c.prop) return preview(c.offer?.value);
+  if (!c.prop) return c.offer?.elsewhere ? `${preview(c.offer.value)} (elsewhere)` : preview(c.offer?.value);
   const summary = summaryOf(c.prop.parts);
   const shape = shapeOf(c.prop.parts);
   const type = summary.types.length > 0 ? summary.types.join(' | ') : shape !== 'other' ? shape : summary.enum ? enumText(summary.enum) : '';
@@ -490,6 +543,16 @@ function valueCompletions(analysis: ChartAnalysis, file: string, at: ValueContex
     for (const v of summary.enum ?? []) add(v, 'allowed', doc);
     for (const v of summary.examples) add(v, 'example', doc);
     if (summary.types.includes('boolean')) for (const b of [true, false]) add(b, 'boolean', doc);
+  }
+  // What this file holds there now: a boolean offers its opposite (Helm's true/false, not YAML 1.1's yes/no).
+  const here = analysis.document(file);
+  const current = here ? documentsOf(here, analysis.input.helmVersion).map((d) => valueAt(d, at.path)).find((v) => v !== undefined) : undefined;
+  if (typeof current === 'boolean') add(!current, `boolean (now ${String(current)})`);
+  // Scalars the chart's other values files set at this key (other environments' choices).
+  for (const l of otherLayers(analysis, file, at.path)) {
+    if (l.value === null || typeof l.value === 'object') continue;
+    const entry = l.doc.entries.find((e) => e.path.length === l.path.length && e.path.every((s, i) => s === l.path[i]));
+    add(l.value, `set in ${entryLabel(l.label, entry?.line)}`);
   }
   return items.map((item, i) => ({
     label: item.label,
