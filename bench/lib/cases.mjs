@@ -14,6 +14,7 @@ export const charts = {
   argocd: path.join(corpus, 'argoproj__argo-helm', 'charts', 'argo-cd'),
   postgresql: path.join(corpus, 'bitnami__charts', 'bitnami', 'postgresql'),
   redis: path.join(corpus, 'bitnami__charts', 'bitnami', 'redis'),
+  traefik: path.join(corpus, 'traefik__traefik-helm-chart', 'traefik'),
 };
 
 /** kube-prometheus-stack's CI overlays, applied in order (in-process effective values). */
@@ -87,6 +88,18 @@ export const lspCases = [
     completion: [
       { file: 'values.yaml', path: 'master.startupProbe.initialDelaySeconds', at: 'key' },
       { file: 'values.yaml', path: 'master.startupProbe.enabled', at: 'value' },
+    ],
+  },
+  {
+    name: 'traefik',
+    chart: charts.traefik,
+    peerSchema: path.join(charts.traefik, 'values.schema.json'),
+    files: ['values.yaml'],
+    edits: [{ file: 'values.yaml', path: 'deployment.terminationGracePeriodSeconds' }],
+    hover: [{ file: 'values.yaml', path: 'deployment.replicas' }],
+    completion: [
+      { file: 'values.yaml', path: 'deployment.kind', at: 'key' },
+      { file: 'values.yaml', path: 'deployment.enabled', at: 'value' },
     ],
   },
 ];
