@@ -176,6 +176,12 @@ const published = new Map<string, Set<string>>();
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 const timers = new Map<string, NodeJS.Timeout>();
 
+/** Publishes a file's diagnostics, with the version of the open text they were computed on (none for files on disk). */
+function send(uri: string, diagnostics: Diagnostic[]): void {
+  const version = documents.get(uri)?.version;
+  void connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+}
+
 async function publishChart(chartDir: string, stale: () => boolean): Promise<void> {
   const settings = await settingsFor(URI.file(chartDir).toString());
   if (stale()) return;
@@ -202,11 +208,11 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
     byFile.set(values, list);
   }
   const before = published.get(chartDir) ?? new Set<string>();
-  for (const abs of before) if (!byFile.has(abs)) void connection.sendDiagnostics({ uri: URI.file(abs).toString(), diagnostics: [] });
-  for (const [abs, diags] of byFile) void connection.sendDiagnostics({ uri: URI.file(abs).toString(), diagnostics: diags });
+  for (const abs of before) if (!byFile.has(abs)) send(URI.file(abs).toString(), []);
+  for (const [abs, diags] of byFile) send(URI.file(abs).toString(), diags);
   for (const d of documents.all()) {
     const abs = URI.parse(d.uri).fsPath;
-    if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) void connection.sendDiagnostics({ uri: d.uri, diagnostics: [] });
+    if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) send(d.uri, []);
   }
   published.set(chartDir, new Set(byFile.keys()));
   void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });

@@ -248,6 +248,38 @@ describe('corpus charts (temporary copies)', () => {
     }
   });
 
+  test('kube-prometheus-stack: a burst of edits faster than the checks is coalesced; the last publish is of the last text', async () => {
+    const copy = tempCopy(kubePrometheusStack);
+    try {
+      await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
+        const values = await c.open(path.join(copy.chart, 'values.yaml'));
+        await c.open(path.join(copy.chart, 'ci', '03-non-defaults-values.yaml'));
+        await c.waitForDiagnostics(values, () => true, 60_000);
+        const before = c.publishes.filter((p) => p.uri === values).length;
+        // 30 keystrokes sent back to back, each a valid port number, then `yes` (a YAML 1.1 boolean).
+        let current = 'nodePortTls: 30443';
+        for (let i = 0; i < 30; i++) {
+          const next = `nodePortTls: ${30444 + i}`;
+          await c.replace(values, current, next);
+          current = next;
+        }
+        const last = await c.replace(values, current, 'nodePortTls: yes');
+        const p = await c.waitForDiagnostics(values, (d, pub) => pub.version === last && codes(d).includes('helm.yaml11-boolean'), 60_000, 'diagnostics of the final text');
+        const line = c.text(values).slice(0, c.text(values).indexOf('nodePortTls: yes')).split('\n').length - 1;
+        assert.ok(p.diagnostics.some((d) => d.code === 'helm.yaml11-boolean' && d.range.start.line === line));
+        // Stale checks were dropped: far fewer publishes than edits, and none after the final one's.
+        await new Promise((r) => setTimeout(r, 500));
+        const during = c.publishes.filter((x) => x.uri === values).slice(before);
+        assert.ok(during.length < 10, `${during.length} publishes for 31 edits`);
+        assert.equal(during[during.length - 1]?.version, last);
+        for (const x of during) assert.ok(x.version !== undefined, 'an open document is published with its version');
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
   test('bitnami redis: diagnostics equal the CLI, before and after an edit', async () => {
     const copy = tempCopy(redis);
     try {
