@@ -16,6 +16,8 @@ export interface Settings {
    * off while Red Hat's YAML extension is active, which reports the same problems; `helm-values check` always does.
    */
   yamlSyntaxDiagnostics: boolean;
+  /** `helmValues.schema.fetchRemoteRefs`: download remote `$ref`s of values.schema.json (off: no network at all). */
+  fetchRemoteRefs: boolean;
 }
 
 export namespace Settings {
@@ -30,6 +32,8 @@ export namespace Settings {
       codeLens: r.codeLens !== false,
       secrets: r.secrets !== null && typeof r.secrets === 'object' ? r.secrets : {},
       yamlSyntaxDiagnostics: r.yamlSyntaxDiagnostics !== false,
+      // Raw settings nest it (`schema.fetchRemoteRefs`); settings already normalized by the client carry it flat.
+      fetchRemoteRefs: (r.schema as { fetchRemoteRefs?: unknown } | undefined)?.fetchRemoteRefs === true || r.fetchRemoteRefs === true,
     };
   }
 }

@@ -216,6 +216,33 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
   }
   published.set(chartDir, new Set(byFile.keys()));
   void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });
+  fetchRemoteSchemas(chartDir, snap);
+}
+
+/** Charts waiting for remote schema documents (one wait per chart, however often it is re-checked meanwhile). */
+const awaitingRemote = new Set<string>();
+
+/**
+ * helmValues.schema.fetchRemoteRefs: when a chart's schemas reference remote documents not fetched yet, fetch them
+ * (each URL once per session: one in flight is awaited, one that failed is not asked again), then check the chart
+ * again so its values are validated with them.
+ */
+function fetchRemoteSchemas(chartDir: string, snap: Snapshot): void {
+  const urls = workspace.pendingRemoteSchemas(snap);
+  if (urls.length === 0 || awaitingRemote.has(chartDir)) return;
+  awaitingRemote.add(chartDir);
+  void workspace.remoteSchemas
+    .fetchAll(urls)
+    .then(() => {
+      awaitingRemote.delete(chartDir);
+      workspace.remoteSchemasArrived();
+      const open = documents.all().find((d) => outermostChart(URI.parse(d.uri).fsPath) === chartDir);
+      if (open) schedule(open.uri, 0);
+    })
+    .catch((e: unknown) => {
+      awaitingRemote.delete(chartDir);
+      connection.console.error(`helm-values: fetching remote schemas failed for ${chartDir}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    });
 }
 
 async function publishLoose(uri: string): Promise<void> {

@@ -20,6 +20,8 @@ import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
+import { RemoteSchemaStore } from '../host/remoteSchemas';
+import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
 
 declare const HELM_VALUES_VERSION: string | undefined;
@@ -30,7 +32,7 @@ const USAGE = `helm-values ${VERSION}: Helm values, merged exactly as Helm does,
 Usage:
   helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [-o yaml|json]
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
-  helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif]
+  helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
@@ -47,6 +49,11 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
       --no-secrets         check: do not look for plaintext secrets (.helmsecretsignore in the current
                            directory lists accepted findings by file, rule and key path)
+      --fetch-remote-refs  check: download the remote (http/https) $refs of values.schema.json and validate against
+                           them; without it nothing is downloaded and they are reported as schema.ref-unresolved.
+                           Each URL is fetched once (10 s timeout), then read from the cache in
+                           $HELM_VALUES_CACHE_DIR, else $XDG_CACHE_HOME/helm-values/schemas, else
+                           ~/.cache/helm-values/schemas (delete that directory to download again)
   -o, --output FORMAT      output format
   -h, --help               this help
       --version            print the version
@@ -75,6 +82,13 @@ interface Common {
   force?: boolean;
   /** Detect plaintext secrets in check (default on; --no-secrets turns it off). */
   secrets?: boolean;
+  /** check: resolve remote `$ref`s from fetched documents (--fetch-remote-refs). */
+  fetchRemoteRefs?: boolean;
+}
+
+/** What `main` prepared before the synchronous run: remote schema documents fetched for --fetch-remote-refs. */
+export interface RunContext {
+  remoteSchemas?: RemoteSchemaStore;
 }
 
 function parse(argv: string[]): { command: string; positionals: string[]; opts: Common } {
@@ -98,6 +112,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         help: { type: 'boolean', short: 'h' },
         write: { type: 'boolean' },
         'no-secrets': { type: 'boolean' },
+        'fetch-remote-refs': { type: 'boolean' },
         force: { type: 'boolean' },
         version: { type: 'boolean' },
       },
@@ -111,6 +126,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   const hv = v['helm-version'] ?? '4';
   if (!/^[34](\.\d+)*$/.test(hv)) throw new UsageError(`--helm-version must be 3 or 4, not "${hv}"`);
   const [command = 'help', ...positionals] = parsed.positionals;
+  if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
   return {
     command,
     positionals,
@@ -129,6 +145,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       write: v.write === true,
       secrets: v['no-secrets'] !== true,
       force: v.force === true,
+      fetchRemoteRefs: v['fetch-remote-refs'] === true,
     },
   };
 }
@@ -275,13 +292,59 @@ function brief(v: Value): string {
   return s.length > 80 ? s.slice(0, 77) + '...' : s;
 }
 
-function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+/** The chart directory a check target belongs to (the directory itself, or the chart holding a values file). */
+function chartDirOf(target: string): string | undefined {
+  if (!fs.existsSync(target)) return undefined;
+  return fs.statSync(target).isDirectory() ? target : findChartRoot(target);
+}
+
+/** Every chart of a tree: the chart and its subcharts, recursively. */
+function chartTree(model: ChartModel): ChartModel[] {
+  return [model, ...model.subcharts.flatMap(chartTree)];
+}
+
+/**
+ * --fetch-remote-refs: compiles the schemas of the charts to check, fetches the remote documents they wait for, and
+ * repeats while fetched documents reference further ones (a few rounds at most). Problems with the targets are left
+ * to `run`, which reports them.
+ */
+async function prefetchRemoteSchemas(positionals: string[], opts: Common, store: RemoteSchemaStore): Promise<void> {
+  const models: { chart: LoadedChart; model: ChartModel }[] = [];
+  for (const target of positionals) {
+    try {
+      const dir = chartDirOf(target);
+      if (dir === undefined || !fs.existsSync(path.join(dir, 'Chart.yaml'))) continue;
+      const chart = loadChartAt(dir, path.normalize(dir));
+      models.push({ chart, model: chart.model });
+    } catch {
+      continue;
+    }
+  }
+  const cache = new SchemaCache();
+  const draft = defaultDraftFor(opts.helmVersionText);
+  for (let round = 0; round < 5; round++) {
+    const pending = new Set<string>();
+    for (const { chart, model } of models) {
+      const lookup = cache.lookup(draft, chart.absDir, chart.displayDir, undefined, (url) => store.get(url));
+      for (const m of chartTree(model)) lookup(m);
+      for (const url of cache.pendingRemote(model)) pending.add(url);
+    }
+    if (pending.size === 0) return;
+    await store.fetchAll(pending);
+    cache.invalidateRemote();
+  }
+}
+
+function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void, context: RunContext = {}): number {
   if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
   const configured = loadConfig(opts);
   const findings: Finding[] = [];
   const schemaCache = new SchemaCache();
+  // Only with --fetch-remote-refs: remote documents `main` fetched (or an earlier run cached on disk).
+  const store = opts.fetchRemoteRefs ? (context.remoteSchemas ?? new RemoteSchemaStore()) : undefined;
+  const remote = store ? (url: string) => store.get(url) : undefined;
   const ignoreText = fs.existsSync(IGNORE_FILE_NAME) ? readTextFile(IGNORE_FILE_NAME) : { text: '' };
   if ('error' in ignoreText) throw new UsageError(ignoreText.error);
   const ignore = parseIgnoreFile(ignoreText.text);
@@ -321,7 +384,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir), secrets, relativePath });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }
@@ -357,7 +420,7 @@ function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void
 }
 
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
-export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): number {
+export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n'), context: RunContext = {}): number {
   try {
     const { command, positionals, opts } = parse(argv);
     switch (command) {
@@ -372,7 +435,7 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
       case 'explain':
         return cmdExplain(positionals, opts, out, err);
       case 'check':
-        return cmdCheck(positionals, opts, out, err);
+        return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
       default:
@@ -392,6 +455,26 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
   }
 }
 
+/**
+ * The command-line entry: `run`, preceded by the downloads --fetch-remote-refs asks for (the only network access,
+ * and the only asynchronous part; without the flag this is `run` itself).
+ */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<number> {
+  let parsed: ReturnType<typeof parse> | undefined;
+  try {
+    parsed = parse(argv);
+  } catch {
+    parsed = undefined; // `run` reports it
+  }
+  if (!parsed || parsed.command !== 'check' || !parsed.opts.fetchRemoteRefs) return run(argv, out, err);
+  const remoteSchemas = new RemoteSchemaStore();
+  // Never fatal: whatever could not be fetched is reported by the check itself.
+  await prefetchRemoteSchemas(parsed.positionals, parsed.opts, remoteSchemas).catch(() => undefined);
+  return run(argv, out, err, { remoteSchemas });
+}
+
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

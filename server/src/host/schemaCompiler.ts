@@ -1,7 +1,8 @@
 // Compiles a chart's values.schema.json with ajv, the way Helm validates: draft chosen by `$schema` (04, 06, 07,
 // 2019-09, 2020-12), Helm's default draft when absent, `format` asserted only before 2019-09, local `$ref`s
-// resolved from disk, remote ones only when allowed, `pattern` run by a linear-time engine (RE2) so an untrusted
-// schema cannot hang the server. The only place that compiles schemas; the service gets plain results.
+// resolved from disk, remote ones from documents the host fetched when the user opted in (see remoteSchemas.ts),
+// `pattern` run by a linear-time engine (RE2) so an untrusted schema cannot hang the server. The only place that
+// compiles schemas; the service gets plain results.
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
@@ -22,7 +23,18 @@ export interface CompileOptions {
   readFile?: (absPath: string) => string | undefined;
   /** Directory relative `$ref`s resolve against. Default: the schema file's directory. */
   baseDir?: string;
+  /**
+   * Remote documents fetched ahead of time by the host (only when the user opted in): the text, why it could not be
+   * fetched, or undefined when it has not been fetched yet. Absent: remote `$ref`s are reported, never resolved.
+   */
+  remote?: (url: string) => { text: string } | { error: string } | undefined;
 }
+
+/** At most this many remote documents per schema: a chain of references cannot make the host fetch without end. */
+export const MAX_REMOTE_DOCUMENTS = 50;
+
+/** How to opt in to fetching, named in every message about a remote `$ref` that was not fetched. */
+const OPT_IN = 'turn on the setting helmValues.schema.fetchRemoteRefs (CLI: helm-values check --fetch-remote-refs)';
 
 const DRAFT_BY_URI: [RegExp, SchemaDraft][] = [
   [/draft-04/, '04'],
@@ -80,6 +92,45 @@ export function externalRefs(schema: unknown): string[] {
   return [...out].filter((r) => r !== '');
 }
 
+/** A `$ref` as an absolute URL without fragment (against `base` when relative), or the ref itself when unparsable. */
+function resolveUrl(ref: string, base?: string): string {
+  try {
+    const u = new URL(ref, base);
+    u.hash = '';
+    return u.href;
+  } catch {
+    return ref;
+  }
+}
+
+/**
+ * Adds a fetched document to ajv under its URL. Its `$schema` is dropped like the root's (the ajv instance follows
+ * the root's draft); its own `$id`, when absolute, is the base its relative references resolve against, as in ajv.
+ */
+function addRemote(ajv: ReturnType<typeof makeAjv>, url: string, text: string, draft: SchemaDraft): { schema: unknown; base: string } | { error: string; code: string } {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text);
+  } catch (e) {
+    return { error: `not valid JSON: ${e instanceof Error ? e.message : String(e)}`, code: 'schema.ref-unresolved' };
+  }
+  if (schema === null || (typeof schema !== 'object' && typeof schema !== 'boolean') || Array.isArray(schema)) return { error: 'not a JSON Schema (an object or a boolean)', code: 'schema.invalid-schema' };
+  let base = url;
+  if (typeof schema === 'object') {
+    const obj = { ...(schema as Record<string, unknown>) };
+    delete obj.$schema;
+    const id = typeof obj.$id === 'string' ? obj.$id : draft === '04' && typeof obj.id === 'string' ? obj.id : undefined;
+    if (id !== undefined) base = resolveUrl(id, url);
+    schema = obj;
+  }
+  try {
+    ajv.addSchema(schema as AnySchema, url);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e), code: 'schema.invalid-schema' };
+  }
+  return { schema, base };
+}
+
 /** Compiles a schema file. Never throws: problems are findings on the schema file. */
 export function compileSchema(file: TextFile, options: CompileOptions): CompiledSchema {
   let json: unknown;
@@ -116,21 +167,56 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
   });
   const baseDir = options.baseDir ?? path.dirname(file.path.split('#')[0] ?? file.path);
   const seen = new Set<string>();
-  const pending = externalRefs(json).map((r) => ({ ref: r, from: baseDir }));
-  while (pending.length > 0) {
-    const next = pending.shift();
-    if (!next || seen.has(next.ref)) continue;
-    seen.add(next.ref);
+  const pendingRemote: string[] = [];
+  const infos: Finding[] = [];
+  let remoteCount = 0;
+  // A reference is resolved against the directory of the local file holding it, or the URL of the remote one.
+  const queue: { ref: string; from: { dir: string } | { url: string } }[] = externalRefs(json).map((r) => ({ ref: r, from: { dir: baseDir } }));
+  while (queue.length > 0) {
+    const next = queue.shift();
+    if (!next) continue;
+    const url = 'url' in next.from ? resolveUrl(next.ref, next.from.url) : /^[a-z][a-z0-9+.-]*:/i.test(next.ref) ? resolveUrl(next.ref) : undefined;
+    const key = url ?? next.ref;
+    if (seen.has(key)) continue;
+    seen.add(key);
     if (/^urn:/i.test(next.ref)) {
       ajv.addSchema(true as AnySchema, next.ref);
       warnings.push({ ...finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is a URN; Helm cannot resolve it and accepts any value there.`), severity: 'warning' });
       continue;
     }
-    if (/^[a-z][a-z0-9+.-]*:/i.test(next.ref)) {
-      problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is remote; helm-values does not fetch remote schemas. Vendor the schema next to values.schema.json and reference it by a relative path.`));
+    if (url !== undefined && options.remote) {
+      const named = next.ref === url ? `$ref "${url}"` : `$ref "${next.ref}" (${url})`;
+      if (!/^https?:\/\//i.test(url)) {
+        problems.push(finding(file.path, 'schema.ref-unresolved', `${named} is neither http nor https; only those are fetched. Vendor the schema next to values.schema.json and reference it by a relative path.`));
+        continue;
+      }
+      if (++remoteCount > MAX_REMOTE_DOCUMENTS) {
+        problems.push(finding(file.path, 'schema.ref-unresolved', `${named}: values.schema.json references more than ${MAX_REMOTE_DOCUMENTS} remote documents; the rest are not fetched. Vendor the schemas next to values.schema.json.`));
+        break;
+      }
+      const doc = options.remote(url);
+      if (doc === undefined) {
+        pendingRemote.push(url);
+        infos.push({ ...finding(file.path, 'schema.ref-unresolved', `${named}: fetching the remote schema; values are validated against ${file.path} once it has arrived.`), severity: 'info' });
+        continue;
+      }
+      if ('error' in doc) {
+        problems.push(finding(file.path, 'schema.ref-unresolved', `${named} could not be fetched: ${doc.error}. Values are not validated against ${file.path} until it can be; fix the URL or vendor the schema next to values.schema.json.`));
+        continue;
+      }
+      const added = addRemote(ajv, url, doc.text, draft);
+      if ('error' in added) {
+        problems.push(finding(file.path, added.code, `${named}: ${added.error}`));
+        continue;
+      }
+      for (const r of externalRefs(added.schema)) queue.push({ ref: r, from: { url: added.base } });
       continue;
     }
-    const abs = path.resolve(next.from, next.ref);
+    if (url !== undefined || 'url' in next.from) {
+      problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is remote; helm-values does not fetch remote schemas unless asked to: ${OPT_IN}, or vendor the schema next to values.schema.json and reference it by a relative path.`));
+      continue;
+    }
+    const abs = path.resolve(next.from.dir, next.ref);
     const text = read(abs);
     if (text === undefined) {
       problems.push(finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" cannot be read (${abs}).`));
@@ -149,9 +235,11 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
       problems.push(finding(file.path, 'schema.invalid-schema', `$ref "${next.ref}": ${e instanceof Error ? e.message : String(e)}`));
       continue;
     }
-    for (const r of externalRefs(sub)) pending.push({ ref: r, from: path.dirname(abs) });
+    for (const r of externalRefs(sub)) queue.push({ ref: r, from: { dir: path.dirname(abs) } });
   }
-  if (problems.length > 0) return { file: file.path, draft, json, problems };
+  const pending = pendingRemote.length > 0 ? { pendingRemote } : {};
+  // Never a partial schema: while a referenced document is missing, validating would report false errors.
+  if (problems.length > 0 || pendingRemote.length > 0) return { file: file.path, draft, json, problems: [...problems, ...(problems.length > 0 ? [] : warnings), ...infos], ...pending };
   let validate: ValidateFunction;
   try {
     validate = ajv.compile(json as AnySchema);

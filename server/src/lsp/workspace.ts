@@ -11,6 +11,7 @@ import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
+import { RemoteSchemaStore } from '../host/remoteSchemas';
 import { compileUserPattern } from '../host/patterns';
 import { EnvironmentMemo } from '../service/check/envMemo';
 import { secretOptionsFromSettings } from '../service/secrets/options';
@@ -47,7 +48,14 @@ export class Workspace {
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
   private readonly schemaCache = new SchemaCache();
-  private readonly memo = new EnvironmentMemo();
+  /**
+   * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
+   * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
+   * remote documents arrive.
+   */
+  private readonly memos = new Map<boolean, EnvironmentMemo>();
+  /** Remote schema documents, used only for charts whose settings have helmValues.schema.fetchRemoteRefs on. */
+  readonly remoteSchemas = new RemoteSchemaStore();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
@@ -64,6 +72,27 @@ export class Workspace {
       }
     }
     for (const p of paths) if (!this.openDocuments().has(p)) this.documents.delete(p);
+  }
+
+  /** Remote URLs the schemas of a snapshot's chart still wait for (empty unless fetching is on). */
+  pendingRemoteSchemas(snapshot: Snapshot): string[] {
+    return snapshot.settings.fetchRemoteRefs ? this.schemaCache.pendingRemote(snapshot.analysis.model) : [];
+  }
+
+  /** Remote documents arrived: schemas that reference them compile again, and charts are re-checked on demand. */
+  remoteSchemasArrived(): void {
+    this.schemaCache.invalidateRemote();
+    this.memos.delete(true);
+    this.snapshots.clear();
+  }
+
+  private memoFor(fetchRemoteRefs: boolean): EnvironmentMemo {
+    let memo = this.memos.get(fetchRemoteRefs);
+    if (!memo) {
+      memo = new EnvironmentMemo();
+      this.memos.set(fetchRemoteRefs, memo);
+    }
+    return memo;
   }
 
   /** The chart directories that have a cached snapshot or source (to re-check after a change). */
@@ -110,11 +139,11 @@ export class Workspace {
       readFile,
       helmVersion: settings.helmVersion,
       documents: this.documents,
-      schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile),
+      schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile, settings.fetchRemoteRefs ? (url) => this.remoteSchemas.get(url) : undefined),
       secrets: { ...secrets.options, ignoreEntries: ignore.entries },
       relativePath,
       secretsIgnoreFile: { path: ignorePath, text: ignoreText },
-      memo: this.memo,
+      memo: this.memoFor(settings.fetchRemoteRefs),
     });
     const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });

@@ -22,4 +22,9 @@ export interface CompiledSchema {
   validate?: (data: unknown) => SchemaError[];
   /** Problems with the schema itself (invalid JSON, invalid schema, unresolvable $ref): diagnostics on the schema file. */
   problems: Finding[];
+  /**
+   * Remote documents (absolute http/https URLs) the schema references that have not been fetched yet: the host
+   * fetches them and compiles again. While any is pending there is no `validate` (never a partial schema).
+   */
+  pendingRemote?: string[];
 }
