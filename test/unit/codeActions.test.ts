@@ -88,8 +88,31 @@ test('add a missing required property with its schema default, under the right m
   assert.deepEqual(r.remaining, []);
 });
 
-test('add "global" to a subchart schema that forbids additional properties', () => {
-  const fixture = `
+test('a required map is added with its own required properties filled in (an enum gets its first value), not as {}', () => {
+  // keycloak's values.schema.json requires `image` ($ref to a definition requiring repository and tag): `image: {}`
+  // traded the error for two new ones.
+  const schema = JSON.stringify({
+    type: 'object',
+    required: ['image'],
+    properties: { replicaCount: { type: 'integer' }, image: { $ref: '#/definitions/image' } },
+    definitions: { image: { type: 'object', required: ['repository', 'pullPolicy'], properties: { repository: { type: 'string' }, pullPolicy: { enum: ['Always', 'IfNotPresent'] }, tag: { type: 'string' } } } },
+  });
+  const r = fix(
+    `
+    #- /chart/values.yaml
+    replicaCount: 1   # one pod
+    # trailing comment
+  `,
+    '/chart/values.yaml',
+    'Add required "image" (placeholder)',
+    schema,
+  );
+  assert.equal(r.files.get('/chart/values.yaml'), 'replicaCount: 1   # one pod\nimage:\n  repository: ""\n  pullPolicy: "Always"\n# trailing comment\n');
+  assert.deepEqual(r.remaining, []);
+  assert.deepEqual(analysisOf(r.files).findings().filter((x) => x.severity === 'error').map((x) => x.message), []);
+});
+
+const GLOBAL_FIXTURE = `
     #- /chart/Chart.yaml
     apiVersion: v2
     name: app
@@ -115,7 +138,24 @@ test('add "global" to a subchart schema that forbids additional properties', () 
       }
     }
   `;
-  const r = fix(fixture, '/chart/values.yaml', "Allow \"global\" in db's values.schema.json", '{}');
-  assert.equal(r.files.get('/chart/charts/db/values.schema.json'), '{\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "global": { "type": "object" },\n    "port": { "type": "integer" }\n  }\n}\n');
+const GLOBAL_FIXED = '{\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "global": { "type": "object" },\n    "port": { "type": "integer" }\n  }\n}\n';
+
+test('add "global" to a subchart schema that forbids additional properties', () => {
+  const r = fix(GLOBAL_FIXTURE, '/chart/values.yaml', "Allow \"global\" in db's values.schema.json", '{}');
+  assert.equal(r.files.get('/chart/charts/db/values.schema.json'), GLOBAL_FIXED);
   assert.deepEqual(r.remaining, []);
+});
+
+test('the "global" fix is offered on line 1 when the file starts with a comment (the finding has no key to sit on)', () => {
+  // values.yaml sets nothing under db: the finding goes to the top of the file, which is a comment.
+  const f = parseFixture(dedent(GLOBAL_FIXTURE.replace('#- /chart/values.yaml\n    db:\n      port: 1\n', '#- /chart/values.yaml\n    # Umbrella values\n    replicas: 1\n')));
+  assert.equal(f.files.get('/chart/values.yaml'), '# Umbrella values\nreplicas: 1\n');
+  const a = analysisOf(f.files);
+  const finding = a.findings().find((x) => x.code === 'schema.global-not-allowed');
+  assert.ok(finding && finding.offset === undefined && finding.line === 1, JSON.stringify(finding));
+  // The editor asks for the diagnostic's range: the empty range at the start of the file.
+  const actions = computeCodeActions(a, '/chart/values.yaml', 0, 0).filter((x) => x.code === 'schema.global-not-allowed');
+  assert.deepEqual(actions.map((x) => x.title), ["Allow \"global\" in db's values.schema.json"]);
+  const edits = actions[0]?.edits ?? [];
+  assert.equal(apply(f.files.get('/chart/charts/db/values.schema.json') ?? '', edits), GLOBAL_FIXED);
 });

@@ -152,3 +152,30 @@ test('a relative $ref resolves; a catastrophic pattern does not hang (RE2)', () 
   assert.ok(Date.now() - started < 2000);
   assert.deepEqual(got.sort(), ['schema.pattern', 'schema.type']);
 });
+
+test('"did you mean" for a property under a $ref names a property of the referenced object, not of the root', () => {
+  // ajv (inlineRefs: false) reports the schemaPath "#/additionalProperties" relative to the $ref target: the root's
+  // properties were offered (nothing, or a wrong name) for alertmanager's image and cert-manager's root.
+  const f = parseFixture(
+    dedent(`
+      #- /chart/values.yaml
+      tags: [a]
+      image:
+        repository: nginx
+        tagg: "1.0"
+    `),
+  );
+  f.files.set(
+    '/chart/values.schema.json',
+    JSON.stringify({
+      type: 'object',
+      properties: { tags: { type: 'array' }, image: { $ref: '#/definitions/image' } },
+      definitions: { image: { type: 'object', additionalProperties: false, properties: { repository: { type: 'string' }, tag: { type: 'string' } } } },
+    }),
+  );
+  const found = analysisOf(f.files).findings().filter((x) => x.code === 'schema.additional-property');
+  assert.deepEqual(
+    found.map((x) => `${x.line}:${x.column} ${x.message} ${JSON.stringify(x.data?.suggestion)}`),
+    ['4:3 image: property "tagg" is not allowed by the schema (did you mean "tag"?) [environment: default] "tag"'],
+  );
+});

@@ -120,6 +120,45 @@ test('existingSecret: found through the schema, on an ancestor, for a block scal
   );
 });
 
+test('existingSecret: a map-valued knob ({name, key}) is never overwritten with a name; a string knob beside it is used', () => {
+  // prometheus-mysql-exporter: `mysql.existingConfigSecret: {name, key}` (type object) once received `release-mysql`,
+  // which broke the schema and swallowed the comment line below the map.
+  const text = dedent(`
+    mysql:
+      pass: "Tr0ub4dor&3"
+      # secret with full config my.cnf
+      existingConfigSecret:
+        name: ""
+        key: ""
+      # secret only containing the password
+  `);
+  const doc = parseValuesDocument('/chart/values.yaml', text);
+  const finding = detectSecrets(doc).find((f) => f.keyPath === 'mysql.pass');
+  assert.ok(finding);
+  const schema = { properties: { mysql: { properties: { existingConfigSecret: { type: 'object' }, existingPasswordSecret: { type: 'object' } } } } };
+  assert.deepEqual(
+    secretFixes(doc, finding, { knobs: [{ schema, values: { mysql: { existingPasswordSecret: { name: '', key: '' } } } }] }).map((f) => f.kind),
+    ['vals-ref', 'suppress'],
+  );
+  checkFix(
+    `
+    mysql:
+      pass: "Tr0ub4dor&3"$0
+      existingConfigSecret:
+        name: ""
+      existingSecret: ""
+    `,
+    'existing-secret',
+    `
+    mysql:
+      pass: ""
+      existingConfigSecret:
+        name: ""
+      existingSecret: release-mysql
+    `,
+  );
+});
+
 test('secretKeyRef: an env item value becomes valueFrom.secretKeyRef in block style at its indentation', () => {
   checkFix(
     `

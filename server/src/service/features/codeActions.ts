@@ -3,13 +3,14 @@
 //   schema.enum                 replace a value outside an enum with the closest allowed one (and the others)
 //   schema.additional-property  rename an unknown property to the closest allowed one; remove it
 //   helm.unknown-key            rename a key no layer below declares to the closest declared one
-//   schema.required             add the missing property with the schema default or a placeholder
+//   schema.required             add the missing property with the schema default or a placeholder (a map gets the
+//                               properties its own schema requires, filled in the same way)
 //   schema.global-not-allowed   add `global` to the subchart's values.schema.json
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
 import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
 import { isTable } from '../helm/valueUtil';
-import { schemaAt, summarize } from '../schema/schemaAt';
+import { schemaAt, summarize, type SchemaContext } from '../schema/schemaAt';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { SecretFinding } from '../secrets/detect';
@@ -95,14 +96,39 @@ function insertionFor(doc: ValuesDocument, parent: readonly PathSegment[]): { of
   return { offset: doc.text.length, indent: 0, prefixPath: [...parent] };
 }
 
-function placeholder(types: string[], def: unknown): string {
+function placeholder(types: string[], def: unknown, allowed?: readonly unknown[]): string {
   if (def !== undefined && (def === null || typeof def !== 'object')) return scalarText(def as Value);
   if (def !== undefined) return JSON.stringify(def);
+  // An enum's first value: an empty placeholder would only trade this error for an enum one.
+  const first = allowed?.[0];
+  if (first !== undefined) return first === null || typeof first !== 'object' ? scalarText(first as Value) : JSON.stringify(first);
   if (types.includes('object')) return '{}';
   if (types.includes('array')) return '[]';
   if (types.includes('integer') || types.includes('number')) return '0';
   if (types.includes('boolean')) return 'false';
   return '""';
+}
+
+/** A map key as YAML writes it: plain when that reads back as the same string, else double-quoted. */
+function keyText(key: string): string {
+  return /^[A-Za-z_][\w.-]*$/.test(key) && !/^(?:y|yes|n|no|on|off|true|false|null)$/i.test(key) ? key : JSON.stringify(key);
+}
+
+/**
+ * The lines that add a required property at `path` (relative to its schema): `key: <default or placeholder>`, or,
+ * for a map whose schema requires properties of its own and gives no default, `key:` with those filled in the
+ * same way (a bare `{}` would only trade this error for the next one).
+ */
+function requiredLines(ctx: SchemaContext | undefined, path: readonly string[], key: string, indent: number, depth = 0): string[] {
+  const schemas = ctx ? schemaAt(ctx, path) : [];
+  const summary = summarize(schemas);
+  const pad = ' '.repeat(indent);
+  const nested = [...new Set(schemas.flatMap((s) => (Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : [])))];
+  const objectLike = summary.types.length === 0 || summary.types.includes('object');
+  if (ctx && depth < 8 && summary.default === undefined && objectLike && nested.length > 0) {
+    return [`${pad}${keyText(key)}:`, ...nested.flatMap((r) => requiredLines(ctx, [...path, r], r, indent + 2, depth + 1))];
+  }
+  return [`${pad}${keyText(key)}: ${placeholder(summary.types, summary.default, summary.enum)}`];
 }
 
 function schemaOwner(analysis: ChartAnalysis, schemaFile: string): ChartModel | undefined {
@@ -132,6 +158,9 @@ export function addGlobalToSchema(text: string): { start: number; end: number; n
   return undefined;
 }
 
+/** Findings validation may place at line 1 of the highest overlay (or values.yaml) when no key supplied the value. */
+const TOP_OF_FILE = new Set(['schema.required', 'schema.global-not-allowed']);
+
 /** Quick fixes for the findings of `file` that overlap [start, end] (offsets). */
 export function computeCodeActions(analysis: ChartAnalysis, file: string, start: number, end: number): CodeActionResult[] {
   const doc = analysis.document(file);
@@ -143,7 +172,8 @@ export function computeCodeActions(analysis: ChartAnalysis, file: string, start:
       continue;
     }
     if (f.offset === undefined || f.endOffset === undefined || f.endOffset < start || f.offset > end) {
-      if (!(f.code === 'schema.required' && f.line === 1 && start <= (doc?.text.indexOf('\n') ?? 0))) continue;
+      // Placed at the top of the file, not on a key (a missing property; the `global` Helm adds): offered on line 1.
+      if (!(TOP_OF_FILE.has(f.code) && f.line === 1 && start <= (doc?.text.indexOf('\n') ?? 0))) continue;
     }
     const data = f.data ?? {};
     const entry = doc ? entryForFinding(doc, f) : undefined;
@@ -186,16 +216,16 @@ export function computeCodeActions(analysis: ChartAnalysis, file: string, start:
         const ownerPlace = owner ? analysis.places().find((p) => p.model === owner) : undefined;
         const prefixLen = ownerPlace?.prefixes[0]?.length ?? 0;
         const schemaJson = owner?.schema ? safeJson(owner.schema.text) : undefined;
-        const summary = schemaJson !== undefined ? summarize(schemaAt({ root: schemaJson }, path.slice(prefixLen))) : { types: [] as string[], default: undefined };
-        const value = placeholder(summary.types, summary.default);
+        const ctx = schemaJson !== undefined ? { root: schemaJson } : undefined;
+        const summary = ctx ? summarize(schemaAt(ctx, path.slice(prefixLen))) : { types: [] as string[], default: undefined };
         const ins = insertionFor(doc, path.slice(0, -1));
         const lines: string[] = [];
         let indent = ins.indent;
         for (const seg of ins.prefixPath) {
-          lines.push(`${' '.repeat(indent)}${seg}:`);
+          lines.push(`${' '.repeat(indent)}${keyText(String(seg))}:`);
           indent += 2;
         }
-        lines.push(`${' '.repeat(indent)}${missing}: ${value}`);
+        lines.push(...requiredLines(ctx, path.slice(prefixLen), missing, indent));
         const needsNewline = ins.offset > 0 && doc.text[ins.offset - 1] !== '\n' && ins.offset === doc.text.length;
         const text = ins.offset === doc.text.length ? `${needsNewline ? '\n' : ''}${lines.join('\n')}\n` : `\n${lines.join('\n')}`;
         out.push({ title: `Add required "${missing}"${summary.default !== undefined ? ' with its default' : ' (placeholder)'}`, code: f.code, preferred: true, edits: [{ file, start: ins.offset, end: ins.offset, newText: text }] });

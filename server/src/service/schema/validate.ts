@@ -13,6 +13,7 @@ import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import type { CompiledSchema, SchemaError } from './types';
 import { closest } from './closest';
+import { schemaAt } from './schemaAt';
 
 export type SchemaLookup = (model: ChartModel) => CompiledSchema | undefined;
 
@@ -69,6 +70,22 @@ function schemaNodeAt(schema: unknown, schemaPath: string): Record<string, unkno
   return cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>) : undefined;
 }
 
+/**
+ * The properties an object that rejected an extra key allows (for "did you mean"). The host compiles with
+ * `inlineRefs: false`, so ajv's schemaPath is relative to the target of the last `$ref` ("#/additionalProperties"
+ * for an object under `"$ref": "#/definitions/image"`): the closed schemas are found from the instance path
+ * instead, and the schemaPath is the fallback.
+ */
+function allowedProperties(schema: CompiledSchema, rel: readonly PathSegment[], e: SchemaError): string[] {
+  const keys = (nodes: readonly Record<string, unknown>[]) => [...new Set(nodes.flatMap((n) => (isTable(n.properties as Value) ? Object.keys(n.properties as object) : [])))];
+  const at = schemaAt({ root: schema.json }, rel);
+  const closed = at.filter((n) => n[e.keyword] === false);
+  // unevaluatedProperties also admits what sibling subschemas (allOf, $ref) evaluate.
+  if (closed.length > 0) return keys(e.keyword === 'unevaluatedProperties' ? at : closed);
+  const node = schemaNodeAt(schema.json, e.schemaPath.replace(/\/(additionalProperties|unevaluatedProperties)$/, ''));
+  return node ? keys([node]) : [];
+}
+
 interface Context {
   result: EnvironmentResult;
   /** Where "missing required" goes: the top of the highest overlay of the environment, else the chart's values.yaml. */
@@ -93,8 +110,7 @@ function message(ctx: Context, prefix: PathSegment[], schema: CompiledSchema, e:
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const key = String(e.params.additionalProperty ?? e.params.unevaluatedProperty ?? '');
-      const node = schemaNodeAt(schema.json, e.schemaPath.replace(/\/(additionalProperties|unevaluatedProperties)$/, ''));
-      const allowed = node && isTable(node.properties as Value) ? Object.keys(node.properties as object) : [];
+      const allowed = allowedProperties(schema, rel, e);
       if (key === 'global' && prefix.length > 0) {
         push('schema.global-not-allowed', `${where}: the subchart schema (${schema.file}) forbids additional properties, but Helm always passes "global" to subcharts, so installing fails with "Additional property global is not allowed". Add "global" to the schema's properties.`, [...abs, key], sourceAt(ctx.result, [...abs, key]) ?? ctx.topSource, { property: key });
         return;

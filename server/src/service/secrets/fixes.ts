@@ -87,7 +87,10 @@ export function existingSecretFix(doc: ValuesDocument, finding: SecretFinding, c
     const container = path.slice(0, depth);
     for (const k of knobs) {
       const keys = knobKeys(k, container);
-      const knob = keys.find((x) => x === 'existingSecret') ?? keys.find((x) => EXISTING_SECRET.test(x));
+      // Only a knob that holds the Secret's name: a map-valued one (`existingConfigSecret: {name, key}`) would be
+      // overwritten by a string, which its schema and templates reject.
+      const takesName = (x: string) => nameKnob(doc, k, [...container, x]);
+      const knob = keys.find((x) => x === 'existingSecret' && takesName(x)) ?? keys.find((x) => EXISTING_SECRET.test(x) && takesName(x));
       if (!knob) continue;
       const secretKey = secretKeyName(k, container, keys, leaf);
       // A Secret the file already names is kept; otherwise one is named after the release and the component.
@@ -113,11 +116,32 @@ export function existingSecretFix(doc: ValuesDocument, finding: SecretFinding, c
 
 /** The string a chart's defaults hold at a key path ('' when absent or not a string). */
 function knobValue(k: ChartKnobs, path: readonly PathSegment[]): string {
+  const v = knobDefault(k, path);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/** The value a chart's defaults hold at a key path (undefined when absent or outside these knobs). */
+function knobDefault(k: ChartKnobs, path: readonly PathSegment[]): Value | undefined {
   const prefix = k.prefix ?? [];
-  if (path.length < prefix.length || prefix.some((p, i) => path[i] !== p)) return '';
+  if (path.length < prefix.length || prefix.some((p, i) => path[i] !== p)) return undefined;
   let v: Value | undefined = k.values ?? null;
   for (const seg of path.slice(prefix.length)) v = isMap(v) ? v[String(seg)] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
+  return v;
+}
+
+/** Whether an existingSecret-style key takes a Secret name: not a map or list in the file, the defaults or the schema. */
+function nameKnob(doc: ValuesDocument, k: ChartKnobs, path: readonly PathSegment[]): boolean {
+  const structured = (v: Value | undefined) => v !== null && v !== undefined && typeof v === 'object';
+  let own: Value | undefined = doc.documents[0] ?? null;
+  for (const seg of path) own = isMap(own) ? own[String(seg)] : undefined;
+  if (structured(own) || structured(knobDefault(k, path))) return false;
+  const prefix = k.prefix ?? [];
+  if (path.length < prefix.length || prefix.some((p, i) => path[i] !== p)) return true;
+  let s: unknown = k.schema;
+  for (const seg of path.slice(prefix.length)) s = schemaChild(s, String(seg));
+  const type = isObject(s) ? s['type'] : undefined;
+  const types = (Array.isArray(type) ? type : [type]).filter((t): t is string => typeof t === 'string');
+  return types.length === 0 || types.includes('string');
 }
 
 /** Keys that the chart declares at `container` (through its defaults or its schema). */
@@ -173,7 +197,7 @@ function setKey(doc: ValuesDocument, finding: SecretFinding, path: readonly Path
   const text = doc.text;
   const existing = entryAt(doc, path);
   if (existing) {
-    if (existing.valueStart < existing.valueEnd) return [{ start: existing.valueStart, end: existing.valueEnd, newText: value }];
+    if (existing.valueStart < existing.valueEnd) return [{ start: existing.valueStart, end: existing.valueEnd, newText: value + (text[existing.valueEnd - 1] === '\n' ? '\n' : '') }];
     return [{ start: existing.keyEnd + 1, end: existing.keyEnd + 1, newText: ` ${value}` }];
   }
   // Insert `key: value` before the line of the container's child that holds the finding, at its indentation.
