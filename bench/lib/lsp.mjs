@@ -13,7 +13,8 @@ import { profiled } from './profile.mjs';
 export function servers(repoRoot, { peer = true, cpuProfDir } = {}) {
   const ours = {
     name: 'helm-values',
-    command: [process.execPath, ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), path.join(repoRoot, 'dist', 'server.js'), '--stdio'],
+    // The flags the VS Code client launches the server with (SERVER_NODE_FLAGS in client/src/languageClient.ts).
+    command: [process.execPath, '--max-semi-space-size=4', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []), path.join(repoRoot, 'dist', 'server.js'), '--stdio'],
     settings: () => ({ helmValues: {} }),
     pushSettings: false,
   };

@@ -133,7 +133,12 @@ function declare(s: Shape, v: Value, doc: ValuesDocument, path: string[]): void 
   if (!isTable(v)) return;
   if (!s.keys) s.keys = new Map();
   if (!s.decls.some((d) => d.doc === doc)) s.decls.push({ doc, path });
-  for (const k of Object.keys(v)) declare(child(s, k), v[k] ?? null, doc, [...path, k]);
+  for (const k of Object.keys(v)) {
+    const x = v[k] ?? null;
+    // Leaves only need their node; a map's path is kept for its declaration.
+    if (isTable(x)) declare(child(s, k), x, doc, [...path, k]);
+    else child(s, k);
+  }
 }
 
 /** The declared tree of a chart and its subcharts (memoized per model). */
@@ -285,9 +290,8 @@ export function reviewFindings(input: ReviewInput): Finding[] {
     }
     if (m.values && names.size > 0) {
       const doc = m.values;
-      for (const entry of doc.entries) {
-        const first = entry.path[0];
-        if (entry.path.length < 2 || typeof first !== 'string' || !names.has(first) || entry.document >= docCount(doc) || insideList(entry.path)) continue;
+      for (const entry of entriesUnder(doc, names)) {
+        if (entry.document >= docCount(doc)) continue;
         for (const p of prefixes) {
           const path = [...p, ...entry.path];
           compare(doc, entry, path, keyChain(eff, path));
@@ -298,6 +302,20 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   };
   visit(model, [[]]);
   return out;
+}
+
+const underSubcharts = new WeakMap<ValuesDocument, { key: string; entries: KeyEntry[] }>();
+/** A values.yaml's entries below its subcharts' keys (not inside lists), memoized per document: every environment asks. */
+function entriesUnder(doc: ValuesDocument, names: ReadonlyMap<string, unknown>): KeyEntry[] {
+  const key = [...names.keys()].join('\u0000');
+  const hit = underSubcharts.get(doc);
+  if (hit && hit.key === key) return hit.entries;
+  const entries = doc.entries.filter((e) => {
+    const first = e.path[0];
+    return e.path.length >= 2 && typeof first === 'string' && names.has(first) && !insideList(e.path);
+  });
+  underSubcharts.set(doc, { key, entries });
+  return entries;
 }
 
 function article(k: ValueKind): string {
