@@ -82,9 +82,73 @@ function quiet(ctx: CoalesceContext): CoalesceContext {
 
 /** ProcessDependencies: enable/disable by tags and conditions, then import values (merge mode, as Helm 4 and 3.12+ install). */
 export function processDependencies(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
-  const err = processDependencyEnabled(ctx, chart, userValues, '', notes);
+  const err = enabledShared(ctx, chart, userValues, notes);
   if (err) return err;
   return importValuesShared(ctx, chart, notes, true);
+}
+
+/** What tags and conditions decided at one level of processDependencyEnabled (by its path), and what they warned. */
+interface EnabledLevel {
+  enabled: boolean[];
+  notes: DependencyNote[];
+}
+/** Decisions by the signature of everything they read (see enabledSignature); small, so a plain bounded map. */
+const enabledMemo = new Map<string, Map<string, EnabledLevel>>();
+
+/**
+ * Tags and conditions read a few paths of the coalesced values; coalescing everything for each environment just to
+ * read them is most of what processDependencyEnabled costs. Environments (and edits of other values.yaml blocks)
+ * whose values agree on everything those paths can depend on replay the recorded decisions instead.
+ */
+function enabledShared(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
+  const signature = `${ctx.version}|${enabledSignature(chart, userValues)}`;
+  const hit = enabledMemo.get(signature);
+  if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit });
+  const record = new Map<string, EnabledLevel>();
+  const err = processDependencyEnabled(ctx, chart, userValues, '', notes, { record });
+  if (err) return err;
+  enabledMemo.set(signature, record);
+  if (enabledMemo.size > 64) enabledMemo.delete(enabledMemo.keys().next().value as string);
+  return undefined;
+}
+
+const ABSENT = '\u0000absent';
+
+/**
+ * Everything the coalesced values at tag and condition paths can depend on. Helm reads them in values coalesced at
+ * the root at every level (a subchart's defaults are coalesced at the root of its parent's values), so: the
+ * dependency metadata and subchart defaults of the whole tree, and, at the root, `tags`, `global`, every key named
+ * like a dependency or alias (type mismatches) and every first segment of a condition, in the user's values and in
+ * the root chart's defaults (a frozen block keeps its identity while it is not edited).
+ */
+function enabledSignature(chart: WorkingChart, user: ValueMap): string {
+  const keys = new Set<string>(['tags', 'global']);
+  const parts: string[] = [];
+  const walk = (c: WorkingChart, root: boolean) => {
+    parts.push(`${c.name}@${c.model.version}:${root ? '' : idOf(c.values)}:${JSON.stringify(c.metaDeps ?? null)}`);
+    for (const d of c.metaDeps ?? []) {
+      keys.add(d.name);
+      if (d.alias) keys.add(d.alias);
+      for (const cond of (d.condition ?? '').split(',')) {
+        const first = cond.trim().split('.')[0];
+        if (first) keys.add(first);
+      }
+    }
+    for (const d of c.dependencies) {
+      keys.add(d.name);
+      parts.push('[');
+      walk(d, false);
+      parts.push(']');
+    }
+  };
+  walk(chart, true);
+  const valueSig = (m: ValueMap, k: string): string => {
+    if (!hasOwn(m, k)) return ABSENT;
+    const v = m[k] ?? null;
+    return v !== null && typeof v === 'object' && Object.isFrozen(v) ? `#${idOf(v)}` : JSON.stringify(v);
+  };
+  for (const k of [...keys].sort()) parts.push(`${JSON.stringify(k)}=${valueSig(chart.values, k)}/${valueSig(user, k)}`);
+  return parts.join('');
 }
 
 /**
@@ -147,7 +211,14 @@ function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: De
   return undefined;
 }
 
-export function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, v: ValueMap, path: string, notes: DependencyNote[]): string | undefined {
+export function processDependencyEnabled(
+  ctx: CoalesceContext,
+  c: WorkingChart,
+  v: ValueMap,
+  path: string,
+  notes: DependencyNote[],
+  memo: { replay?: Map<string, EnabledLevel>; record?: Map<string, EnabledLevel> } = {},
+): string | undefined {
   if (c.metaDeps === undefined) return undefined;
   const chartDependencies: WorkingChart[] = [];
   for (const existing of c.dependencies) {
@@ -164,17 +235,27 @@ export function processDependencyEnabled(ctx: CoalesceContext, c: WorkingChart, 
   }
   c.dependencies = chartDependencies;
   for (const req of c.metaDeps) req.enabled = true;
-  // These coalesced values only decide tags and conditions: no provenance needed.
-  const r = coalesceValues({ ...quiet(ctx), prov: NO_PROVENANCE }, c, v, false);
-  if ('error' in r) return r.error;
-  const cvals = r.values;
-  processDependencyTags(c.metaDeps, cvals, notes);
-  processDependencyConditions(c.metaDeps, cvals, path, notes);
+  const replayed = memo.replay?.get(path);
+  let cvals: ValueMap = {};
+  if (replayed && replayed.enabled.length === c.metaDeps.length) {
+    c.metaDeps.forEach((d, i) => (d.enabled = replayed.enabled[i] ?? true));
+    notes.push(...replayed.notes);
+  } else {
+    // These coalesced values only decide tags and conditions: no provenance needed.
+    const r = coalesceValues({ ...quiet(ctx), prov: NO_PROVENANCE }, c, v, false);
+    if ('error' in r) return r.error;
+    cvals = r.values;
+    const warned: DependencyNote[] = [];
+    processDependencyTags(c.metaDeps, cvals, warned);
+    processDependencyConditions(c.metaDeps, cvals, path, warned);
+    notes.push(...warned);
+    memo.record?.set(path, { enabled: c.metaDeps.map((d) => d.enabled), notes: warned });
+  }
   const removed = new Set(c.metaDeps.filter((d) => !d.enabled).map((d) => d.name));
   const cd = c.dependencies.filter((n) => !removed.has(n.name));
   const cdMeta = c.metaDeps.filter((n) => !removed.has(n.name));
   for (const t of cd) {
-    const err = processDependencyEnabled(ctx, t, cvals, `${path}${t.name}.`, notes);
+    const err = processDependencyEnabled(ctx, t, cvals, `${path}${t.name}.`, notes, memo);
     if (err) return err;
   }
   c.metaDeps = cdMeta;
