@@ -186,16 +186,29 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
   const settings = await settingsFor(URI.file(chartDir).toString());
   if (stale()) return;
   const snap = workspace.snapshot(chartDir, settings);
+  // The first check of a chart whose schema is not compiled yet publishes what needs no schema first (ajv takes a
+  // few hundred milliseconds on a large schema), then everything. Later checks publish once: nothing flickers.
+  if (!published.has(chartDir)) {
+    const quick = workspace.withoutPendingSchemas(snap);
+    if (quick && !(await publishSnapshot(chartDir, quick, stale))) return;
+  }
+  if (!(await publishSnapshot(chartDir, snap, stale))) return;
+  void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });
+  fetchRemoteSchemas(chartDir, snap);
+}
+
+/** Publishes every file's findings of a snapshot; false when an edit arrived meanwhile (nothing more was sent). */
+async function publishSnapshot(chartDir: string, snap: Snapshot, stale: () => boolean): Promise<boolean> {
   // One environment at a time, yielding in between: an edit that arrives meanwhile cancels the rest of this check
   // (the next one reuses every environment finished here that the edit did not touch).
   for (const env of snap.analysis.environments) {
     snap.analysis.environment(env.name);
     await new Promise((resolve) => setImmediate(resolve));
-    if (stale()) return;
+    if (stale()) return false;
   }
   const byFile = new Map<string, Diagnostic[]>();
   for (const f of snap.analysis.findings()) {
-    if (!settings.yamlSyntaxDiagnostics && YAML_SYNTAX_CODES.has(f.code)) continue;
+    if (!snap.settings.yamlSyntaxDiagnostics && YAML_SYNTAX_CODES.has(f.code)) continue;
     const abs = path.resolve(f.file.split('#')[0] ?? f.file);
     const list = byFile.get(abs) ?? [];
     list.push(toDiagnostic(f));
@@ -215,8 +228,7 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
     if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) send(d.uri, []);
   }
   published.set(chartDir, new Set(byFile.keys()));
-  void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });
-  fetchRemoteSchemas(chartDir, snap);
+  return true;
 }
 
 /** Charts waiting for remote schema documents (one wait per chart, however often it is re-checked meanwhile). */

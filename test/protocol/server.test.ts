@@ -299,6 +299,35 @@ describe('corpus charts (temporary copies)', () => {
   });
 });
 
+describe('a chart with a large schema (bitnami redis)', () => {
+  test('the first check publishes what needs no schema first, then the schema errors; later checks never drop them', async () => {
+    const copy = tempCopy(redis);
+    try {
+      const file = path.join(copy.chart, 'values.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('architecture: replication', 'architecture: on'));
+      await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
+        const uri = await c.open(file);
+        const full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
+        const all = c.publishes.filter((p) => p.uri === uri);
+        const first = all[0];
+        assert.ok(first, 'no publish');
+        assert.ok(codes(first.diagnostics).includes('helm.yaml11-boolean'), `first publish: ${codes(first.diagnostics).join(', ')}`);
+        assert.ok(!codes(first.diagnostics).some((x) => x.startsWith('schema.')), 'the first publish waited for the schema');
+        assert.ok(first.seq < full.seq);
+        // Schema compiled: an edit is published once, schema findings included.
+        const before = c.publishes.length;
+        await c.replace(uri, 'architecture: on', 'architecture: yes');
+        await c.waitForDiagnostics(uri, (d, p) => p.seq > before && codes(d).includes('helm.yaml11-boolean'), 60_000);
+        await new Promise((r) => setTimeout(r, 300));
+        for (const p of c.publishes.slice(before).filter((x) => x.uri === uri)) assert.ok(codes(p.diagnostics).some((x) => x.startsWith('schema.')), 'a later publish without the schema findings');
+        await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+});
+
 describe('lifecycle', () => {
   test('initialize advertises the features; shutdown then exit ends the process with code 0', async () => {
     await withServer({ workspaceFolders: [webapp] }, async (c) => {

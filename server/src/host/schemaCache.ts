@@ -56,6 +56,18 @@ export class SchemaCache {
     };
   }
 
+  /** Whether every schema of a chart and its subcharts is compiled for its current text (a lookup would not compile). */
+  isCompiled(model: ChartModel, defaultDraft: SchemaDraft, withRemote: boolean): boolean {
+    const ready = (m: ChartModel): boolean => {
+      if (m.schema) {
+        const hit = this.compiled.get(m.schema.path);
+        if (!hit || hit.text !== m.schema.text || hit.draft !== defaultDraft || hit.withRemote !== withRemote || (hit.generation !== undefined && hit.generation !== this.remoteGeneration)) return false;
+      }
+      return m.subcharts.every(ready);
+    };
+    return ready(model);
+  }
+
   /** Remote URLs still to fetch for the schemas of a chart and its subcharts, as last compiled. */
   pendingRemote(model: ChartModel): string[] {
     const out = new Set<string>();

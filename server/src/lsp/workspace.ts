@@ -95,6 +95,18 @@ export class Workspace {
     return memo;
   }
 
+  /**
+   * The snapshot without schema validation when a schema of its chart still has to be compiled (undefined when all
+   * are compiled or there are none): what can be published before ajv spends hundreds of milliseconds on a large one.
+   */
+  withoutPendingSchemas(snapshot: Snapshot): Snapshot | undefined {
+    const draft = defaultDraftFor(String(snapshot.settings.helmVersion));
+    if (this.schemaCache.isCompiled(snapshot.analysis.model, draft, snapshot.settings.fetchRemoteRefs)) return undefined;
+    const input = { ...snapshot.analysis.input };
+    delete input.schemas;
+    return { ...snapshot, analysis: new ChartAnalysis(input) };
+  }
+
   /** The chart directories that have a cached snapshot or source (to re-check after a change). */
   knownCharts(): string[] {
     return [...new Set([...this.sources.keys(), ...this.snapshots.keys()])];
