@@ -190,7 +190,12 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
   // few hundred milliseconds on a large schema), then everything. Later checks publish once: nothing flickers.
   if (!published.has(chartDir)) {
     const quick = workspace.withoutPendingSchemas(snap);
-    if (quick && !(await publishSnapshot(chartDir, quick, stale))) return;
+    if (quick) {
+      if (!(await publishSnapshot(chartDir, quick, stale))) return;
+      // Let the connection write them (its writer runs on a later turn) before the compile blocks the thread.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (stale()) return;
+    }
   }
   if (!(await publishSnapshot(chartDir, snap, stale))) return;
   void connection.sendNotification(EffectiveValuesChangedNotification.method, { chartDir });
