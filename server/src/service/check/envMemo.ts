@@ -6,6 +6,7 @@ import type { Environment } from '../chart/environments';
 import type { HelmMessage, ValuesInputs } from '../helm/effective';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
+import { objectId } from '../helm/valueUtil';
 import type { EnvironmentResult } from './check';
 
 export interface EnvironmentCheck {
@@ -15,25 +16,13 @@ export interface EnvironmentCheck {
   review: Finding[];
 }
 
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(o: object | undefined): number {
-  if (o === undefined) return 0;
-  let id = ids.get(o);
-  if (id === undefined) {
-    id = nextId++;
-    ids.set(o, id);
-  }
-  return id;
-}
-
 function chartSignature(m: ChartModel): string {
-  return `${m.name}@${m.version}:${idOf(m.values)}:${idOf(m.schema)}:${JSON.stringify(m.dependencies ?? null)}[${m.subcharts.map(chartSignature).join(',')}]`;
+  return `${m.name}@${m.version}:${objectId(m.values)}:${objectId(m.schema)}:${JSON.stringify(m.dependencies ?? null)}[${m.subcharts.map(chartSignature).join(',')}]`;
 }
 
 /** A key that changes whenever anything an environment's result depends on changes. */
 export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string): string {
-  return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => idOf(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+  return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
 }
 
 /**

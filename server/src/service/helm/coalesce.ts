@@ -60,7 +60,7 @@ export function freezeDeep<T extends Value>(v: T): T {
 }
 
 /** container[key] (a map) made writable: a frozen map is replaced by a shallow copy carrying its slots. */
-export function ownTable(prov: Provenance, container: ValueMap, key: string): ValueMap {
+function ownTable(prov: Provenance, container: ValueMap, key: string): ValueMap {
   const v = container[key] as ValueMap;
   if (!Object.isFrozen(v)) return v;
   const c = prov.copyShallow(v);
@@ -92,7 +92,7 @@ function hasNil(m: ValueMap): boolean {
   return r;
 }
 
-/** cleanNilValues without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
+/** Helm's cleanNilValues (4.2+, subchart defaults) without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
 function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
   if (!hasNil(m)) return m;
   const out: ValueMap = {};
@@ -105,7 +105,7 @@ function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
   return out;
 }
 
-/** cleanNilValues on a writable map whose children may be shared. */
+/** Helm's cleanNilValues / trimNilValues in place, on a writable map whose children may be shared. */
 export function cleanNilsOwned(prov: Provenance, m: ValueMap): void {
   for (const key of Object.keys(m)) {
     const v = m[key] ?? null;
@@ -287,15 +287,6 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
     }
   }
   return dst;
-}
-
-/** Removes nils recursively, in place (Helm 4.2+ cleanNilValues on subchart defaults; trimNilValues). */
-export function cleanNilValues(m: ValueMap): void {
-  for (const key of Object.keys(m)) {
-    const v = m[key] ?? null;
-    if (v === null) delete m[key];
-    else if (isTable(v)) cleanNilValues(v);
-  }
 }
 
 /** Helm's MergeMaps (-f layering, multi-document files): `b` wins; recursive only where both sides are maps. Mutates and returns `a`. */

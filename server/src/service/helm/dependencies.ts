@@ -8,7 +8,7 @@ import { adoptDocument, NoProvenance, Provenance, type AdoptionCache } from './p
 import type { ValuesDocument } from '../yaml/valuesDocument';
 
 const NO_PROVENANCE = new NoProvenance();
-import { hasOwn, isTable, setOwn } from './valueUtil';
+import { hasOwn, isTable, objectId, setOwn } from './valueUtil';
 
 export interface WorkingDep extends Dependency {
   enabled: boolean;
@@ -125,7 +125,7 @@ function enabledSignature(chart: WorkingChart, user: ValueMap): string {
   const keys = new Set<string>(['tags', 'global']);
   const parts: string[] = [];
   const walk = (c: WorkingChart, root: boolean) => {
-    parts.push(`${c.name}@${c.model.version}:${root ? '' : idOf(c.values)}:${JSON.stringify(c.metaDeps ?? null)}`);
+    parts.push(`${c.name}@${c.model.version}:${root ? '' : objectId(c.values)}:${JSON.stringify(c.metaDeps ?? null)}`);
     for (const d of c.metaDeps ?? []) {
       keys.add(d.name);
       if (d.alias) keys.add(d.alias);
@@ -145,7 +145,7 @@ function enabledSignature(chart: WorkingChart, user: ValueMap): string {
   const valueSig = (m: ValueMap, k: string): string => {
     if (!hasOwn(m, k)) return ABSENT;
     const v = m[k] ?? null;
-    return v !== null && typeof v === 'object' && Object.isFrozen(v) ? `#${idOf(v)}` : JSON.stringify(v);
+    return v !== null && typeof v === 'object' && Object.isFrozen(v) ? `#${objectId(v)}` : JSON.stringify(v);
   };
   for (const k of [...keys].sort()) parts.push(`${JSON.stringify(k)}=${valueSig(chart.values, k)}/${valueSig(user, k)}`);
   return parts.join('');
@@ -162,14 +162,6 @@ interface ImportResult {
   notes: DependencyNote[];
 }
 const importMemo = new WeakMap<ValuesDocument | ChartModel, Map<string, ImportResult>>();
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-function idOf(o: object | undefined): number {
-  if (o === undefined) return 0;
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = nextId++));
-  return id;
-}
 
 function nodes(c: WorkingChart, out: WorkingChart[] = []): WorkingChart[] {
   out.push(c);
@@ -179,7 +171,7 @@ function nodes(c: WorkingChart, out: WorkingChart[] = []): WorkingChart[] {
 
 function treeSignature(c: WorkingChart): string {
   const deps = (c.metaDeps ?? []).map((d) => [d.name, d.enabled, d.importValues]);
-  return `${c.name}:${idOf(c.values)}:${c.model.version}:${JSON.stringify(deps)}[${c.dependencies.map(treeSignature).join(',')}]`;
+  return `${c.name}:${objectId(c.values)}:${c.model.version}:${JSON.stringify(deps)}[${c.dependencies.map(treeSignature).join(',')}]`;
 }
 
 function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {

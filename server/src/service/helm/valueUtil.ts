@@ -41,3 +41,13 @@ export function getPath(root: Value, path: readonly (string | number)[]): Value 
   }
   return cur;
 }
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+/** A number naming an object for as long as it lives (0 for undefined): for memo keys built from identities. */
+export function objectId(o: object | undefined): number {
+  if (o === undefined) return 0;
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+}
