@@ -305,9 +305,9 @@ function offersBelow(analysis: ChartAnalysis, file: string, path: readonly PathS
  * the environments that read them. What they set is no default, but it is what the team writes at this place:
  * values.yaml offers keys its overlays set without declaring them, an overlay the keys a sibling environment sets.
  */
-function otherLayers(analysis: ChartAnalysis, file: string, path: readonly PathSegment[]): { doc: ValuesDocument; path: PathSegment[]; value: Value; label: string }[] {
+function otherLayers(analysis: ChartAnalysis, file: string, path: readonly PathSegment[]): { doc: ValuesDocument; path: PathSegment[]; value: Value; envs: string[] }[] {
   const targets = analysis.effectivePaths(file, path);
-  const out: { doc: ValuesDocument; path: PathSegment[]; value: Value; label: string }[] = [];
+  const out: { doc: ValuesDocument; path: PathSegment[]; value: Value; envs: string[] }[] = [];
   const seen = new Map<ValuesDocument, string[]>();
   for (const env of analysis.environments) {
     for (const v of env.values) {
@@ -322,7 +322,7 @@ function otherLayers(analysis: ChartAnalysis, file: string, path: readonly PathS
     for (const root of documentsOf(doc, analysis.input.helmVersion)) {
       for (const t of targets) {
         const value = valueAt(root, t);
-        if (value !== undefined) out.push({ doc, path: t, value, label: `${doc.file} (${envs.join(', ')})` });
+        if (value !== undefined) out.push({ doc, path: t, value, envs });
       }
     }
   }
@@ -336,16 +336,15 @@ function offersElsewhere(analysis: ChartAnalysis, file: string, path: readonly P
     for (const key of Object.keys(l.value)) {
       if (taken.has(key) || byKey.has(key)) continue;
       const entry = l.doc.entryOf(l.value, key);
-      byKey.set(key, { key, value: l.value[key] ?? null, from: `set in ${entryLabel(l.label, entry?.line)}`, elsewhere: true });
+      byKey.set(key, { key, value: l.value[key] ?? null, from: setIn(l.doc, entry?.line, l.envs), elsewhere: true });
     }
   }
   return [...byKey.values()];
 }
 
-function entryLabel(label: string, line: number | undefined): string {
-  if (line === undefined) return label;
-  const i = label.indexOf(' (');
-  return i < 0 ? `${label}:${line}` : `${label.slice(0, i)}:${line}${label.slice(i)}`;
+/** `set in values-prod.yaml:12 (prod, prod-eu)`. */
+function setIn(doc: ValuesDocument, line: number | undefined, envs: readonly string[]): string {
+  return `set in ${doc.file}${line !== undefined ? `:${line}` : ''} (${envs.join(', ')})`;
 }
 
 function subchartsAt(analysis: ChartAnalysis, file: string, path: readonly PathSegment[]): Offer[] {
@@ -552,7 +551,7 @@ function valueCompletions(analysis: ChartAnalysis, file: string, at: ValueContex
   for (const l of otherLayers(analysis, file, at.path)) {
     if (l.value === null || typeof l.value === 'object') continue;
     const entry = l.doc.entries.find((e) => e.path.length === l.path.length && e.path.every((s, i) => s === l.path[i]));
-    add(l.value, `set in ${entryLabel(l.label, entry?.line)}`);
+    add(l.value, setIn(l.doc, entry?.line, l.envs));
   }
   return items.map((item, i) => ({
     label: item.label,
