@@ -3,16 +3,15 @@
 // read back, with Helm's YAML rules, as exactly the effective values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { explainAt, renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/effectiveView/', import.meta.url));
-const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function golden(name: string, actual: string): void {
   const file = join(GOLDEN, name);
@@ -205,19 +204,6 @@ test('Explain Key: the chain of every environment, environments with the same ch
 
 // ---------------------------------------------------------------------------------------------------------------
 // Real charts, copied into memory (chart files only).
-
-function corpusFiles(rel: string, root = '/chart', out = new Map<string, string>()): Map<string, string> {
-  const dir = join(CORPUS, rel);
-  (function walk(d: string) {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        if (name !== 'templates' && name !== 'hack') walk(p);
-      } else if (/\.ya?ml$/.test(name)) out.set(`${root}/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
-    }
-  })(dir);
-  return out;
-}
 
 test('real chart: kube-prometheus-stack, every ci environment renders and reads back exactly', () => {
   const a = analysisOf(corpusFiles('prometheus-community__helm-charts/charts/kube-prometheus-stack'));

@@ -11,6 +11,9 @@
 //     tag: "2.0"
 //
 // Files under /chart/charts/<name>/ form subcharts. Environments come from the naming conventions, plus `config`.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { loadChart } from '../../server/src/service/chart/chartModel';
 import { chartEnvironments, readEnvironmentConfig } from '../../server/src/service/chart/environments';
@@ -126,4 +129,23 @@ export function fixtureSchemas(files: Map<string, string>, defaultDraft: SchemaD
     memo.set(f.path + '\u0000' + f.text, c);
     return c;
   };
+}
+
+const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
+
+/**
+ * A real chart of test/fixtures/corpus/charts (`rel` below it) as fixture files under `root`: its YAML files only
+ * (Chart.yaml, values.yaml, overlays, subcharts), not templates.
+ */
+export function corpusFiles(rel: string, root = '/chart', out = new Map<string, string>()): Map<string, string> {
+  const dir = join(CORPUS, rel);
+  (function walk(d: string) {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (name !== 'templates' && name !== 'hack') walk(p);
+      } else if (/\.ya?ml$/.test(name)) out.set(`${root}/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
+    }
+  })(dir);
+  return out;
 }

@@ -3,15 +3,14 @@
 // under golden/hover/ rewritten with UPDATE_GOLDEN=1).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
 import type { FeatureOptions } from '../../server/src/service/features/types';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/hover/', import.meta.url));
-const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function golden(name: string, actual: string): void {
   const file = join(GOLDEN, `${name}.md`);
@@ -301,19 +300,6 @@ test('a disabled subchart, a Helm error, and the second document under Helm 3', 
 
 // ---------------------------------------------------------------------------------------------------------------
 // Real charts, copied into memory (chart files only: Chart.yaml, values.yaml, overlays, subcharts).
-
-function corpusFiles(rel: string, root = '/chart', out = new Map<string, string>()): Map<string, string> {
-  const dir = join(CORPUS, rel);
-  (function walk(d: string) {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) {
-        if (name !== 'templates' && name !== 'hack') walk(p);
-      } else if (/\.ya?ml$/.test(name)) out.set(`${root}/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
-    }
-  })(dir);
-  return out;
-}
 
 test('real chart: Bitnami redis with its common subchart and a small overlay', () => {
   const files = corpusFiles('bitnami__charts/bitnami/redis');
