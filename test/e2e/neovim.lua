@@ -1,9 +1,11 @@
--- Headless Neovim (0.7+, Debian 12's 0.7.2) against the stdio server: proof that helm-values works beyond VS Code.
--- Run by test/e2e/neovim.sh. Env: HELM_VALUES_ROOT (repository), HELM_VALUES_SERVER (JSON array: the server command),
--- HELM_VALUES_E2E_IN_PROGRESS (features still stubs: their empty answers count as skipped), LSP_TIMEOUT_MS.
+-- Headless Neovim (0.7+, Debian 12's 0.7.2) against the stdio server: proof that helm-values works beyond VS Code,
+-- set up exactly as README.md tells a user: the ```lua block under "## Other editors" is read from README.md and run,
+-- then values-prod.yaml is opened, so a snippet that does not start or attach the client fails here.
+-- Run by test/e2e/neovim.sh, which puts a `helm-values-language-server` on PATH that runs this checkout's dist/server.js.
+-- Env: HELM_VALUES_ROOT (repository), HELM_VALUES_E2E_IN_PROGRESS (features still stubs: their empty answers count as
+-- skipped), LSP_TIMEOUT_MS.
 -- Prints one line per check, `E2E_RESULT {...}` and a closing `N passed, N failed` line; exits 0 when nothing failed.
 local root = os.getenv('HELM_VALUES_ROOT')
-local cmd = vim.fn.json_decode(os.getenv('HELM_VALUES_SERVER') or '["node","dist/server.js","--stdio"]')
 local timeout = tonumber(os.getenv('LSP_TIMEOUT_MS') or '20000')
 local in_progress = ',' .. (os.getenv('HELM_VALUES_E2E_IN_PROGRESS') or '') .. ','
 local chart = root .. '/examples/webapp'
@@ -36,30 +38,49 @@ local function finish()
   vim.cmd(results.failed == 0 and 'qa!' or 'cquit 1')
 end
 
+--- The README's Neovim snippet: the first ```lua block after the "## Other editors" heading.
+local function readme_snippet()
+  local lines = vim.fn.readfile(root .. '/README.md')
+  local section, inside, code = false, false, {}
+  for _, line in ipairs(lines) do
+    if line:match('^## ') then section = line == '## Other editors' end
+    if section and inside and line:match('^```') then return table.concat(code, '\n') end
+    if inside then table.insert(code, line) end
+    if section and line == '```lua' then inside = true end
+  end
+  return nil
+end
+
+local snippet = readme_snippet()
+if not snippet then
+  check('README.md has a ```lua block under "## Other editors"', false)
+  finish()
+end
+local chunk, err = loadstring(snippet, 'README.md snippet')
+local ok, run_err = chunk ~= nil and pcall(chunk)
+check('the README snippet runs', ok, err or run_err)
+if not ok then finish() end
+
 vim.cmd('edit ' .. vim.fn.fnameescape(file))
 local buf = vim.api.nvim_get_current_buf()
 local v = vim.version()
-out(string.format('nvim %d.%d.%d, filetype=%s, server: %s', v.major, v.minor, v.patch, vim.bo[buf].filetype, table.concat(cmd, ' ')))
+out(string.format('nvim %d.%d.%d, filetype=%s, server: %s', v.major, v.minor, v.patch, vim.bo[buf].filetype, vim.fn.exepath('helm-values-language-server')))
 
-local exit_info
-local initialized = false
-local client_id = vim.lsp.start_client({
-  name = 'helm-values',
-  cmd = cmd,
-  cmd_cwd = root,
-  root_dir = chart,
-  workspace_folders = { { uri = vim.uri_from_fname(chart), name = 'webapp' } },
-  on_init = function() initialized = true end,
-  on_exit = function(code, signal) exit_info = { code = code, signal = signal } end,
-})
-if not client_id then
-  check('server starts', false, 'could not start ' .. table.concat(cmd, ' '))
-  finish()
-end
-vim.lsp.buf_attach_client(buf, client_id) -- 0.7 does not attach by itself
-vim.wait(timeout, function() return initialized or exit_info ~= nil end, 20)
-check('server initializes', initialized, exit_info and ('exited with ' .. tostring(exit_info.code)) or nil)
-if not initialized then finish() end
+-- The snippet's client, attached to the buffer by the snippet itself.
+local client
+vim.wait(timeout, function()
+  for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
+    if c.name == 'helm-values' then client = c end
+  end
+  return client ~= nil and (client.initialized or vim.lsp.get_client_by_id(client.id) == nil)
+end, 20)
+check('the README snippet attaches a helm-values client to values-prod.yaml', client ~= nil)
+if not client then finish() end
+local client_id = client.id
+local function exited() return vim.lsp.get_client_by_id(client_id) == nil end
+check('server initializes', client.initialized and not exited(), exited() and 'the server exited' or nil)
+if exited() then finish() end
+check('client root is the chart', client.config.root_dir == vim.fn.fnamemodify(chart, ':p:h'), client.config.root_dir)
 
 -- Diagnostics: the YAML 1.1 booleans of values-prod.yaml.
 local function code_of(d) return d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) end
@@ -70,7 +91,7 @@ local function booleans()
   end
   return found
 end
-vim.wait(timeout, function() return #booleans() >= 2 or exit_info ~= nil end, 20)
+vim.wait(timeout, function() return #booleans() >= 2 or exited() end, 20)
 local found = booleans()
 local where = {}
 for _, d in ipairs(found) do table.insert(where, string.format('%d:%d %s', d.lnum + 1, d.col + 1, d.message:sub(1, 40))) end
@@ -126,5 +147,5 @@ for _, e in ipairs(info and info.environments or {}) do table.insert(names, e.na
 check('helmValues/chartInfo lists the environments', info ~= nil and info.name == 'webapp' and vim.tbl_contains(names, 'prod'), table.concat(names, ', '))
 
 vim.lsp.stop_client(client_id)
-vim.wait(3000, function() return exit_info ~= nil end, 20)
+vim.wait(3000, exited, 20)
 finish()

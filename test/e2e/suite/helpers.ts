@@ -6,10 +6,9 @@ import * as vscode from 'vscode';
 /**
  * Server features still being written, whose requests answer empty for now: their tests wait briefly and are reported
  * as pending ("skipped") when nothing comes, instead of failing. As soon as a feature answers, its test asserts in
- * full. Names: hover, inlayHints, codeLens, effectiveValues, explain, inferSchema, ignoreFileFix. Set
- * HELM_VALUES_E2E_IN_PROGRESS=hover,explain (comma-separated) while one is a stub again. Listed by default until
- * server.ts has them (remove them from DEFAULT_IN_PROGRESS then): `inferSchema`, the `helmValues/inferSchema` request
- * behind "Generate Schema Draft"; `ignoreFileFix`, a quick fix that creates .helmsecretsignore (CreateFile).
+ * full. Names: hover, inlayHints, codeLens, effectiveValues, explain, inferSchema, ignoreFileFix. None is listed by
+ * default (the server has them all); set HELM_VALUES_E2E_IN_PROGRESS=hover,explain (comma-separated) while one is
+ * being rewritten as a stub, or list it in DEFAULT_IN_PROGRESS for a feature added to the tests before the server.
  */
 const DEFAULT_IN_PROGRESS: string[] = [];
 const IN_PROGRESS = new Set([...DEFAULT_IN_PROGRESS, ...(process.env.HELM_VALUES_E2E_IN_PROGRESS ?? '').split(',')].map((s) => s.trim()).filter(Boolean));
