@@ -1,28 +1,10 @@
-// The language client: starts the bundled server over IPC for values files and Chart.yaml, forwards file events and
-// answers the server's settings pulls in one typed shape (`Settings` of the wire contract).
-import { extensions, workspace, type ExtensionContext } from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type DocumentSelector,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+// The language client: starts the bundled server over IPC for values files and Chart.yaml (which ones: valuesFiles.ts),
+// forwards file events and answers the server's settings pulls in one typed shape (`Settings` of the wire contract).
+import { extensions, type ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { Settings } from '../../server/src/protocol';
 import type { ActiveEnvironments } from './activeEnvironments';
-
-/** Values files and Chart.yaml, the documents the server analyses. */
-const documentSelector: DocumentSelector = [
-  '**/values*.yaml',
-  '**/values*.yml',
-  '**/values/*.yaml',
-  '**/ci/*.yaml',
-  '**/Chart.yaml',
-].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
-
-/** Every file whose change can alter a chart's effective values or findings (`.helmsecretsignore`: secret findings). */
-const chartFilesGlob =
-  '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz,.helmsecretsignore}';
+import { ValuesFiles } from './valuesFiles';
 
 /**
  * V8's young generation capped at 4 MiB per semi-space (Node's default grows to 16): each edit allocates short-lived
@@ -37,12 +19,13 @@ export function createLanguageClient(context: ExtensionContext, environments: Ac
     run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
-  const watcher = workspace.createFileSystemWatcher(chartFilesGlob);
-  context.subscriptions.push(watcher);
+  // Values files by name and those the settings configure; it restarts the client when the configured ones change.
+  const valuesFiles = new ValuesFiles();
+  context.subscriptions.push(valuesFiles);
 
   const clientOptions: LanguageClientOptions = {
-    documentSelector,
-    synchronize: { configurationSection: 'helmValues', fileEvents: watcher },
+    documentSelector: valuesFiles.selector,
+    synchronize: { configurationSection: 'helmValues', fileEvents: valuesFiles.watchers },
     middleware: {
       workspace: {
         // The settings of `helmValues`, plus the environment the picker chose per chart (kept in workspace state).
@@ -57,7 +40,9 @@ export function createLanguageClient(context: ExtensionContext, environments: Ac
     },
   };
   // The id `helmValues` makes the client honour the `helmValues.trace.server` setting.
-  return new LanguageClient('helmValues', 'Helm Values', serverOptions, clientOptions);
+  const client = new LanguageClient('helmValues', 'Helm Values', serverOptions, clientOptions);
+  valuesFiles.follow(client);
+  return client;
 }
 
 /**

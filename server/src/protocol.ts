@@ -29,7 +29,8 @@ export namespace Settings {
       environments: Array.isArray(r.environments) ? r.environments : [],
       activeEnvironments: active !== null && typeof active === 'object' && !Array.isArray(active) ? (Object.fromEntries(Object.entries(active).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
       inlayHints: r.inlayHints !== false,
-      codeLens: r.codeLens !== false,
+      // Off unless asked for: the inlay hint at the key's line says the same (see README, "Precedence inline").
+      codeLens: r.codeLens === true,
       secrets: r.secrets !== null && typeof r.secrets === 'object' ? r.secrets : {},
       yamlSyntaxDiagnostics: r.yamlSyntaxDiagnostics !== false,
       // Raw settings nest it (`schema.fetchRemoteRefs`); settings already normalized by the client carry it flat.

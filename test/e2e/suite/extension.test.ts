@@ -75,16 +75,25 @@ describe('helm-values in VS Code (extension host)', () => {
     assert.ok(onTag.some((l) => l.includes('values.yaml')), `no hint naming values.yaml on line ${tagLine + 1}: ${JSON.stringify(onTag)}`);
   });
 
-  it('shows code lenses whose command reveals the other layers', async function () {
-    const lenses = await featureContent(this, 'codeLens', 'code lenses in values-prod.yaml', async () => {
-      const l = await run<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prod.uri);
-      return l && l.some((x) => x.command?.command === 'helmValues.revealLocations') ? l : undefined;
-    });
-    const lens = lenses.find((l) => l.range.start.line === positionOf(prod, 'tag:').line && l.command?.command === 'helmValues.revealLocations');
-    assert.ok(lens?.command, `no reveal lens on image.tag among: ${lenses.map((l) => l.command?.title).join(', ')}`);
-    console.log(`code lens on image.tag: ${lens.command.title}`);
-    await run(lens.command.command, ...(lens.command.arguments ?? []));
-    await run('closeReferenceSearch');
+  it('shows code lenses only when helmValues.codeLens is on, and their command reveals the other layers', async function () {
+    const config = vscode.workspace.getConfiguration('helmValues');
+    assert.equal(config.get('codeLens'), false, 'code lenses are off by default (the inlay hints say the same)');
+    const reveal = async (): Promise<vscode.CodeLens[]> => (await run<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prod.uri)).filter((x) => x.command?.command === 'helmValues.revealLocations');
+    assert.deepEqual(await reveal(), [], 'no code lens while helmValues.codeLens is off');
+    await config.update('codeLens', true, vscode.ConfigurationTarget.Workspace);
+    try {
+      const lenses = await featureContent(this, 'codeLens', 'code lenses in values-prod.yaml', async () => {
+        const l = await reveal();
+        return l.length > 0 ? l : undefined;
+      });
+      const lens = lenses.find((l) => l.range.start.line === positionOf(prod, 'tag:').line);
+      assert.ok(lens?.command, `no reveal lens on image.tag among: ${lenses.map((l) => l.command?.title).join(', ')}`);
+      console.log(`code lens on image.tag: ${lens.command.title}`);
+      await run(lens.command.command, ...(lens.command.arguments ?? []));
+      await run('closeReferenceSearch');
+    } finally {
+      await config.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('selects the environment of a chart through the server', async () => {
