@@ -1,10 +1,11 @@
 // Bundles the VS Code client, the language server and the CLI with esbuild. Bundles are always minified (a
 // smaller bundle loads faster: process start is most of a CLI run and of a cold server start); `--production`
-// (used by `npm run package`) also drops the source maps.
+// (used by `npm run package`) also drops the source maps, and so does `npm pack` (and `npm publish`), whose `prepare`
+// runs this script: the package ships only dist/*.js (package.json `files`).
 import * as esbuild from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 
-const production = process.argv.includes('--production');
+const production = process.argv.includes('--production') || ['pack', 'publish'].includes(process.env.npm_command ?? '');
 const common = {
   bundle: true,
   platform: 'node',
@@ -14,6 +15,8 @@ const common = {
   minify: !process.env.NO_MINIFY,
   keepNames: true,
   logLevel: 'warning',
+  // `helm-values --version` prints the package's version.
+  define: { HELM_VALUES_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
 
 await Promise.all([
