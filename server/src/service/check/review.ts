@@ -9,7 +9,7 @@ import { relativeToChart } from '../chart/environments';
 import type { Effective } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Candidate, Slot, Source } from '../helm/provenance';
-import { getPath, hasOwn, isTable } from '../helm/valueUtil';
+import { getPath, hasOwn, isTable } from '../values/valueUtil';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { EnvironmentResult } from './check';

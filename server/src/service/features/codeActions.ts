@@ -9,7 +9,7 @@
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
 import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
-import { isTable } from '../helm/valueUtil';
+import { isTable } from '../values/valueUtil';
 import { schemaAt, summarize, type SchemaContext } from '../schema/schemaAt';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';

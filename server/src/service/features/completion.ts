@@ -4,7 +4,7 @@
 // The text may be broken mid-typing, so where the cursor is (which map, which keys it already has) is read from the
 // indentation of the surrounding lines, not from the parsed document.
 import type { ChartAnalysis } from '../analysis';
-import { hasOwn, isTable } from '../helm/valueUtil';
+import { hasOwn, isTable } from '../values/valueUtil';
 import type { Value, ValueMap } from '../types';
 import { resolvePlainScalar } from '../yaml/scalars';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';

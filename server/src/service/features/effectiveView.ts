@@ -7,7 +7,7 @@ import type { WorkingChart } from '../helm/dependencies';
 import type { Effective, HelmMessage } from '../helm/effective';
 import { explainPath, formatPath } from '../helm/explain';
 import type { Provenance, Source } from '../helm/provenance';
-import { isTable } from '../helm/valueUtil';
+import { isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import { cell, code, disabledSubchart, isSourceOf, keyAt, relativeToChart, shortValue, sourceLabel } from './hover';

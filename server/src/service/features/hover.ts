@@ -6,7 +6,7 @@ import type { ChartAnalysis, FileRole } from '../analysis';
 import type { Effective } from '../helm/effective';
 import { explainPath, formatPath, type Explanation } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { keyDocumentation } from './keyDocs';

@@ -10,7 +10,7 @@ import type { ChartAnalysis } from '../analysis';
 import { entryValue, insideList, isEntrySource, keySlot, layerLabel, showValue } from '../check/review';
 import { formatPath } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { Value } from '../types';
 import type { CodeLensResult, FeatureOptions, FileSpan, InlayHintResult } from './types';

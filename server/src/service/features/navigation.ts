@@ -4,7 +4,7 @@
 import type { ChartAnalysis, ChartPlace } from '../analysis';
 import { explainPath } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { hasOwn } from '../helm/valueUtil';
+import { hasOwn } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { FileSpan, SymbolResult } from './types';

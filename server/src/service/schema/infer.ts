@@ -3,7 +3,7 @@
 // comment block above a key declares (the helm-schema plugin's convention: YAML between two `# @schema` lines).
 import { parseDocument } from 'yaml';
 import { keyDocumentation } from '../features/keyDocs';
-import { isTable } from '../helm/valueUtil';
+import { isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 

@@ -8,7 +8,7 @@ import type { WorkingChart } from '../helm/dependencies';
 import type { HelmMessage } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import type { CompiledSchema, SchemaError } from './types';
