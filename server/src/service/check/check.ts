@@ -136,7 +136,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
       }
     }
   }
-  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result }) };
+  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
   input.memo?.set(slot, signature, check);
   return check;
 }

@@ -550,7 +550,7 @@ function valueCompletions(analysis: ChartAnalysis, file: string, at: ValueContex
   // Scalars the chart's other values files set at this key (other environments' choices).
   for (const l of otherLayers(analysis, file, at.path)) {
     if (l.value === null || typeof l.value === 'object') continue;
-    const entry = l.doc.entries.find((e) => e.path.length === l.path.length && e.path.every((s, i) => s === l.path[i]));
+    const entry = l.doc.index.keyAt(l.path);
     add(l.value, setIn(l.doc, entry?.line, l.envs));
   }
   return items.map((item, i) => ({

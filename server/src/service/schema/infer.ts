@@ -2,7 +2,7 @@
 // values, descriptions from helm-docs (`# --`) and Bitnami (`## @param`) comments, and whatever a `# @schema`
 // comment block above a key declares (the helm-schema plugin's convention: YAML between two `# @schema` lines).
 import { parseDocument } from 'yaml';
-import { keyDocumentation } from '../features/keyDocs';
+import { keyDocumentation } from '../yaml/keyDocs';
 import { isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';

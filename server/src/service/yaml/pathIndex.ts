@@ -13,6 +13,7 @@ import type { KeyEntry } from './keyEntry';
 export class PathIndex {
   private byPath: Map<string, KeyEntry[]> | undefined;
   private byPosition: Map<string, KeyEntry> | undefined;
+  private byOffset: Map<number, KeyEntry> | undefined;
   private ordinals: Map<KeyEntry, number> | undefined;
 
   constructor(private readonly entries: readonly KeyEntry[]) {}
@@ -58,6 +59,16 @@ export class PathIndex {
     }
     const e = this.byPosition.get(`${line}:${column}`);
     return e && (document === undefined || e.document === document) ? e : undefined;
+  }
+
+  /** The entry whose key starts exactly at an offset (a finding's start); the first in document order, as above. */
+  keyStartingAt(offset: number): KeyEntry | undefined {
+    if (!this.byOffset) {
+      const index = new Map<number, KeyEntry>();
+      for (const e of this.entries) if (!index.has(e.keyStart)) index.set(e.keyStart, e);
+      this.byOffset = index;
+    }
+    return this.byOffset.get(offset);
   }
 
   /** The innermost entry whose key span (list items: first character) contains the offset. */
