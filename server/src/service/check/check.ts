@@ -14,6 +14,7 @@ import { computeEffective, type Effective, type HelmMessage, type ValuesInputs }
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
 import { reviewFindings } from './review';
+import type { EnvironmentResult } from './types';
 
 export interface CheckInput {
   model: ChartModel;
@@ -38,11 +39,7 @@ export interface CheckInput {
   caches?: ServiceCaches;
 }
 
-export interface EnvironmentResult {
-  environment: Environment;
-  effective?: Effective;
-  files: ValuesDocument[];
-}
+export type { EnvironmentResult };
 
 /** Builds the Helm inputs of an environment; problems (missing files) are returned as findings. */
 export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {

@@ -8,7 +8,7 @@ import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
-import type { EnvironmentResult } from './check';
+import type { EnvironmentResult } from './types';
 
 export interface EnvironmentCheck {
   result: EnvironmentResult;

@@ -12,7 +12,7 @@ import type { Candidate, Slot, Source } from '../helm/provenance';
 import { getPath, hasOwn, isTable } from '../values/valueUtil';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import type { EnvironmentResult } from './check';
+import type { EnvironmentResult } from './types';
 import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
 
