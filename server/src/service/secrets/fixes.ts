@@ -8,7 +8,7 @@
 //   suppress         `# helm-values: ignore secret` on its own line above (above the key line for block scalars).
 //   ignore file      one line in `.helmsecretsignore` (see ignoreFile.ts): `ignoreFileFix`.
 import type { Value, ValueMap } from '../types';
-import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { SecretFinding } from './detect';
 import { ignoreEntryEdit } from './ignoreFile';
 import { formatKeyPath } from './keyPath';
@@ -303,11 +303,9 @@ export function ignoreFileFix(ignoreText: string, finding: SecretFinding, relati
 /** The file's indentation step: the most common positive difference between a key's column and its parent key's. */
 function indentUnit(doc: ValuesDocument): number {
   const counts = new Map<number, number>();
-  const byPath = new Map<string, KeyEntry>();
   for (const e of doc.entries) {
-    byPath.set(JSON.stringify(e.path), e);
     if (e.path.length < 2 || typeof e.path[e.path.length - 1] !== 'string' || typeof e.path[e.path.length - 2] !== 'string') continue;
-    const parent = byPath.get(JSON.stringify(e.path.slice(0, -1)));
+    const parent = doc.index.keyAt(e.path.slice(0, -1), e.document);
     if (!parent || parent.line === e.line) continue;
     const d = e.column - parent.column;
     if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);
