@@ -35,7 +35,10 @@ export interface CheckInput {
   relativePath?: (file: string) => string;
   /** Per-environment results kept across snapshots (the language server passes one; the CLI does not need it). */
   memo?: EnvironmentMemo;
-  /** The host's long-lived caches (one per CLI run or server session); without, this call's own. */
+  /**
+   * The host's long-lived caches (one per CLI run or server session); without, this call's own. `memo` signatures
+   * name inputs by identity through them, so a memo only hits across calls given the same caches.
+   */
   caches?: ServiceCaches;
 }
 
