@@ -52,6 +52,32 @@ function serviceOutwardImports(depth) {
   };
 }
 
+/**
+ * No module-level mutable state in the service (style guide: caches belong to the document, the analysis, or the
+ * ServiceCaches object the host owns; a module-level cache has no owner and is never cleared). At the top level of a
+ * module: no `let`/`var`, no WeakMap/WeakSet/WeakRef, no empty Map/Set to fill later, no instances of classes.
+ * Constant lookup tables (`new Set([...])` of words, typed arrays of constants, RegExps) stay allowed.
+ */
+const topLevel = ['Program > VariableDeclaration', 'Program > ExportNamedDeclaration > VariableDeclaration'];
+const moduleState = [
+  ...topLevel.map((d) => ({
+    selector: `${d}[kind!='const']`,
+    message: 'No module-level mutable state in the service: keep it on the document (doc.memo), the analysis (analysis.memo) or the host-owned ServiceCaches (memoKey).',
+  })),
+  ...topLevel.map((d) => ({
+    selector: `${d} > VariableDeclarator > NewExpression[callee.name=/^Weak(Map|Set|Ref)$/]`,
+    message: 'A module-level WeakMap is a cache without an owner: put it on the document (doc.memo), the analysis (analysis.memo) or the host-owned ServiceCaches (memoKey).',
+  })),
+  ...topLevel.map((d) => ({
+    selector: `${d} > VariableDeclarator > NewExpression[callee.name=/^(Map|Set)$/][arguments.length=0]`,
+    message: 'A module-level empty Map/Set is a cache without an owner: put it on the document (doc.memo), the analysis (analysis.memo) or the host-owned ServiceCaches (memoKey).',
+  })),
+  ...topLevel.map((d) => ({
+    selector: `${d} > VariableDeclarator > NewExpression:not([callee.name=/^(Map|Set|Weak(Map|Set|Ref)|RegExp|TextDecoder|TextEncoder|(Int|Uint|Float)(8|16|32|64)Array)$/])`,
+    message: 'A module-level object instance is shared state without an owner: create it per call, or keep it in the host-owned ServiceCaches (memoKey).',
+  })),
+];
+
 // Rule options replace each other between config objects, so each depth gets the complete list.
 const serviceBoundaries = [0, 1, 2, 3, 4, 5].map((depth) => ({
   name: `helm-values/service-boundary-depth-${depth}`,
@@ -62,6 +88,7 @@ const serviceBoundaries = [0, 1, 2, 3, 4, 5].map((depth) => ({
       patterns: [languageServerPackages, nodeBuiltins, serviceOutwardImports(depth)],
     }],
     'no-restricted-globals': ['error', ...serviceGlobals],
+    'no-restricted-syntax': ['error', ...moduleState],
   },
 }));
 

@@ -10,6 +10,7 @@ import { readChartDir } from '../server/src/host/chartReader';
 import { loadChartAt, valuesResolver } from '../server/src/host/project';
 import { Workspace, type OpenDocument } from '../server/src/lsp/workspace';
 import { Settings } from '../server/src/protocol';
+import { createServiceCaches } from '../server/src/service/caches';
 import { loadChart } from '../server/src/service/chart/chartModel';
 import { computeEffective } from '../server/src/service/helm/effective';
 import { DocumentCache } from '../server/src/service/yaml/documentCache';
@@ -40,9 +41,11 @@ export function prepareMerge(chartDir: string, overlays: readonly string[]): Pre
     if ('error' in r) throw new Error(r.error);
     return r;
   });
+  // One host-owned cache across merges, as the language server keeps one per session.
+  const caches = createServiceCaches();
   return {
     merge: () => {
-      const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, 4);
+      const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, 4, caches);
       if (eff.error) throw new Error(eff.error.message);
       return Object.keys(eff.values).length;
     },

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { coalesceValues, coalesceTablesFullKey, mergeMaps, type CoalesceChart, type CoalesceContext } from '../../server/src/service/helm/coalesce';
 import { Provenance } from '../../server/src/service/helm/provenance';
-import { deepCopy } from '../../server/src/service/helm/valueUtil';
+import { deepCopy } from '../../server/src/service/values/valueUtil';
 import type { Value, ValueMap } from '../../server/src/service/types';
 import { lookup, assertYamlEqual } from './vectorUtil';
 

@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { keyDocumentation } from '../../server/src/service/features/keyDocs';
-import { entryAt } from '../../server/src/service/features/positions';
+import { keyDocumentation } from '../../server/src/service/yaml/keyDocs';
 import { parseValuesDocument, type PathSegment } from '../../server/src/service/yaml/valuesDocument';
 import { dedent } from './fixture';
 
@@ -13,7 +12,7 @@ function checkDocs(text: string, expected: string | undefined, path?: PathSegmen
   const src = dedent(text);
   const at = src.indexOf('$0');
   const doc = parseValuesDocument('/chart/values.yaml', at >= 0 ? src.slice(0, at) + src.slice(at + 2) : src);
-  const key = path ?? entryAt(doc, at)?.path;
+  const key = path ?? doc.index.entryAt(at)?.path;
   assert.ok(key, 'no key at $0');
   assert.equal(keyDocumentation(doc, key), expected);
 }

@@ -35,7 +35,7 @@ file.vectors.forEach((v, i) => {
     const problems = [...compiled.values()].flatMap((c) => c.problems.filter((p) => p.severity === 'error'));
     const chart: WorkingChart = { name: 'chrt', values: {}, model: top, metaDeps: undefined, dependencies: subs.map((m) => ({ name: m.name, values: {}, model: m, metaDeps: undefined, dependencies: [] })) };
     const messages = validateEnvironment(
-      { environment: { name: 'test', origin: 'config', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, effective: { values, prov: new Provenance(), messages: [], chart, helmVersion: 4 }, files: [] },
+      { effective: { values, prov: new Provenance(), messages: [], chart, helmVersion: 4 }, files: [] },
       (m) => compiled.get(m),
       '/chrt/values.yaml',
     );

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join } from 'node:path';
 import { loadChartAt, valuesResolver } from '../../server/src/host/project';
+import { createServiceCaches, type ServiceCaches } from '../../server/src/service/caches';
 import { chartDefaults } from '../../server/src/service/helm/dependencies';
 import { computeEffective, type ValuesInputs } from '../../server/src/service/helm/effective';
 import { explainPath } from '../../server/src/service/helm/explain';
@@ -68,7 +69,7 @@ function environments(chart: string): Env[] {
   ];
 }
 
-function merge(chart: string, env: Env, version: HelmVersion, documents: DocumentCache): { model: ChartModel; effective: ReturnType<typeof computeEffective> } | undefined {
+function merge(chart: string, env: Env, version: HelmVersion, documents: DocumentCache, caches: ServiceCaches): { model: ChartModel; effective: ReturnType<typeof computeEffective> } | undefined {
   const loaded = loadChartAt(chart, chart, new Map(), documents);
   const resolve = valuesResolver(loaded, chart, chart);
   const files = [];
@@ -78,7 +79,7 @@ function merge(chart: string, env: Env, version: HelmVersion, documents: Documen
     files.push(r);
   }
   const inputs: ValuesInputs = { files, set: env.set };
-  return { model: loaded.model, effective: computeEffective(loaded.model, inputs, version) };
+  return { model: loaded.model, effective: computeEffective(loaded.model, inputs, version, caches) };
 }
 
 /** Values and every leaf's explanation, as JSON text. */
@@ -108,14 +109,15 @@ for (const version of [4, 3] as const) {
     let compared = 0;
     for (const chart of charts) {
       const shared = new DocumentCache();
+      const caches = createServiceCaches();
       const envs = environments(chart);
       // Merge every environment once, so the defaults and import results are shared and memoized ...
-      const first = envs.map((env) => merge(chart, env, version, shared));
+      const first = envs.map((env) => merge(chart, env, version, shared, caches));
       // ... then again in reverse order, against a fresh parse of everything each time.
       for (let i = envs.length - 1; i >= 0; i--) {
         const env = envs[i] as Env;
-        const again = merge(chart, env, version, shared);
-        const alone = merge(chart, env, version, new DocumentCache());
+        const again = merge(chart, env, version, shared, caches);
+        const alone = merge(chart, env, version, new DocumentCache(), createServiceCaches());
         if (!again || !alone) continue;
         const want = fingerprint(alone.effective);
         assert.equal(fingerprint(again.effective), want, `${chart} ${env.label}: merged after other environments`);
@@ -129,11 +131,11 @@ for (const version of [4, 3] as const) {
       const fresh = loadChartAt(chart, chart, new Map(), new DocumentCache()).model;
       const freshCharts = allCharts(fresh);
       allCharts(model).forEach((m, k) => {
-        const defaults = chartDefaults(m, version);
+        const defaults = chartDefaults(m, version, caches);
         assertFrozen(defaults, `${m.name} defaults`);
         const other = freshCharts[k];
         assert.ok(other);
-        assert.deepEqual(defaults, chartDefaults(other, version), `${chart}: ${m.name} defaults changed`);
+        assert.deepEqual(defaults, chartDefaults(other, version, createServiceCaches()), `${chart}: ${m.name} defaults changed`);
       });
     }
     assert.ok(compared >= 150, `only ${compared} environments compared`);
@@ -143,9 +145,10 @@ for (const version of [4, 3] as const) {
 test('a write into shared defaults fails loudly instead of leaking into other environments', () => {
   const chart = charts.find((c) => c.endsWith('kube-prometheus-stack'));
   assert.ok(chart);
-  const r = merge(chart, { label: 'defaults', files: [], set: [] }, 4, new DocumentCache());
+  const caches = createServiceCaches();
+  const r = merge(chart, { label: 'defaults', files: [], set: [] }, 4, new DocumentCache(), caches);
   assert.ok(r);
-  const defaults = chartDefaults(r.model, 4);
+  const defaults = chartDefaults(r.model, 4, caches);
   assert.throws(() => {
     (defaults as Record<string, unknown>)['injected'] = 1;
   }, TypeError);
@@ -168,11 +171,12 @@ test('after incremental re-parses of values.yaml, reused blocks give the same va
     ['back to the original text', () => original],
   ];
   let text = original;
-  chartDefaults(load(text, shared), 4);
+  const caches = createServiceCaches();
+  chartDefaults(load(text, shared), 4, caches);
   for (const [label, edit] of edits) {
     text = edit(text);
-    const incremental = computeEffective(load(text, shared), { files: [] }, 4);
-    const fresh = computeEffective(load(text, new DocumentCache()), { files: [] }, 4);
+    const incremental = computeEffective(load(text, shared), { files: [] }, 4, caches);
+    const fresh = computeEffective(load(text, new DocumentCache()), { files: [] }, 4, createServiceCaches());
     assert.equal(fingerprint(incremental), fingerprint(fresh), label);
   }
 });

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { chartEnvironments, type Environment, type EnvironmentConfig } from '../service/chart/environments';
+import { createServiceCaches } from '../service/caches';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
 import type { HelmVersion } from '../service/helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
@@ -342,6 +343,8 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   const configured = loadConfig(opts);
   const findings: Finding[] = [];
   const schemaCache = new SchemaCache();
+  // The service's long-lived caches for this run (charts checked together share adopted defaults and classifications).
+  const caches = createServiceCaches();
   // Only with --fetch-remote-refs: remote documents `main` fetched (or an earlier run cached on disk).
   const store = opts.fetchRemoteRefs ? (context.remoteSchemas ?? new RemoteSchemaStore()) : undefined;
   const remote = store ? (url: string) => store.get(url) : undefined;
@@ -364,7 +367,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
         continue;
       }
       const doc = parseValuesDocument(target, r.text);
-      findings.push(...doc.problems, ...detectSecrets(doc, { ...secrets, relativePath: relativePath(target) }));
+      findings.push(...doc.problems, ...detectSecrets(doc, { ...secrets, relativePath: relativePath(target) }, caches));
       continue;
     }
     const display = isDir ? path.normalize(target) : path.relative(process.cwd(), chartDir) || '.';
@@ -384,7 +387,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath, caches });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }

@@ -6,6 +6,7 @@ import { ChartAnalysis } from '../service/analysis';
 import { loadChart } from '../service/chart/chartModel';
 import { chartEnvironments, readEnvironmentConfig } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
+import { createServiceCaches } from '../service/caches';
 import { DocumentCache } from '../service/yaml/documentCache';
 import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
@@ -47,6 +48,8 @@ export class Workspace {
   private readonly sources = new Map<string, ChartSource>();
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
+  /** The service's long-lived caches for this session (adopted defaults, schema walks, dependency decisions). */
+  readonly caches = createServiceCaches();
   private readonly schemaCache = new SchemaCache();
   /**
    * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
@@ -156,6 +159,7 @@ export class Workspace {
       relativePath,
       secretsIgnoreFile: { path: ignorePath, text: ignoreText },
       memo: this.memoFor(settings.fetchRemoteRefs),
+      caches: this.caches,
     });
     const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });

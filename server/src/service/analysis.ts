@@ -1,7 +1,9 @@
 // ChartAnalysis: everything the features ask about one chart in one snapshot, computed lazily and memoized.
 // Immutable inputs in, plain answers out: which role a file plays, the effective values of each environment,
 // the findings, and how a key path in a file maps to a path in the effective values.
+import { createServiceCaches, type ServiceCaches } from './caches';
 import type { ChartModel } from './chart/chartModel';
+import { MemoTable } from './memo';
 import type { Environment } from './chart/environments';
 import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
 import type { EnvironmentMemo } from './check/envMemo';
@@ -30,6 +32,8 @@ export interface AnalysisInput {
   secretsIgnoreFile?: { path: string; text: string };
   /** Per-environment results kept across snapshots by the host. */
   memo?: EnvironmentMemo;
+  /** The host's long-lived caches (one per CLI run or server session); without, this snapshot's own. */
+  caches?: ServiceCaches;
 }
 
 /** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */
@@ -50,8 +54,16 @@ export class ChartAnalysis {
   private readonly results = new Map<string, EnvironmentResult>();
   private placesMemo: ChartPlace[] | undefined;
   private findingsMemo: Finding[] | undefined;
+  /** What features derive from this snapshot (layers, rendered views, hint indexes), dropped with it. */
+  readonly memo = new MemoTable();
+  /** The host's long-lived caches (or this snapshot's own, when the host passed none). */
+  readonly caches: ServiceCaches;
+  readonly input: AnalysisInput & { caches: ServiceCaches };
 
-  constructor(readonly input: AnalysisInput) {}
+  constructor(input: AnalysisInput) {
+    this.caches = input.caches ?? createServiceCaches();
+    this.input = { ...input, caches: this.caches };
+  }
 
   get model(): ChartModel {
     return this.input.model;
@@ -71,7 +83,7 @@ export class ChartAnalysis {
     const fallback = this.input.model.values?.file ?? this.input.model.chartFile ?? this.input.model.dir;
     const result: EnvironmentResult = this.input.memo
       ? checkEnvironment(this.input, env, inputs, fallback).result
-      : { environment: env, effective: computeEffective(this.input.model, inputs, this.input.helmVersion), files: [...inputs.files] };
+      : { environment: env, effective: computeEffective(this.input.model, inputs, this.input.helmVersion, this.caches), files: [...inputs.files] };
     this.results.set(name, result);
     return result;
   }
@@ -104,7 +116,7 @@ export class ChartAnalysis {
         }
       }
       for (const d of docs) {
-        for (const f of detectSecrets(d, { ...this.input.secrets, relativePath: this.input.relativePath?.(d.file) ?? d.file })) {
+        for (const f of detectSecrets(d, { ...this.input.secrets, relativePath: this.input.relativePath?.(d.file) ?? d.file }, this.caches)) {
           if (f.severity !== 'error' && f.severity !== 'warning') continue;
           const text = secretText(f);
           if (text) found.set(text, f.redacted);

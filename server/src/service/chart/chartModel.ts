@@ -53,7 +53,7 @@ function readMeta(file: TextFile, problems: Finding[], cache: DocumentCache): Me
   for (const p of doc.problems) if (p.severity === 'error') problems.push({ ...p, message: `${file.path}: ${p.message}` });
   if (doc.problems.some((p) => p.severity === 'error')) return {};
   const js = (doc.documents[0] ?? {}) as Record<string, unknown>;
-  const lineOf = (i: number) => doc.entries.find((e) => e.path.length === 2 && e.path[0] === 'dependencies' && e.path[1] === i)?.line ?? 1;
+  const lineOf = (i: number) => doc.index.keyAt(['dependencies', i])?.line ?? 1;
   const meta: Meta = {};
   if (js.name !== undefined) meta.name = String(js.name);
   if (js.version !== undefined) meta.version = String(js.version);

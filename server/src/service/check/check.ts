@@ -4,6 +4,7 @@ import type { ChartModel } from '../chart/chartModel';
 import type { Environment } from '../chart/environments';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
+import { createServiceCaches, type ServiceCaches } from '../caches';
 import { DocumentCache } from '../yaml/documentCache';
 import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
@@ -11,8 +12,9 @@ import { environmentSignature, needsVersionComparison, type EnvironmentCheck, ty
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import { reviewFindings } from './review';
+import type { EnvironmentResult } from './types';
 
 export interface CheckInput {
   model: ChartModel;
@@ -33,13 +35,14 @@ export interface CheckInput {
   relativePath?: (file: string) => string;
   /** Per-environment results kept across snapshots (the language server passes one; the CLI does not need it). */
   memo?: EnvironmentMemo;
+  /**
+   * The host's long-lived caches (one per CLI run or server session); without, this call's own. `memo` signatures
+   * name inputs by identity through them, so a memo only hits across calls given the same caches.
+   */
+  caches?: ServiceCaches;
 }
 
-export interface EnvironmentResult {
-  environment: Environment;
-  effective?: Effective;
-  files: ValuesDocument[];
-}
+export type { EnvironmentResult };
 
 /** Builds the Helm inputs of an environment; problems (missing files) are returned as findings. */
 export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
@@ -73,7 +76,7 @@ export function messageFinding(m: HelmMessage, fallbackFile: string, docs: Reado
   const data = m.data ? { data: m.data } : {};
   if (s && s.kind === 'file') {
     const doc = docs.get(s.file);
-    const entry = doc?.entries.find((e) => e.line === s.line && e.column === s.column);
+    const entry = doc?.index.atPosition(s.line, s.column);
     if (doc && entry) {
       const end = doc.position(entry.keyEnd);
       return { file: s.file, line: s.line, column: s.column, endLine: end.line, endColumn: end.column, severity: m.severity, code: m.code, message: m.message, offset: entry.keyStart, endOffset: entry.keyEnd, ...data };
@@ -110,16 +113,17 @@ function locate(eff: Effective, path: string[]): Source | undefined {
 
 /** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
-  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`) : '';
+  const caches = input.caches ?? createServiceCaches();
+  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`, caches) : '';
   const slot = `${input.model.dir}\u0000${env.name}`;
   const hit = input.memo?.get(slot, signature);
   if (hit) return hit;
-  const eff = computeEffective(input.model, inputs, input.helmVersion);
+  const eff = computeEffective(input.model, inputs, input.helmVersion, caches);
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
   if (input.compareVersions !== false && !eff.error && needsVersionComparison(input.model, inputs)) {
-    const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
+    const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4, caches);
     if (!other.error) {
       for (const p of differingPaths(eff.values, other.values)) {
         const src = locate(eff, p) ?? locate(other, p);
@@ -132,15 +136,16 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
       }
     }
   }
-  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result }) };
+  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
   input.memo?.set(slot, signature, check);
   return check;
 }
 
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
-export function checkChart(input: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
+export function checkChart(given: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
+  const input: CheckInput = given.caches ? given : { ...given, caches: createServiceCaches() };
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
-  const secrets = (d: ValuesDocument): Finding[] => detectSecrets(d, { ...input.secrets, relativePath: input.relativePath?.(d.file) ?? d.file });
+  const secrets = (d: ValuesDocument): Finding[] => detectSecrets(d, { ...input.secrets, relativePath: input.relativePath?.(d.file) ?? d.file }, input.caches);
   const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...d.problems, ...secrets(d)])];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];

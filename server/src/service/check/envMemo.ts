@@ -6,8 +6,9 @@ import type { Environment } from '../chart/environments';
 import type { HelmMessage, ValuesInputs } from '../helm/effective';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
-import { objectId } from '../helm/valueUtil';
-import type { EnvironmentResult } from './check';
+import type { ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
+import type { EnvironmentResult } from './types';
 
 export interface EnvironmentCheck {
   result: EnvironmentResult;
@@ -16,13 +17,13 @@ export interface EnvironmentCheck {
   review: Finding[];
 }
 
-function chartSignature(m: ChartModel): string {
-  return `${m.name}@${m.version}:${objectId(m.values)}:${objectId(m.schema)}:${JSON.stringify(m.dependencies ?? null)}[${m.subcharts.map(chartSignature).join(',')}]`;
+function chartSignature(m: ChartModel, caches: ServiceCaches): string {
+  return `${m.name}@${m.version}:${caches.objectId(m.values)}:${caches.objectId(m.schema)}:${JSON.stringify(m.dependencies ?? null)}[${m.subcharts.map((s) => chartSignature(s, caches)).join(',')}]`;
 }
 
-/** A key that changes whenever anything an environment's result depends on changes. */
-export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string): string {
-  return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+/** A key that changes whenever anything an environment's result depends on changes (identities named by `caches`). */
+export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string, caches: ServiceCaches): string {
+  return [helmVersion, extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
 }
 
 /**
@@ -50,7 +51,8 @@ export class EnvironmentMemo {
   }
 }
 
-const nullMemo = new WeakMap<ValuesDocument, boolean>();
+/** Whether a document can make the Helm versions disagree: a fact of the document alone, kept in its memo. */
+const VERSION_SENSITIVE = memoKey<{ value?: boolean }>('check.version-sensitive', () => ({}));
 function hasNull(v: Value): boolean {
   if (v === null) return true;
   if (Array.isArray(v)) return v.some(hasNull);
@@ -60,12 +62,9 @@ function hasNull(v: Value): boolean {
 
 /** Whether a document can make Helm 3 and Helm 4 disagree: several YAML documents, or a null anywhere. */
 function versionSensitive(doc: ValuesDocument): boolean {
-  let r = nullMemo.get(doc);
-  if (r === undefined) {
-    r = doc.documents.length > 1 || doc.documents.some((d) => hasNull(d));
-    nullMemo.set(doc, r);
-  }
-  return r;
+  const slot = doc.memo.get(VERSION_SENSITIVE);
+  slot.value ??= doc.documents.length > 1 || doc.documents.some((d) => hasNull(d));
+  return slot.value;
 }
 
 /**

@@ -9,10 +9,12 @@ import { relativeToChart } from '../chart/environments';
 import type { Effective } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Candidate, Slot, Source } from '../helm/provenance';
-import { getPath, hasOwn, isTable } from '../helm/valueUtil';
+import { getPath, hasOwn, isTable } from '../values/valueUtil';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import type { EnvironmentResult } from './check';
+import type { EnvironmentResult } from './types';
+import type { ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
 
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -117,7 +119,8 @@ interface Shape {
   opaque?: boolean;
 }
 
-const shapes = new WeakMap<ChartModel, Shape>();
+/** Declared trees by chart model (in the host's caches: a model lives while its chart's files are unchanged). */
+const SHAPES = memoKey('check.declared-shapes', () => new WeakMap<ChartModel, Shape>());
 
 function child(s: Shape, key: string): Shape {
   if (!s.keys) s.keys = new Map();
@@ -141,9 +144,10 @@ function declare(s: Shape, v: Value, doc: ValuesDocument, path: string[]): void 
   }
 }
 
-/** The declared tree of a chart and its subcharts (memoized per model). */
-export function declaredShape(model: ChartModel): Shape {
-  const hit = shapes.get(model);
+/** The declared tree of a chart and its subcharts (memoized per model in `caches`). */
+function declaredShape(model: ChartModel, caches: ServiceCaches | undefined): Shape {
+  const shapes = caches?.get(SHAPES);
+  const hit = shapes?.get(model);
   if (hit) return hit;
   const root: Shape = { decls: [] };
   const at = (path: readonly string[]) => path.reduce(child, root);
@@ -166,7 +170,7 @@ export function declaredShape(model: ChartModel): Shape {
     }
   };
   walk(model, [[]]);
-  shapes.set(model, root);
+  shapes?.set(model, root);
   return root;
 }
 
@@ -217,6 +221,8 @@ export interface ReviewInput {
   model: ChartModel;
   /** One environment's merge: its effective values with provenance, and its `-f` files in order. */
   result: EnvironmentResult;
+  /** The host's long-lived caches. */
+  caches?: ServiceCaches;
 }
 
 /**
@@ -232,7 +238,7 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   // Helm already warns of table/non-table conflicts: no second finding on those keys.
   const helmWarned = new Set<string>();
   for (const m of eff.messages) if (m.code === 'helm.type-conflict' && m.source?.kind === 'file') helmWarned.add(`${m.source.file}\u0000${m.source.line}\u0000${m.source.column}`);
-  const shape = declaredShape(model);
+  const shape = declaredShape(model, input.caches);
   const docCount = (d: ValuesDocument) => (eff.helmVersion === 4 ? d.documents.length : 1);
 
   const compare = (doc: ValuesDocument, entry: KeyEntry, path: PathSegment[], chain: Candidate[]) => {
@@ -304,17 +310,18 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   return out;
 }
 
-const underSubcharts = new WeakMap<ValuesDocument, { key: string; entries: KeyEntry[] }>();
+const UNDER_SUBCHARTS = memoKey<{ last?: { key: string; entries: KeyEntry[] } }>('check.entries-under-subcharts', () => ({}));
 /** A values.yaml's entries below its subcharts' keys (not inside lists), memoized per document: every environment asks. */
 function entriesUnder(doc: ValuesDocument, names: ReadonlyMap<string, unknown>): KeyEntry[] {
   const key = [...names.keys()].join('\u0000');
-  const hit = underSubcharts.get(doc);
+  const slot = doc.memo.get(UNDER_SUBCHARTS);
+  const hit = slot.last;
   if (hit && hit.key === key) return hit.entries;
   const entries = doc.entries.filter((e) => {
     const first = e.path[0];
     return e.path.length >= 2 && typeof first === 'string' && names.has(first) && !insideList(e.path);
   });
-  underSubcharts.set(doc, { key, entries });
+  slot.last = { key, entries };
   return entries;
 }
 
@@ -390,22 +397,6 @@ function collectionEntry(parent: Shape, value: Record<string, Value>): boolean {
   return false;
 }
 
-const entryIndexes = new WeakMap<ValuesDocument, Map<string, number>>();
-
-/** Index of the first entry with a path, per document (memoized). */
-function entryIndex(doc: ValuesDocument): Map<string, number> {
-  let m = entryIndexes.get(doc);
-  if (!m) {
-    m = new Map();
-    doc.entries.forEach((e, i) => {
-      const k = JSON.stringify(e.path);
-      if (!m?.has(k)) m?.set(k, i);
-    });
-    entryIndexes.set(doc, m);
-  }
-  return m;
-}
-
 /**
  * Whether a values file documents `key` as a commented-out option of the map at `path` (`# minAvailable: 1`):
  * a comment line `# key:` between the map's key and the next key at its level or above, with the `#` or the key
@@ -416,9 +407,9 @@ function commentedOut(doc: ValuesDocument, path: string[], key: string): boolean
   let end = doc.text.length;
   let indent = 0;
   if (path.length > 0) {
-    const i = entryIndex(doc).get(JSON.stringify(path));
-    const e = i === undefined ? undefined : doc.entries[i];
-    if (i === undefined || !e) return false;
+    const e = doc.index.keyAt(path);
+    const i = e ? doc.index.ordinal(e) : -1;
+    if (i < 0 || !e) return false;
     start = e.keyEnd;
     const first = doc.entries[i + 1];
     indent = first && first.document === e.document && first.path.length === path.length + 1 ? first.column - 1 : e.column + 1;

@@ -9,7 +9,7 @@
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
 import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
-import { isTable } from '../helm/valueUtil';
+import { isTable } from '../values/valueUtil';
 import { schemaAt, summarize, type SchemaContext } from '../schema/schemaAt';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
@@ -34,7 +34,7 @@ export interface CodeActionResult {
 
 function entryForFinding(doc: ValuesDocument, f: Finding): KeyEntry | undefined {
   if (f.offset === undefined) return undefined;
-  return doc.entries.find((e) => e.keyStart === f.offset);
+  return doc.index.keyStartingAt(f.offset);
 }
 
 function lineStart(text: string, offset: number): number {
@@ -89,7 +89,7 @@ function insertionFor(doc: ValuesDocument, parent: readonly PathSegment[]): { of
       const end = last ? lineEnd(doc.text, Math.max(last.valueEnd - 1, last.keyEnd)) : doc.text.length;
       return { offset: end, indent, prefixPath: parent.slice(depth) as PathSegment[] };
     }
-    const self = doc.entries.find((x) => x.path.length === prefix.length && prefix.every((s, i) => x.path[i] === s));
+    const self = doc.index.keyAt(prefix, 0);
     if (self && self.valueEnd > self.valueStart) continue; // a flow or scalar value: go up
     if (self) return { offset: lineEnd(doc.text, self.keyEnd), indent: indentOf(doc.text, self.keyStart) + 2, prefixPath: parent.slice(depth) as PathSegment[] };
   }

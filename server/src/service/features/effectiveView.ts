@@ -7,7 +7,8 @@ import type { WorkingChart } from '../helm/dependencies';
 import type { Effective, HelmMessage } from '../helm/effective';
 import { explainPath, formatPath } from '../helm/explain';
 import type { Provenance, Source } from '../helm/provenance';
-import { isTable } from '../helm/valueUtil';
+import { memoKey } from '../memo';
+import { isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import { cell, code, disabledSubchart, isSourceOf, keyAt, relativeToChart, shortValue, sourceLabel } from './hover';
@@ -18,17 +19,13 @@ export interface EffectiveView {
 }
 
 /** Rendered views per snapshot: the analysis is immutable, so a view is computed once per (environment, annotate). */
-const rendered = new WeakMap<ChartAnalysis, Map<string, EffectiveView>>();
+const RENDERED = memoKey('features.effective-views', () => new Map<string, EffectiveView>());
 
 /** Helm warnings listed in the header before "and N more". */
 const MAX_WARNINGS = 10;
 
 export function renderEffectiveValues(analysis: ChartAnalysis, environment: string, annotate: boolean): EffectiveView {
-  let views = rendered.get(analysis);
-  if (!views) {
-    views = new Map();
-    rendered.set(analysis, views);
-  }
+  const views = analysis.memo.get(RENDERED);
   const key = `${annotate ? 1 : 0}${environment}`;
   const hit = views.get(key);
   if (hit) return hit;

@@ -6,11 +6,10 @@ import type { ChartAnalysis, FileRole } from '../analysis';
 import type { Effective } from '../helm/effective';
 import { explainPath, formatPath, type Explanation } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import { keyDocumentation } from './keyDocs';
-import { entryAt } from './positions';
+import { keyDocumentation } from '../yaml/keyDocs';
 import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
 
@@ -34,7 +33,7 @@ export interface KeyTarget {
 export function keyAt(analysis: ChartAnalysis, file: string, offset: number): KeyTarget | undefined {
   const doc = analysis.document(file);
   if (!doc) return undefined;
-  const entry = entryAt(doc, offset);
+  const entry = doc.index.entryAt(offset);
   if (!entry) return undefined;
   const onKey = entry.keyEnd > entry.keyStart && offset >= entry.keyStart && offset <= entry.keyEnd;
   if (!onKey) {

@@ -10,10 +10,11 @@ import type { ChartAnalysis } from '../analysis';
 import { entryValue, insideList, isEntrySource, keySlot, layerLabel, showValue } from '../check/review';
 import { formatPath } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { Value } from '../types';
 import type { CodeLensResult, FeatureOptions, FileSpan, InlayHintResult } from './types';
+import { memoKey } from '../memo';
 
 /** How many environments a hint names before `+N`. */
 const MAX_ENVIRONMENTS = 3;
@@ -53,14 +54,11 @@ interface FileIndex {
   hints: Map<string, InlayHintResult[]>;
 }
 
-const indexes = new WeakMap<ChartAnalysis, Map<string, FileIndex>>();
+/** Each file's index, per snapshot. */
+const FILE_INDEXES = memoKey('features.inlay-hint-indexes', () => new Map<string, FileIndex>());
 
 function fileIndex(analysis: ChartAnalysis, file: string): FileIndex {
-  let perFile = indexes.get(analysis);
-  if (!perFile) {
-    perFile = new Map();
-    indexes.set(analysis, perFile);
-  }
+  const perFile = analysis.memo.get(FILE_INDEXES);
   let index = perFile.get(file);
   if (!index) {
     index = buildIndex(analysis, file);
@@ -220,19 +218,6 @@ export function computeInlayHints(analysis: ChartAnalysis, file: string, start: 
   return out;
 }
 
-const entriesByPosition = new WeakMap<ValuesDocument, Map<string, KeyEntry>>();
-
-/** The key of a document at a 1-based line and column (memoized index per document). */
-function entryAtPosition(doc: ValuesDocument, line: number, column: number, document: number): KeyEntry | undefined {
-  let m = entriesByPosition.get(doc);
-  if (!m) {
-    m = new Map();
-    for (const e of doc.entries) m.set(`${e.document}:${e.line}:${e.column}`, e);
-    entriesByPosition.set(doc, m);
-  }
-  return m.get(`${document}:${line}:${column}`);
-}
-
 /** Code lenses for clients without inlay hints: one per overridden key or override, at the key. */
 export function computeCodeLenses(analysis: ChartAnalysis, file: string, options: FeatureOptions): CodeLensResult[] {
   const index = fileIndex(analysis, file);
@@ -244,7 +229,7 @@ export function computeCodeLenses(analysis: ChartAnalysis, file: string, options
     if (s.kind !== 'file') return undefined;
     if (!docs.has(s.file)) docs.set(s.file, analysis.document(s.file));
     const doc = docs.get(s.file);
-    const e = doc ? entryAtPosition(doc, s.line, s.column, s.document ?? 0) : undefined;
+    const e = doc?.index.atPosition(s.line, s.column, s.document ?? 0);
     return e ? { file: s.file, start: e.keyStart, end: e.keyEnd } : undefined;
   };
   const out: CodeLensResult[] = [];

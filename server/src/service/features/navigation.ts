@@ -4,62 +4,15 @@
 import type { ChartAnalysis, ChartPlace } from '../analysis';
 import { explainPath } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
-import { hasOwn } from '../helm/valueUtil';
+import { memoKey } from '../memo';
+import { pathKey } from '../values/paths';
+import { hasOwn } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { FileSpan, SymbolResult } from './types';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Indexes, built once per document / analysis.
-
-const pathIndexMemo = new WeakMap<ValuesDocument, Map<string, KeyEntry[]>>();
-const lineIndexMemo = new WeakMap<ValuesDocument, Map<string, KeyEntry>>();
-
-/** A map key for a path (`s` + key, `#` + index, joined by NUL: a key "0" and an index 0 differ). */
-export function pathKey(path: readonly PathSegment[]): string {
-  let out = '';
-  for (let i = 0; i < path.length; i++) {
-    const s = path[i];
-    out += (i > 0 ? '\u0000' : '') + (typeof s === 'number' ? `#${s}` : `s${s ?? ''}`);
-  }
-  return out;
-}
-
-/** Entries of a document by path, in document order. */
-export function entriesAt(doc: ValuesDocument, path: readonly PathSegment[]): readonly KeyEntry[] {
-  let index = pathIndexMemo.get(doc);
-  if (!index) {
-    index = new Map();
-    for (const e of doc.entries) {
-      const k = pathKey(e.path);
-      const list = index.get(k);
-      if (list) list.push(e);
-      else index.set(k, [e]);
-    }
-    pathIndexMemo.set(doc, index);
-  }
-  return index.get(pathKey(path)) ?? [];
-}
-
-function entryAtLine(doc: ValuesDocument, line: number, column: number): KeyEntry | undefined {
-  let index = lineIndexMemo.get(doc);
-  if (!index) {
-    index = new Map();
-    for (const e of doc.entries) index.set(`${e.line}:${e.column}`, e);
-    lineIndexMemo.set(doc, index);
-  }
-  return index.get(`${line}:${column}`);
-}
-
-/** The innermost entry whose key span contains the offset (list items: their first character). */
-export function keyEntryAt(doc: ValuesDocument, offset: number): KeyEntry | undefined {
-  let best: KeyEntry | undefined;
-  for (const e of doc.entries) {
-    if (offset < e.keyStart || offset > e.keyEnd) continue;
-    if (!best || e.path.length > best.path.length) best = e;
-  }
-  return best;
-}
+// The layer model, built once per analysis (paths and positions of one file: `doc.index`).
 
 /** One chart's values.yaml in the tree. */
 export interface DefaultsLayer {
@@ -80,11 +33,11 @@ export interface ChartLayers {
   maxDepth: number;
 }
 
-const layersMemo = new WeakMap<ChartAnalysis, ChartLayers>();
+const LAYERS = memoKey<{ layers?: ChartLayers }>('features.chart-layers', () => ({}));
 
 export function chartLayers(analysis: ChartAnalysis): ChartLayers {
-  const hit = layersMemo.get(analysis);
-  if (hit) return hit;
+  const slot = analysis.memo.get(LAYERS);
+  if (slot.layers) return slot.layers;
   const defaults: DefaultsLayer[] = [];
   for (const place of analysis.places()) {
     const doc = place.model.values;
@@ -112,7 +65,7 @@ export function chartLayers(analysis: ChartAnalysis): ChartLayers {
   }
   const maxDepth = defaults.reduce((m, x) => Math.max(m, x.depth), 0);
   const out = { defaults, overlays, chains, maxDepth };
-  layersMemo.set(analysis, out);
+  slot.layers = out;
   return out;
 }
 
@@ -220,7 +173,7 @@ export function layersBelow(analysis: ChartAnalysis, file: string, path: readonl
 export function computeDefinition(analysis: ChartAnalysis, file: string, offset: number): FileSpan[] {
   const doc = analysis.document(file);
   if (!doc) return [];
-  const entry = keyEntryAt(doc, offset);
+  const entry = doc.index.keyEntryAt(offset);
   if (!entry) return [];
   // No chart or overlay below this file could hold the key: done, without merging anything.
   const below = layersBelow(analysis, file, entry.path, false);
@@ -252,7 +205,7 @@ function definitionByProvenance(analysis: ChartAnalysis, doc: ValuesDocument, en
         const s = chain[i];
         if (!s || s.kind !== 'file') continue;
         const target = analysis.document(s.file);
-        const e = target && entryAtLine(target, s.line, s.column);
+        const e = target?.index.atPosition(s.line, s.column);
         if (target && e) out.push({ file: target.file, start: e.keyStart, end: e.keyEnd });
         break;
       }
@@ -264,8 +217,7 @@ function definitionByProvenance(analysis: ChartAnalysis, doc: ValuesDocument, en
 /** The nearest layer below that declares the key, else the deepest ancestor any of them declares. */
 function definitionByStructure(targets: readonly LayerTarget[]): FileSpan[] {
   for (const t of targets) {
-    const hits = entriesAt(t.doc, t.path);
-    const last = hits[hits.length - 1];
+    const last = t.doc.index.keyAt(t.path);
     if (last) return [{ file: t.doc.file, start: last.keyStart, end: last.keyEnd }];
   }
   // No layer declares the key itself: the deepest ancestor any of them declares (nearest layer on ties).
@@ -273,8 +225,7 @@ function definitionByStructure(targets: readonly LayerTarget[]): FileSpan[] {
   for (const t of targets) {
     for (let n = t.path.length - 1; n >= 1; n--) {
       if (best && t.base + n <= best.depth) break;
-      const hits = entriesAt(t.doc, t.path.slice(0, n));
-      const last = hits[hits.length - 1];
+      const last = t.doc.index.keyAt(t.path.slice(0, n));
       if (last) {
         best = { span: { file: t.doc.file, start: last.keyStart, end: last.keyEnd }, depth: t.base + n };
         break;
@@ -300,7 +251,7 @@ function dedupeSpans(list: FileSpan[]): FileSpan[] {
 export function computeReferences(analysis: ChartAnalysis, file: string, offset: number): FileSpan[] {
   const doc = analysis.document(file);
   if (!doc) return [];
-  const entry = keyEntryAt(doc, offset);
+  const entry = doc.index.keyEntryAt(offset);
   if (!entry) return [];
   const layers = chartLayers(analysis);
   const targets: LayerTarget[] = [];
@@ -309,7 +260,7 @@ export function computeReferences(analysis: ChartAnalysis, file: string, offset:
   }
   const found: { span: FileSpan; rank: number }[] = [];
   for (const t of dedupeTargets(targets)) {
-    for (const hit of entriesAt(t.doc, t.path)) found.push({ span: { file: t.doc.file, start: hit.keyStart, end: hit.keyEnd }, rank: t.rank });
+    for (const hit of t.doc.index.entriesAt(t.path)) found.push({ span: { file: t.doc.file, start: hit.keyStart, end: hit.keyEnd }, rank: t.rank });
   }
   found.sort((a, b) => a.rank - b.rank || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start));
   return dedupeSpans(found.map((f) => f.span));

@@ -7,7 +7,8 @@ import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
 import { expand, schemaAt, summarize, type JsonSchema, type SchemaContext, type SchemaSummary } from '../schema/schemaAt';
 import type { PathSegment } from '../yaml/valuesDocument';
-import { pathKey } from './navigation';
+import { MemoTable, memoKey } from '../memo';
+import { pathKey } from '../values/paths';
 
 /** The subschemas of one chart's schema that apply at a point. */
 export interface SchemaPart {
@@ -24,26 +25,25 @@ function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]
   return true;
 }
 
-const contextMemo = new WeakMap<object, SchemaContext>();
-const chartContexts = new WeakMap<ChartAnalysis, Map<ChartModel, { ctx: SchemaContext; file: string } | null>>();
+/** One context per parsed schema, kept across snapshots (the host keeps a compiled schema while its text is unchanged). */
+const CONTEXTS = memoKey('schema.contexts', () => new WeakMap<object, SchemaContext>());
+/** The context of each chart of a snapshot. */
+const CHART_CONTEXTS = memoKey('features.chart-schema-contexts', () => new Map<ChartModel, { ctx: SchemaContext; file: string } | null>());
 
 /** The schema context of a chart (one per parsed schema, kept across snapshots), undefined when it has no usable schema. */
 function contextOf(analysis: ChartAnalysis, model: ChartModel): { ctx: SchemaContext; file: string } | undefined {
-  let byModel = chartContexts.get(analysis);
-  if (!byModel) {
-    byModel = new Map();
-    chartContexts.set(analysis, byModel);
-  }
+  const byModel = analysis.memo.get(CHART_CONTEXTS);
   const hit = byModel.get(model);
   if (hit !== undefined) return hit ?? undefined;
   const compiled = analysis.input.schemas?.(model);
   const json = compiled?.json;
   let out: { ctx: SchemaContext; file: string } | null = null;
   if (compiled && json !== null && typeof json === 'object') {
-    let ctx = contextMemo.get(json);
+    const contexts = analysis.caches.get(CONTEXTS);
+    let ctx = contexts.get(json);
     if (!ctx) {
-      ctx = { root: json };
-      contextMemo.set(json, ctx);
+      ctx = { root: json, memo: new MemoTable() };
+      contexts.set(json, ctx);
     }
     out = { ctx, file: compiled.file };
   }
@@ -51,34 +51,32 @@ function contextOf(analysis: ChartAnalysis, model: ChartModel): { ctx: SchemaCon
   return out ?? undefined;
 }
 
-// Walks are memoized per parsed schema (the host keeps a compiled schema while its text is unchanged), so typing in
-// the same map does not walk a large schema again.
-const atMemo = new WeakMap<SchemaContext, Map<string, JsonSchema[]>>();
-const expandMemo = new WeakMap<object, JsonSchema[]>();
+// Walks are memoized per parsed schema (in its context's memo, kept across snapshots), so typing in the same map
+// does not walk a large schema again.
+const AT = memoKey('schema.at-path', () => new Map<string, JsonSchema[]>());
+const EXPANDED = memoKey('schema.expanded', () => new WeakMap<object, JsonSchema[]>());
+const SUMMARIES = memoKey('schema.summaries', () => new WeakMap<object, SchemaSummary>());
 const MAX_PATHS = 2000;
 
 function schemaAtMemo(ctx: SchemaContext, path: readonly PathSegment[]): JsonSchema[] {
-  let byPath = atMemo.get(ctx);
-  if (!byPath) {
-    byPath = new Map();
-    atMemo.set(ctx, byPath);
-  }
+  const byPath = ctx.memo?.get(AT);
   const key = pathKey(path);
-  const hit = byPath.get(key);
+  const hit = byPath?.get(key);
   if (hit) return hit;
-  if (byPath.size >= MAX_PATHS) byPath.clear();
+  if (byPath && byPath.size >= MAX_PATHS) byPath.clear();
   const out = schemaAt(ctx, path);
-  byPath.set(key, out);
+  byPath?.set(key, out);
   return out;
 }
 
 /** `expand` of one subschema of `ctx`'s document (a parsed object belongs to one document: safe as the key). */
 function expandMemoized(ctx: SchemaContext, schema: unknown): JsonSchema[] {
   if (!isObj(schema)) return [];
-  const hit = expandMemo.get(schema);
+  const expandMemo = ctx.memo?.get(EXPANDED);
+  const hit = expandMemo?.get(schema);
   if (hit) return hit;
   const out = expand(ctx, schema);
-  expandMemo.set(schema, out);
+  expandMemo?.set(schema, out);
   return out;
 }
 
@@ -178,7 +176,6 @@ function collect(parts: readonly SchemaPart[], only: ReadonlySet<string> | undef
   return { properties: [...byName.values()], closed };
 }
 
-const summaryMemo = new WeakMap<object, SchemaSummary>();
 
 /**
  * The merged summary (owner chart first: its title and description win). Allowed values are the union of every
@@ -187,7 +184,8 @@ const summaryMemo = new WeakMap<object, SchemaSummary>();
 export function summaryOf(parts: readonly SchemaPart[]): SchemaSummary {
   // One chart's schemas (the usual case): keyed by the memoized list, so it holds across requests.
   const key: object = parts.length === 1 && parts[0] ? parts[0].schemas : parts;
-  const hit = summaryMemo.get(key);
+  const summaryMemo = parts[0]?.ctx.memo?.get(SUMMARIES);
+  const hit = summaryMemo?.get(key);
   if (hit) return hit;
   const all = parts.flatMap((p) => p.schemas);
   const s = summarize(all);
@@ -204,7 +202,7 @@ export function summaryOf(parts: readonly SchemaPart[]): SchemaSummary {
     if ('const' in x) add(x.const);
   }
   if (allowed.length > 0) s.enum = allowed;
-  summaryMemo.set(key, s);
+  summaryMemo?.set(key, s);
   return s;
 }
 

@@ -9,7 +9,7 @@
 // subcharts see them, because Helm shares their inner maps between parent and subchart (maps.Copy is shallow).
 import type { Value, ValueMap } from '../types';
 import type { Provenance } from './provenance';
-import { hasOwn, isTable, setOwn } from './valueUtil';
+import { hasOwn, isTable, setOwn } from '../values/valueUtil';
 import { goValue } from './goFormat';
 
 export type HelmVersion = 3 | 4;
@@ -75,15 +75,15 @@ function ownDeep(prov: Provenance, container: ValueMap, key: string): void {
   for (const k of Object.keys(t)) if (isTable(t[k] ?? null)) ownDeep(prov, t, k);
 }
 
-const nilInside = new WeakMap<object, boolean>();
 /** Whether a map holds a null at any depth (through maps only, as cleanNilValues looks). Memoized for frozen maps. */
-function hasNil(m: ValueMap): boolean {
+function hasNil(prov: Provenance, m: ValueMap): boolean {
+  const nilInside = prov.frozenHasNil;
   const hit = nilInside.get(m);
   if (hit !== undefined) return hit;
   let r = false;
   for (const k of Object.keys(m)) {
     const v = m[k] ?? null;
-    if (v === null || (isTable(v) && hasNil(v))) {
+    if (v === null || (isTable(v) && hasNil(prov, v))) {
       r = true;
       break;
     }
@@ -94,7 +94,7 @@ function hasNil(m: ValueMap): boolean {
 
 /** Helm's cleanNilValues (4.2+, subchart defaults) without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
 function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
-  if (!hasNil(m)) return m;
+  if (!hasNil(prov, m)) return m;
   const out: ValueMap = {};
   for (const k of Object.keys(m)) {
     const v = m[k] ?? null;
@@ -110,7 +110,7 @@ export function cleanNilsOwned(prov: Provenance, m: ValueMap): void {
   for (const key of Object.keys(m)) {
     const v = m[key] ?? null;
     if (v === null) delete m[key];
-    else if (isTable(v) && hasNil(v)) cleanNilsOwned(prov, ownTable(prov, m, key));
+    else if (isTable(v) && hasNil(prov, v)) cleanNilsOwned(prov, ownTable(prov, m, key));
   }
 }
 

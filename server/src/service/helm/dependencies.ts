@@ -6,9 +6,9 @@ import type { ValueMap, Value } from '../types';
 import { cleanNilsOwned, coalesceValues, coalesceTablesFullKey, freezeDeep, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
 import { adoptDocument, NoProvenance, Provenance, type AdoptionCache } from './provenance';
 import type { ValuesDocument } from '../yaml/valuesDocument';
-
-const NO_PROVENANCE = new NoProvenance();
-import { hasOwn, isTable, objectId, setOwn } from './valueUtil';
+import { createServiceCaches, type ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
+import { hasOwn, isTable, setOwn } from '../values/valueUtil';
 
 export interface WorkingDep extends Dependency {
   enabled: boolean;
@@ -39,21 +39,29 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
 /**
  * Provenance of the chart defaults, shared by every merge: defaults are adopted once per parsed document and Helm
  * version, and never mutated afterwards (coalescing copies them first), so environments share one copy.
+ * It lives in the host's caches, with the adopted defaults it describes.
  */
-export const DEFAULTS_PROVENANCE = new Provenance();
-const adopted = new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>();
-const NO_DEFAULTS: ValueMap = Object.freeze({});
+const DEFAULTS_PROVENANCE = memoKey('helm.defaults-provenance', () => new Provenance());
+const ADOPTED = memoKey('helm.adopted-defaults', () => new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>());
 /** Adopted (frozen) top-level blocks of values.yaml files: an edit re-adopts only the blocks it changed. */
-const adoptedBlocks: AdoptionCache = new WeakMap();
+const ADOPTED_BLOCKS = memoKey<AdoptionCache>('helm.adopted-blocks', () => new WeakMap());
+const NO_DEFAULTS: ValueMap = Object.freeze({});
+
+/** The provenance of the chart defaults adopted through these caches (the parent of every merge's provenance). */
+export function defaultsProvenance(caches: ServiceCaches): Provenance {
+  return caches.get(DEFAULTS_PROVENANCE);
+}
 
 /** Default values of a chart as Helm loads them: every YAML document merged (Helm 4) or the first (Helm 3). */
-export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap {
+export function chartDefaults(model: ChartModel, version: HelmVersion, caches: ServiceCaches): ValueMap {
   const doc = model.values;
   if (!doc) return NO_DEFAULTS;
+  const adopted = caches.get(ADOPTED);
   let byVersion = adopted.get(doc);
   const hit = byVersion?.get(version);
   if (hit) return hit;
-  const prov = DEFAULTS_PROVENANCE;
+  const prov = defaultsProvenance(caches);
+  const adoptedBlocks = caches.get(ADOPTED_BLOCKS);
   const layer = `${model.name} defaults`;
   const count = version === 4 ? doc.documents.length : 1;
   let out: ValueMap = {};
@@ -66,11 +74,12 @@ export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap
   return out;
 }
 
-export function workingChart(model: ChartModel, version: HelmVersion): WorkingChart {
+/** The chart tree as dependency processing works on it. Pass the host's caches: defaults are adopted once in them. */
+export function workingChart(model: ChartModel, version: HelmVersion, caches: ServiceCaches = createServiceCaches()): WorkingChart {
   return {
     name: model.name,
-    values: chartDefaults(model, version),
-    dependencies: model.subcharts.map((s) => workingChart(s, version)),
+    values: chartDefaults(model, version, caches),
+    dependencies: model.subcharts.map((s) => workingChart(s, version, caches)),
     metaDeps: model.dependencies?.map((d) => ({ ...d, enabled: true })),
     model,
   };
@@ -80,11 +89,17 @@ function quiet(ctx: CoalesceContext): CoalesceContext {
   return { ...ctx, warn: () => undefined };
 }
 
+/** A coalescing context with the host's caches (decisions and imports replayed across environments and snapshots). */
+export interface DependencyContext extends CoalesceContext {
+  caches?: ServiceCaches;
+}
+
 /** ProcessDependencies: enable/disable by tags and conditions, then import values (merge mode, as Helm 4 and 3.12+ install). */
-export function processDependencies(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
-  const err = enabledShared(ctx, chart, userValues, notes);
+export function processDependencies(ctx: DependencyContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
+  const caches = ctx.caches ?? createServiceCaches();
+  const err = enabledShared(ctx, caches, chart, userValues, notes);
   if (err) return err;
-  return importValuesShared(ctx, chart, notes, true);
+  return importValuesShared(ctx, caches, chart, notes, true);
 }
 
 /** What tags and conditions decided at one level of processDependencyEnabled (by its path), and what they warned. */
@@ -93,15 +108,16 @@ interface EnabledLevel {
   notes: DependencyNote[];
 }
 /** Decisions by the signature of everything they read (see enabledSignature); small, so a plain bounded map. */
-const enabledMemo = new Map<string, Map<string, EnabledLevel>>();
+const ENABLED = memoKey('helm.enabled-decisions', () => new Map<string, Map<string, EnabledLevel>>());
 
 /**
  * Tags and conditions read a few paths of the coalesced values; coalescing everything for each environment just to
  * read them is most of what processDependencyEnabled costs. Environments (and edits of other values.yaml blocks)
  * whose values agree on everything those paths can depend on replay the recorded decisions instead.
  */
-function enabledShared(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
-  const signature = `${ctx.version}|${enabledSignature(chart, userValues)}`;
+function enabledShared(ctx: CoalesceContext, caches: ServiceCaches, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
+  const enabledMemo = caches.get(ENABLED);
+  const signature = `${ctx.version}|${enabledSignature(chart, userValues, caches)}`;
   const hit = enabledMemo.get(signature);
   if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit });
   const record = new Map<string, EnabledLevel>();
@@ -121,7 +137,8 @@ const ABSENT = '\u0000absent';
  * like a dependency or alias (type mismatches) and every first segment of a condition, in the user's values and in
  * the root chart's defaults (a frozen block keeps its identity while it is not edited).
  */
-function enabledSignature(chart: WorkingChart, user: ValueMap): string {
+function enabledSignature(chart: WorkingChart, user: ValueMap, caches: ServiceCaches): string {
+  const objectId = (o: object) => caches.objectId(o);
   const keys = new Set<string>(['tags', 'global']);
   const parts: string[] = [];
   const walk = (c: WorkingChart, root: boolean) => {
@@ -154,14 +171,14 @@ function enabledSignature(chart: WorkingChart, user: ValueMap): string {
 /**
  * Import-values processing reads only the chart tree (which subcharts are enabled, under which names), never the
  * user's values, so environments that enable the same subcharts share one result: computed once with provenance
- * in DEFAULTS_PROVENANCE, frozen, and replayed (values, rewritten import-values, notes) for the others.
+ * in the defaults' provenance, frozen, and replayed (values, rewritten import-values, notes) for the others.
  */
 interface ImportResult {
   values: ValueMap[];
   importValues: (unknown[] | undefined)[][];
   notes: DependencyNote[];
 }
-const importMemo = new WeakMap<ValuesDocument | ChartModel, Map<string, ImportResult>>();
+const IMPORTS = memoKey('helm.import-results', () => new WeakMap<ValuesDocument | ChartModel, Map<string, ImportResult>>());
 
 function nodes(c: WorkingChart, out: WorkingChart[] = []): WorkingChart[] {
   out.push(c);
@@ -169,14 +186,15 @@ function nodes(c: WorkingChart, out: WorkingChart[] = []): WorkingChart[] {
   return out;
 }
 
-function treeSignature(c: WorkingChart): string {
+function treeSignature(c: WorkingChart, caches: ServiceCaches): string {
   const deps = (c.metaDeps ?? []).map((d) => [d.name, d.enabled, d.importValues]);
-  return `${c.name}:${objectId(c.values)}:${c.model.version}:${JSON.stringify(deps)}[${c.dependencies.map(treeSignature).join(',')}]`;
+  return `${c.name}:${caches.objectId(c.values)}:${c.model.version}:${JSON.stringify(deps)}[${c.dependencies.map((d) => treeSignature(d, caches)).join(',')}]`;
 }
 
-function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
+function importValuesShared(ctx: CoalesceContext, caches: ServiceCaches, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
+  const importMemo = caches.get(IMPORTS);
   const key = chart.model.values ?? chart.model;
-  const signature = `${ctx.version}|${merge}|${treeSignature(chart)}`;
+  const signature = `${ctx.version}|${merge}|${treeSignature(chart, caches)}`;
   let byTree = importMemo.get(key);
   const hit = byTree?.get(signature);
   const all = nodes(chart);
@@ -192,7 +210,7 @@ function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: De
     return undefined;
   }
   const mine: DependencyNote[] = [];
-  const err = processDependencyImportValues({ ...ctx, prov: DEFAULTS_PROVENANCE }, chart, mine, merge);
+  const err = processDependencyImportValues({ ...ctx, prov: defaultsProvenance(caches) }, chart, mine, merge);
   notes.push(...mine);
   if (err) return err;
   const result: ImportResult = { values: all.map((n) => freezeDeep(n.values)), importValues: all.map((n) => (n.metaDeps ?? []).map((d) => d.importValues)), notes: mine };
@@ -234,7 +252,7 @@ export function processDependencyEnabled(
     notes.push(...replayed.notes);
   } else {
     // These coalesced values only decide tags and conditions: no provenance needed.
-    const r = coalesceValues({ ...quiet(ctx), prov: NO_PROVENANCE }, c, v, false);
+    const r = coalesceValues({ ...quiet(ctx), prov: new NoProvenance(ctx.prov) }, c, v, false);
     if ('error' in r) return r.error;
     cvals = r.values;
     const warned: DependencyNote[] = [];

@@ -4,11 +4,12 @@
 import type { ChartModel } from '../chart/chartModel';
 import type { Severity, ValueMap } from '../types';
 import type { ValuesDocument, PathSegment } from '../yaml/valuesDocument';
-import { coalesceValues, mergeMaps, type CoalesceContext, type HelmVersion } from './coalesce';
-import { DEFAULTS_PROVENANCE, processDependencies, workingChart, type DependencyNote, type WorkingChart } from './dependencies';
+import { coalesceValues, mergeMaps, type HelmVersion } from './coalesce';
+import { createServiceCaches, type ServiceCaches } from '../caches';
+import { defaultsProvenance, processDependencies, workingChart, type DependencyContext, type DependencyNote, type WorkingChart } from './dependencies';
 import { adoptDocument, Provenance, sameSource, type Source } from './provenance';
 import { parseSetInto, type SetFlag } from './strvals';
-import { isTable } from './valueUtil';
+import { isTable } from '../values/valueUtil';
 
 export interface ValuesInputs {
   /** `-f` files in command-line order. */
@@ -113,14 +114,18 @@ function stampAll(prov: Provenance, v: unknown, source: Source): void {
   }
 }
 
-/** Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. */
-export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = 4): Effective {
-  const prov = new Provenance(DEFAULTS_PROVENANCE);
+/**
+ * Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. `caches`: the
+ * host's (adopted defaults and dependency decisions are shared through them); without, this merge's own.
+ */
+export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = 4, caches: ServiceCaches = createServiceCaches()): Effective {
+  const prov = new Provenance(defaultsProvenance(caches));
   const messages: HelmMessage[] = [];
   const seen = new Set<string>();
-  const ctx: CoalesceContext = {
+  const ctx: DependencyContext = {
     prov,
     version,
+    caches,
     warn: (message, at) => {
       if (seen.has(message)) return;
       seen.add(message);
@@ -128,7 +133,7 @@ export function computeEffective(model: ChartModel, inputs: ValuesInputs, versio
       messages.push({ severity: 'warning', code: 'helm.type-conflict', message, ...(slot ? { source: slot.source } : {}) });
     },
   };
-  const chart = workingChart(model, version);
+  const chart = workingChart(model, version, caches);
   const user = userValues(prov, inputs, version);
   if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version };
   const notes: DependencyNote[] = [];

@@ -1,9 +1,13 @@
 // The precedence chain of one key: its effective value, the layer it came from, and what it shadows.
 import type { Value } from '../types';
-import type { PathSegment } from '../yaml/valuesDocument';
+import type { PathSegment } from '../values/paths';
 import type { Effective } from './effective';
 import type { Candidate, Source } from './provenance';
-import { hasOwn, isTable } from './valueUtil';
+import { hasOwn, isTable } from '../values/valueUtil';
+
+import { formatPath } from '../values/paths';
+
+export { formatPath, parsePathExpression } from '../values/paths';
 
 export interface Explanation {
   path: string;
@@ -15,49 +19,6 @@ export interface Explanation {
   shadowed: Candidate[];
   /** When the key is absent because a user null removed it. */
   removedBy?: Source;
-}
-
-/** Parses `a.b[0].c`, `a\.b.c` (escaped dot) or `a["b.c"]` into path segments; undefined when malformed. */
-export function parsePathExpression(expr: string): PathSegment[] | undefined {
-  const out: PathSegment[] = [];
-  let cur = '';
-  let i = 0;
-  let pending = false;
-  while (i < expr.length) {
-    const ch = expr[i] ?? '';
-    if (ch === '\\' && i + 1 < expr.length) {
-      cur += expr[i + 1];
-      pending = true;
-      i += 2;
-    } else if (ch === '.') {
-      if (pending) out.push(cur);
-      else if (out.length === 0 || expr[i - 1] !== ']') return undefined;
-      cur = '';
-      pending = false;
-      i++;
-    } else if (ch === '[') {
-      if (pending) out.push(cur);
-      cur = '';
-      pending = false;
-      const close = expr.indexOf(']', i);
-      if (close < 0) return undefined;
-      const inner = expr.slice(i + 1, close);
-      if (/^\d+$/.test(inner)) out.push(Number(inner));
-      else if (/^(["']).*\1$/.test(inner)) out.push(inner.slice(1, -1));
-      else return undefined;
-      i = close + 1;
-    } else {
-      cur += ch;
-      pending = true;
-      i++;
-    }
-  }
-  if (pending) out.push(cur);
-  return out.length > 0 ? out : undefined;
-}
-
-export function formatPath(segments: readonly PathSegment[]): string {
-  return segments.map((s, i) => (typeof s === 'number' ? `[${s}]` : /[.[\]\\]/.test(s) ? `["${s}"]` : i === 0 ? s : `.${s}`)).join('');
 }
 
 export function explainPath(effective: Effective, segments: PathSegment[]): Explanation {

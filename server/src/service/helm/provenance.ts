@@ -3,7 +3,7 @@
 // Helm's Go maps exactly, and recording costs one map write per placed key.
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import { isTable, setOwn } from './valueUtil';
+import { isTable, setOwn } from '../values/valueUtil';
 
 export type Source =
   | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number }
@@ -33,8 +33,16 @@ export class Provenance {
   private readonly slots = new WeakMap<object, Map<PathSegment, Slot>>();
   private readonly removals = new WeakMap<object, Map<PathSegment, Removal>>();
 
+  /**
+   * Whether a frozen (shared, never-written) map holds a null at some depth: a fact of the map alone, so it is kept
+   * with the root provenance (the chart defaults'), shared by every merge that reads those maps.
+   */
+  readonly frozenHasNil: WeakMap<object, boolean>;
+
   /** `parent` answers for containers this one has not recorded (shared, never-mutated chart defaults). */
-  constructor(private readonly parent?: Provenance) {}
+  constructor(private readonly parent?: Provenance) {
+    this.frozenHasNil = parent ? parent.frozenHasNil : new WeakMap();
+  }
 
   get(container: object, key: PathSegment): Slot | undefined {
     const own = this.slots.get(container);
@@ -194,8 +202,9 @@ export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentInd
 
 /** Provenance that records nothing: for Helm's intermediate coalescing passes whose values are only read (conditions). */
 export class NoProvenance extends Provenance {
-  constructor() {
-    super();
+  /** `shared`: the provenance whose memo of facts about frozen maps this one reuses (it records nothing itself). */
+  constructor(shared?: Provenance) {
+    super(shared);
   }
   override get(): Slot | undefined {
     return undefined;

@@ -8,7 +8,7 @@
 //
 // The parser is iterative: Helm nests without limit through list indices (`a[0][0][0]...`), which a recursive
 // JavaScript parser could not follow without overflowing the call stack.
-import { hasOwn, isTable, setOwn } from './valueUtil';
+import { hasOwn, isTable, setOwn } from '../values/valueUtil';
 
 export type SetFlag = 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal';
 

@@ -2,8 +2,8 @@
 // values, descriptions from helm-docs (`# --`) and Bitnami (`## @param`) comments, and whatever a `# @schema`
 // comment block above a key declares (the helm-schema plugin's convention: YAML between two `# @schema` lines).
 import { parseDocument } from 'yaml';
-import { keyDocumentation } from '../features/keyDocs';
-import { isTable } from '../helm/valueUtil';
+import { keyDocumentation } from '../yaml/keyDocs';
+import { isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 
@@ -54,8 +54,6 @@ export interface InferOptions {
 /** Infers a schema from a chart's values.yaml. Free-form maps (empty in the defaults) stay open. */
 export function inferSchema(doc: ValuesDocument, options: InferOptions = {}): Schema {
   const annotations = schemaAnnotations(doc);
-  const byPath = new Map<string, KeyEntry>();
-  for (const e of doc.entries) byPath.set(JSON.stringify(e.path), e);
   const values = (doc.documents[0] ?? {}) as Value;
   const walk = (v: Value, path: PathSegment[]): Schema => {
     let schema: Schema = typeOf(v);
@@ -65,7 +63,7 @@ export function inferSchema(doc: ValuesDocument, options: InferOptions = {}): Sc
       if (Object.keys(props).length > 0) schema.properties = props;
     }
     if (path.length > 0) {
-      const entry = byPath.get(JSON.stringify(path));
+      const entry = doc.index.keyAt(path);
       const doc0 = keyDocumentation(doc, path);
       if (doc0) schema.description = doc0;
       if (v !== null && !isTable(v) && !Array.isArray(v)) schema.default = v;

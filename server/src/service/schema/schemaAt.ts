@@ -2,7 +2,8 @@
 // Follows local `$ref`s (`#/...` in the same document, and documents the host supplied by URI), `allOf`,
 // `anyOf`/`oneOf` (every branch), `if/then/else` (both), `properties`, `patternProperties`, `additionalProperties`,
 // `items`/`prefixItems`. Pure; never throws; bounded against `$ref` cycles.
-import type { PathSegment } from '../yaml/valuesDocument';
+import { memoKey, type MemoTable } from '../memo';
+import type { PathSegment } from '../values/paths';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -24,7 +25,12 @@ export interface SchemaContext {
   root: unknown;
   /** Other schema documents by the `$ref` text that names them (relative file refs), when the host loaded them. */
   documents?: ReadonlyMap<string, unknown>;
+  /** Walks and compiled patterns remembered for this schema (contexts kept in the host's caches have one). */
+  memo?: MemoTable;
 }
+
+/** Compiled `patternProperties` patterns of one schema context (null: JS cannot compile it). */
+const PATTERNS = memoKey('schema.patterns', () => new Map<string, RegExp | null>());
 
 /** Resolves `$ref` chains and flattens `allOf`, `anyOf`, `oneOf`, `if/then/else` into the list of applicable schemas. */
 export function expand(ctx: SchemaContext, schema: unknown, depth = 0, out: JsonSchema[] = []): JsonSchema[] {
@@ -61,7 +67,7 @@ function child(ctx: SchemaContext, schemas: JsonSchema[], seg: PathSegment): Jso
     let matched = false;
     if (isObj(s.patternProperties)) {
       for (const [re, sub] of Object.entries(s.patternProperties)) {
-        if (safeTest(re, seg)) {
+        if (safeTest(ctx, re, seg)) {
           expand(ctx, sub, 0, out);
           matched = true;
         }
@@ -73,24 +79,24 @@ function child(ctx: SchemaContext, schemas: JsonSchema[], seg: PathSegment): Jso
 }
 
 /** Pattern test for navigation only (validation uses RE2 in the host); patterns JS cannot compile never match. */
-function safeTest(pattern: string, s: string): boolean {
+function safeTest(ctx: SchemaContext, pattern: string, s: string): boolean {
   if (pattern.length > 200 || /\([^)]*[+*][^)]*\)[+*{]/.test(pattern)) return false; // nested quantifiers: skip
-  const re = compile(pattern);
+  const re = compile(ctx, pattern);
   return re ? re.test(s) : false;
 }
 
-const regexCache = new Map<string, RegExp | null>();
-function compile(pattern: string): RegExp | null {
-  if (!regexCache.has(pattern)) {
-    let re: RegExp | null = null;
-    try {
-      re = new RegExp(pattern, 'u');
-    } catch {
-      re = null;
-    }
-    regexCache.set(pattern, re);
+function compile(ctx: SchemaContext, pattern: string): RegExp | null {
+  const cache = ctx.memo?.get(PATTERNS);
+  const hit = cache?.get(pattern);
+  if (hit !== undefined) return hit;
+  let re: RegExp | null = null;
+  try {
+    re = new RegExp(pattern, 'u');
+  } catch {
+    re = null;
   }
-  return regexCache.get(pattern) ?? null;
+  cache?.set(pattern, re);
+  return re;
 }
 
 /** Every subschema that applies at `path` (empty when the schema says nothing there). */

@@ -3,15 +3,22 @@
 // values under its name or alias, `global` included), and places every error on the file and line that supplied
 // the offending value.
 import type { ChartModel } from '../chart/chartModel';
-import type { EnvironmentResult } from '../check/check';
 import type { WorkingChart } from '../helm/dependencies';
-import type { HelmMessage } from '../helm/effective';
+import type { Effective, HelmMessage } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Source } from '../helm/provenance';
-import { getPath, isTable } from '../helm/valueUtil';
+import { getPath, isTable } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
+import type { ValuesDocument } from '../yaml/valuesDocument';
 import type { CompiledSchema, SchemaError } from './types';
+
+/** One environment's merge, as validation reads it (check's EnvironmentResult is one). */
+export interface MergedEnvironment {
+  effective?: Effective;
+  /** Its `-f` files in order (errors at the top level are placed on the last). */
+  files: readonly ValuesDocument[];
+}
 import { closest } from './closest';
 import { schemaAt } from './schemaAt';
 
@@ -35,7 +42,7 @@ function decodePointer(pointer: string, at: Value): PathSegment[] {
 }
 
 /** Where the value at an effective path came from (the nearest ancestor with a file source). */
-function sourceAt(result: EnvironmentResult, path: readonly PathSegment[]): Source | undefined {
+function sourceAt(result: MergedEnvironment, path: readonly PathSegment[]): Source | undefined {
   const eff = result.effective;
   if (!eff) return undefined;
   let container: Value = eff.values;
@@ -87,7 +94,7 @@ function allowedProperties(schema: CompiledSchema, rel: readonly PathSegment[], 
 }
 
 interface Context {
-  result: EnvironmentResult;
+  result: MergedEnvironment;
   /** Where "missing required" goes: the top of the highest overlay of the environment, else the chart's values.yaml. */
   topSource: Source;
   out: HelmMessage[];
@@ -167,7 +174,7 @@ function validateChart(ctx: Context, chart: WorkingChart, values: Value, prefix:
 }
 
 /** Schema findings (as Helm messages with sources) for one environment's effective values. */
-export function validateEnvironment(result: EnvironmentResult, schemas: SchemaLookup, fallbackFile: string): HelmMessage[] {
+export function validateEnvironment(result: MergedEnvironment, schemas: SchemaLookup, fallbackFile: string): HelmMessage[] {
   const eff = result.effective;
   if (!eff || eff.error) return [];
   const top = result.files[result.files.length - 1];

@@ -8,7 +8,9 @@ import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocume
 import { resolvePlainScalar } from '../yaml/scalars';
 import { ignoreEntryMatches } from './ignoreFile';
 import { formatKeyPath, matchKeyPath } from './keyPath';
-import { classifyName, isReferenceContainer, type NameInfo } from './names';
+import { isReferenceContainer, NameClassifier, type NameInfo } from './names';
+import type { ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
 import { compileOptions, type CompiledOptions, type SecretOptions } from './options';
 import { decodeBase64Text, redact, valueFingerprint } from './redact';
 import { entropyHit, formatHits, isIdentifier, isPublicMaterial, mayHaveFormat, nameHit, suppressedValue, type Hit, type RuleOptions } from './rules';
@@ -53,26 +55,39 @@ export interface SecretFinding extends Finding {
 }
 
 /** Plaintext secrets in one values file. Never throws; returns [] for SOPS-encrypted files and ignored paths. */
-export function detectSecrets(doc: ValuesDocument, options: SecretOptions = {}): SecretFinding[] {
-  const o = compileOptions(options);
+/** `caches`: the host's (compiled options and name classifications are kept there); without, this call's own. */
+export function detectSecrets(doc: ValuesDocument, options: SecretOptions = {}, caches?: ServiceCaches): SecretFinding[] {
+  const o = compileOptions(options, caches);
   if (!o.enabled) return [];
   const file = o.relativePath ?? doc.file;
   if (o.ignorePaths.some((re) => re.test(file.replace(/\\/g, '/')))) return [];
-  const all = candidates(doc, o.rules, o.rulesKey);
-  return all.filter((f) => keep(f, o, file));
+  const all = candidates(doc, o.rules, o.rulesKey, caches?.get(NAMES) ?? new NameClassifier());
+  return all.filter((f) => keep(f, o, file, caches));
 }
 
-function keep(f: SecretFinding, o: CompiledOptions, file: string): boolean {
+/** Key names classified so far (names repeat across files and edits). */
+const NAMES = memoKey('secrets.name-classifier', () => new NameClassifier());
+
+function keep(f: SecretFinding, o: CompiledOptions, file: string, caches: ServiceCaches | undefined): boolean {
   if (o.disabled.has(f.code)) return false;
   if (!o.placeholders && f.code === 'secret.placeholder') return false;
   if (o.ignoreKeyPaths.some((g) => matchKeyPath(g, f.path))) return false;
   const secret = secretOf.get(f) ?? '';
   if (o.ignoreValues.some((re) => re.test(secret))) return false;
-  return !o.ignoreEntries.some((e) => ignoreEntryMatches(e, { file, code: f.code, path: f.path, fingerprintPath: f.fingerprintPath }, () => f.valueHash));
+  return !o.ignoreEntries.some((e) => ignoreEntryMatches(e, { file, code: f.code, path: f.path, fingerprintPath: f.fingerprintPath }, () => f.valueHash, caches));
 }
 
-/** The raw secret of each finding, kept out of the finding itself so it is never serialized by accident. */
-const secretOf = new WeakMap<SecretFinding, string>();
+/**
+ * The raw secret of each finding, kept out of the finding's data so it is never serialized by accident: under a
+ * symbol, not enumerable (JSON.stringify, spreads and structured logs skip it).
+ */
+const SECRET = Symbol('secret');
+const secretOf = {
+  get: (f: SecretFinding): string | undefined => (f as unknown as { [SECRET]?: string })[SECRET],
+  set: (f: SecretFinding, secret: string): void => {
+    Object.defineProperty(f, SECRET, { value: secret, enumerable: false });
+  },
+};
 
 /** The secret text of a finding (for `ignoreValues` and fixes); never put it in a message. */
 export function secretText(f: SecretFinding): string | undefined {
@@ -82,17 +97,13 @@ export function secretText(f: SecretFinding): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Memo: options-independent findings per document (and per rule-affecting options).
 
-const memo = new WeakMap<ValuesDocument, Map<string, SecretFinding[]>>();
+const CANDIDATES = memoKey('secrets.candidates', () => new Map<string, SecretFinding[]>());
 
-function candidates(doc: ValuesDocument, rules: RuleOptions, rulesKey: string): SecretFinding[] {
-  let byKey = memo.get(doc);
-  if (!byKey) {
-    byKey = new Map();
-    memo.set(doc, byKey);
-  }
+function candidates(doc: ValuesDocument, rules: RuleOptions, rulesKey: string, names: NameClassifier): SecretFinding[] {
+  const byKey = doc.memo.get(CANDIDATES);
   const hit = byKey.get(rulesKey);
   if (hit) return hit;
-  const found = new Detector(doc, rules).run();
+  const found = new Detector(doc, rules, names).run();
   byKey.set(rulesKey, found);
   return found;
 }
@@ -148,6 +159,7 @@ class Detector {
   constructor(
     private readonly doc: ValuesDocument,
     private readonly rules: RuleOptions,
+    private readonly names: NameClassifier,
   ) {
     this.text = doc.text;
     this.entries = doc.entries;
@@ -283,7 +295,7 @@ class Detector {
     if (e.path.length === 1 && e.path[0] === 'sops') ctx = { ...base, skip: true };
     else if (!base.skip && this.container[i] === 1) {
       const key = this.keyOf(i);
-      if (key !== undefined && isReferenceContainer(key)) ctx = { ...base, skip: true };
+      if (key !== undefined && isReferenceContainer(key, (n) => this.names.classify(n))) ctx = { ...base, skip: true };
       else {
         const kind = this.manifestKind(i);
         if (kind !== undefined) {
@@ -332,7 +344,7 @@ class Detector {
     if (props.tag === '!vault' || props.tag?.startsWith('!vault') === true) return;
     const s = this.scalar(i);
     const nameText = this.effectiveName(i);
-    const name = nameText !== undefined ? classifyName(nameText) : undefined;
+    const name = nameText !== undefined ? this.names.classify(nameText) : undefined;
     const key = this.keyOf(i);
 
     // Embedded Secret manifests: `data` is base64 (decoded and rescanned), `stringData` plain.
@@ -356,7 +368,7 @@ class Detector {
       const flag = /^--?([A-Za-z][\w.-]*)=(.+)$/s.exec(s.value);
       if (flag?.[1] && flag[2] !== undefined) {
         const shift = s.value.length - flag[2].length;
-        for (const h of this.evaluate(flag[2], 'double', classifyName(flag[1]))) this.addMapped(i, s, { ...h, start: h.start + shift, end: h.end + shift }, true);
+        for (const h of this.evaluate(flag[2], 'double', this.names.classify(flag[1]))) this.addMapped(i, s, { ...h, start: h.start + shift, end: h.end + shift }, true);
         return;
       }
     }
@@ -392,7 +404,7 @@ class Detector {
       if (hits.some((h) => h.start < lineStart + line.text.length && h.end > lineStart)) continue;
       const kv = lineKeyValue(line.text);
       if (!kv) continue;
-      for (const h of this.evaluate(kv.value, 'double', classifyName(kv.key))) {
+      for (const h of this.evaluate(kv.value, 'double', this.names.classify(kv.key))) {
         hits.push({ ...h, start: lineStart + kv.at + h.start, end: lineStart + kv.at + h.end });
         this.subKeys.set(hits[hits.length - 1] as Hit, kv.key);
       }
@@ -467,7 +479,7 @@ class Detector {
     if (nameText === undefined) return;
     const s = this.scalar(anchorEntry);
     if (s.style === 'literal' || s.style === 'folded') return;
-    for (const h of this.evaluate(s.value, s.style, classifyName(nameText))) this.addMapped(anchorEntry, s, h, h.start > 0 || h.end < s.value.length);
+    for (const h of this.evaluate(s.value, s.style, this.names.classify(nameText))) this.addMapped(anchorEntry, s, h, h.start > 0 || h.end < s.value.length);
   }
 
   private anchorBefore(name: string, offset: number): number | undefined {

@@ -8,7 +8,7 @@
 //   suppress         `# helm-values: ignore secret` on its own line above (above the key line for block scalars).
 //   ignore file      one line in `.helmsecretsignore` (see ignoreFile.ts): `ignoreFileFix`.
 import type { Value, ValueMap } from '../types';
-import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { SecretFinding } from './detect';
 import { ignoreEntryEdit } from './ignoreFile';
 import { formatKeyPath } from './keyPath';
@@ -94,7 +94,7 @@ export function existingSecretFix(doc: ValuesDocument, finding: SecretFinding, c
       if (!knob) continue;
       const secretKey = secretKeyName(k, container, keys, leaf);
       // A Secret the file already names is kept; otherwise one is named after the release and the component.
-      const current = entryAt(doc, [...container, knob]);
+      const current = doc.index.keyAt([...container, knob]);
       const named = current ? doc.text.slice(current.valueStart, current.valueEnd).replace(/^(["'])(.*)\1$/, '$2').trim() : '';
       // ... and so is one the chart's defaults already name (then the key needs no edit at all).
       const inDefaults = current ? '' : knobValue(k, [...container, knob]);
@@ -195,14 +195,14 @@ function secretName(context: FixContext, container: readonly PathSegment[]): str
 /** Sets `path` (a sibling or ancestor key of the finding) to `value`: replaces an existing value or inserts a line. */
 function setKey(doc: ValuesDocument, finding: SecretFinding, path: readonly PathSegment[], value: string): TextEdit[] | undefined {
   const text = doc.text;
-  const existing = entryAt(doc, path);
+  const existing = doc.index.keyAt(path);
   if (existing) {
     if (existing.valueStart < existing.valueEnd) return [{ start: existing.valueStart, end: existing.valueEnd, newText: value + (text[existing.valueEnd - 1] === '\n' ? '\n' : '') }];
     return [{ start: existing.keyEnd + 1, end: existing.keyEnd + 1, newText: ` ${value}` }];
   }
   // Insert `key: value` before the line of the container's child that holds the finding, at its indentation.
   const depth = path.length - 1;
-  const holder = entryAt(doc, finding.path.slice(0, depth + 1));
+  const holder = doc.index.keyAt(finding.path.slice(0, depth + 1));
   if (!holder) return undefined;
   const ls = text.lastIndexOf('\n', holder.keyStart - 1) + 1;
   const before = text.slice(ls, holder.keyStart);
@@ -223,9 +223,9 @@ export function secretKeyRefFix(doc: ValuesDocument, finding: SecretFinding, con
   if (finding.partial) return undefined;
   const path = finding.path;
   if (path[path.length - 1] !== 'value' || typeof path[path.length - 2] !== 'number') return undefined;
-  const item = entryAt(doc, path.slice(0, -1));
-  const valueEntry = entryAt(doc, path);
-  const nameEntry = entryAt(doc, [...path.slice(0, -1), 'name']);
+  const item = doc.index.keyAt(path.slice(0, -1));
+  const valueEntry = doc.index.keyAt(path);
+  const nameEntry = doc.index.keyAt([...path.slice(0, -1), 'name']);
   if (!item || !valueEntry || !nameEntry) return undefined;
   const variable = doc.text.slice(nameEntry.valueStart, nameEntry.valueEnd).replace(/^["']|["']$/g, '');
   const key = kebab(variable);
@@ -258,7 +258,7 @@ export function valsRefFix(doc: ValuesDocument, finding: SecretFinding): SecretF
   let leaf = segs[segs.length - 1] ?? 'value';
   let dir = segs.slice(0, -1);
   if (leaf === 'value') {
-    const nameEntry = entryAt(doc, [...finding.path.slice(0, -1), 'name']);
+    const nameEntry = doc.index.keyAt([...finding.path.slice(0, -1), 'name']);
     if (nameEntry) leaf = doc.text.slice(nameEntry.valueStart, nameEntry.valueEnd).replace(/^["']|["']$/g, '');
     dir = dir.filter((s) => !/^\d+$/.test(s));
   }
@@ -300,22 +300,12 @@ export function ignoreFileFix(ignoreText: string, finding: SecretFinding, relati
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function entryAt(doc: ValuesDocument, path: readonly PathSegment[]): KeyEntry | undefined {
-  let found: KeyEntry | undefined;
-  for (const e of doc.entries) {
-    if (e.path.length === path.length && e.path.every((s, i) => s === path[i])) found = e;
-  }
-  return found;
-}
-
 /** The file's indentation step: the most common positive difference between a key's column and its parent key's. */
 function indentUnit(doc: ValuesDocument): number {
   const counts = new Map<number, number>();
-  const byPath = new Map<string, KeyEntry>();
   for (const e of doc.entries) {
-    byPath.set(JSON.stringify(e.path), e);
     if (e.path.length < 2 || typeof e.path[e.path.length - 1] !== 'string' || typeof e.path[e.path.length - 2] !== 'string') continue;
-    const parent = byPath.get(JSON.stringify(e.path.slice(0, -1)));
+    const parent = doc.index.keyAt(e.path.slice(0, -1), e.document);
     if (!parent || parent.line === e.line) continue;
     const d = e.column - parent.column;
     if (d > 0) counts.set(d, (counts.get(d) ?? 0) + 1);

@@ -9,6 +9,8 @@
 // Pure functions: text in, entries out; entries + a new entry -> new text, keeping comments and order.
 import { compileFileGlob, compileKeyPathGlob, matchKeyPath, type KeyPathGlob } from './keyPath';
 import type { PathSegment } from '../yaml/valuesDocument';
+import type { ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
 
 export const IGNORE_FILE_NAME = '.helmsecretsignore';
 
@@ -94,13 +96,15 @@ interface CompiledEntry {
   valueHash: string | undefined;
 }
 
-const compiled = new WeakMap<IgnoreEntry, CompiledEntry>();
+/** Compiled entries by the parsed entry (in the host's caches: an ignore file is parsed once per text). */
+const COMPILED = memoKey('secrets.compiled-ignore-entries', () => new WeakMap<IgnoreEntry, CompiledEntry>());
 
-function compileEntry(e: IgnoreEntry): CompiledEntry {
-  const hit = compiled.get(e);
+function compileEntry(e: IgnoreEntry, caches: ServiceCaches | undefined): CompiledEntry {
+  const compiled = caches?.get(COMPILED);
+  const hit = compiled?.get(e);
   if (hit) return hit;
   const c: CompiledEntry = { file: compileFileGlob(e.file), rule: e.rule, keyPath: compileKeyPathGlob(e.keyPath.split('>')[0] ?? ''), keyPathText: e.keyPath, valueHash: e.valueHash };
-  compiled.set(e, c);
+  compiled?.set(e, c);
   return c;
 }
 
@@ -109,8 +113,9 @@ export function ignoreEntryMatches(
   e: IgnoreEntry,
   finding: { file: string; code: string; path: readonly PathSegment[]; fingerprintPath: string },
   valueHash: () => string,
+  caches?: ServiceCaches,
 ): boolean {
-  const c = compileEntry(e);
+  const c = compileEntry(e, caches);
   if (c.rule !== '*' && c.rule !== finding.code) return false;
   if (!c.file.test(finding.file.replace(/\\/g, '/'))) return false;
   const sub = c.keyPathText.includes('>');

@@ -59,15 +59,23 @@ export function splitWords(name: string): string[] {
     .filter((w) => w !== '');
 }
 
-const cache = new Map<string, NameInfo>();
-
+/** What a key name says (computed each time; detection asks through a NameClassifier, which remembers). */
 export function classifyName(name: string): NameInfo {
-  const hit = cache.get(name);
-  if (hit) return hit;
-  const info = compute(name);
-  if (cache.size > 20_000) cache.clear();
-  cache.set(name, info);
-  return info;
+  return compute(name);
+}
+
+/** classifyName with a bounded memory of the names it has seen (one lives in the host's caches). */
+export class NameClassifier {
+  private readonly cache = new Map<string, NameInfo>();
+
+  classify(name: string): NameInfo {
+    const hit = this.cache.get(name);
+    if (hit) return hit;
+    const info = compute(name);
+    if (this.cache.size > 20_000) this.cache.clear();
+    this.cache.set(name, info);
+    return info;
+  }
 }
 
 function compute(name: string): NameInfo {
@@ -118,8 +126,8 @@ function compute(name: string): NameInfo {
 }
 
 /** Ancestor keys below which every value is a reference or encrypted, never a plaintext secret. */
-export function isReferenceContainer(name: string): boolean {
-  const info = classifyName(name);
+export function isReferenceContainer(name: string, classify: (name: string) => NameInfo = classifyName): boolean {
+  const info = classify(name);
   const last = info.words[info.words.length - 1] ?? '';
   if (info.words[0] === 'existing') return true;
   if (last === 'ref' || last === 'refs' || last === 'reference') return true;

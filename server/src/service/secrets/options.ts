@@ -1,6 +1,8 @@
 // Options of the secret detector: the `helmValues.secrets.*` settings plus the entries of the ignore file, as plain
 // data. Patterns arrive compiled (RegExp): compiling a user's pattern can throw, and the service never throws, so the
 // host compiles them with `secretOptionsFromSettings(raw, compile)` and reports the ones that do not compile.
+import type { ServiceCaches } from '../caches';
+import { memoKey } from '../memo';
 import type { IgnoreEntry } from './ignoreFile';
 import { compileFileGlob, compileKeyPathGlob, type KeyPathGlob } from './keyPath';
 import type { RuleOptions } from './rules';
@@ -43,10 +45,12 @@ export interface CompiledOptions {
   ignoreEntries: readonly IgnoreEntry[];
 }
 
-const memo = new WeakMap<SecretOptions, CompiledOptions>();
+/** Compiled options by the options object they were compiled from (in the host's caches). */
+const COMPILED = memoKey('secrets.compiled-options', () => new WeakMap<SecretOptions, CompiledOptions>());
 
-export function compileOptions(o: SecretOptions): CompiledOptions {
-  const hit = memo.get(o);
+export function compileOptions(o: SecretOptions, caches?: ServiceCaches): CompiledOptions {
+  const memo = caches?.get(COMPILED);
+  const hit = memo?.get(o);
   if (hit) return hit;
   const placeholders = o.placeholderPatterns ?? [];
   const c: CompiledOptions = {
@@ -61,7 +65,7 @@ export function compileOptions(o: SecretOptions): CompiledOptions {
     rulesKey: JSON.stringify([placeholders.map((r) => r.source + '/' + r.flags), o.replacePlaceholderPatterns === true, o.entropyRule?.enabled === true]),
     ignoreEntries: o.ignoreEntries ?? [],
   };
-  memo.set(o, c);
+  memo?.set(o, c);
   return c;
 }
 

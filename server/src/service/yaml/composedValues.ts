@@ -6,9 +6,11 @@ import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, 
 import type { Node as YamlNode } from 'yaml';
 import type { Finding, Severity, ValueMap, Value } from '../types';
 import { resolvePlainScalar } from './scalars';
-import { setOwn } from '../helm/valueUtil';
+import { setOwn } from '../values/valueUtil';
 import { booleanKeyFinding, duplicateKeyFinding, mapKeyString, plainScalarFinding } from './valueFindings';
-import type { KeyEntry, ParseValuesOptions, PathSegment, ValuesDocument } from './valuesDocument';
+import type { KeyEntry, ParseValuesOptions, PathSegment, ValuesDocument } from './types';
+import { MemoTable } from '../memo';
+import { PathIndex } from './pathIndex';
 
 const DEFAULT_MAX_ALIAS_NODES = 100_000;
 
@@ -72,6 +74,8 @@ export function parseValuesDocumentComposed(file: string, text: string, options:
     entryOf: (container, key) => entryIndex.get(container)?.get(key),
     problems,
     position,
+    index: new PathIndex(entries),
+    memo: new MemoTable(),
   };
 }
 

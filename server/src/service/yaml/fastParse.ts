@@ -11,10 +11,10 @@
 
 import { CST } from 'yaml';
 import type { Finding, Value, ValueMap } from '../types';
-import { isTable, setOwn } from '../helm/valueUtil';
+import { isTable, setOwn } from '../values/valueUtil';
 import { resolvePlainScalar } from './scalars';
 import { booleanKeyFinding, duplicateKeyFinding, mapKeyString, plainScalarFinding, type FindingText } from './valueFindings';
-import type { KeyEntry, PathSegment } from './valuesDocument';
+import type { KeyEntry, PathSegment } from './keyEntry';
 
 /** The facts a duplicate-key message is made of, kept so the message can be redone when its lines move. */
 export interface DuplicateRef {

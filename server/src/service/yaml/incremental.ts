@@ -10,10 +10,12 @@
 // root that is not a block map, a block the fast reader declines, a tab or `...` at column 0) returns undefined,
 // and the caller parses the whole text.
 import type { Finding, ValueMap } from '../types';
-import { setOwn } from '../helm/valueUtil';
+import { setOwn } from '../values/valueUtil';
 import { fastParseValues, linePosition, lineStartsOf, type DuplicateRef, type FastParse, type RootItem } from './fastParse';
 import { duplicateKeyFinding } from './valueFindings';
-import type { KeyEntry, ParseValuesOptions, PathSegment, ValuesDocument } from './valuesDocument';
+import type { KeyEntry, ParseValuesOptions, PathSegment, ValuesDocument } from './types';
+import { MemoTable, memoKey } from '../memo';
+import { PathIndex } from './pathIndex';
 
 /** What a document read by the fast reader (or assembled from blocks) is made of. */
 interface Parts {
@@ -43,7 +45,14 @@ interface DocumentState {
   blocks?: ReadonlyMap<string, Block>;
 }
 
-const states = new WeakMap<ValuesDocument, DocumentState>();
+/** What a reparse of a document can reuse, kept in the document's own memo. */
+const STATE = memoKey<{ state?: DocumentState }>('yaml.reparse-state', () => ({}));
+const states = {
+  get: (doc: ValuesDocument): DocumentState | undefined => doc.memo.get(STATE).state,
+  set: (doc: ValuesDocument, state: DocumentState): void => {
+    doc.memo.get(STATE).state = state;
+  },
+};
 
 /** Builds the document for a fast parse of the whole text, remembering what a later reparse can reuse. */
 export function documentFromFastParse(file: string, text: string, fast: FastParse, options: ParseValuesOptions): ValuesDocument {
@@ -267,6 +276,8 @@ function makeDocument(
     },
     problems,
     position: (offset) => linePosition((starts ??= lineStartsOf(text)), offset),
+    index: new PathIndex(entries),
+    memo: new MemoTable(),
   };
 }
 

@@ -3,40 +3,30 @@
 //               or `# dotted.path -- description` anywhere (helm-docs' older form);
 //   Bitnami     `## @param dotted.path [modifiers] description` anywhere in the file;
 //   plain       the comment block directly above a key, without commented-out YAML (only when no doc above exists).
-// The per-document index (lines, key positions, explicit-path docs) is built once and memoized by document.
-import { parsePathExpression } from '../helm/explain';
-import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+// The per-document comment index (lines, explicit-path docs) is built once, in the document's memo; keys are found
+// through the document's path index (every duplicate of a key, in document order).
+import { memoKey } from '../memo';
+import { parsePathExpression, pathKey, type PathSegment } from '../values/paths';
+import type { KeyEntry } from './keyEntry';
+import type { ValuesDocument } from './types';
 
 interface DocIndex {
   lines: readonly string[];
-  /** First entry of each path (document order), by path key. */
-  entries: ReadonlyMap<string, KeyEntry[]>;
   /** Bitnami `@param` descriptions by path key. */
   params: ReadonlyMap<string, string>;
   /** helm-docs `# a.b -- description` descriptions by path key. */
   explicit: ReadonlyMap<string, string>;
 }
 
-const memo = new WeakMap<ValuesDocument, DocIndex>();
-
-function pathKey(path: readonly PathSegment[]): string {
-  return JSON.stringify(path);
-}
+const COMMENTS = memoKey<{ index?: DocIndex }>('yaml.key-docs', () => ({}));
 
 const PARAM = /^\s*#+\s*@param\s+(\S+)(?:\s+\[[^\]]*\])?(?:\s+(.*))?$/;
 const EXPLICIT = /^\s*#\s*([A-Za-z0-9_][\w.\-/\\[\]"]*)\s+--\s+(.*)$/;
 
 function indexOf(doc: ValuesDocument): DocIndex {
-  const hit = memo.get(doc);
-  if (hit) return hit;
+  const slot = doc.memo.get(COMMENTS);
+  if (slot.index) return slot.index;
   const lines = doc.text.split(/\r?\n/);
-  const entries = new Map<string, KeyEntry[]>();
-  for (const e of doc.entries) {
-    const k = pathKey(e.path);
-    const list = entries.get(k);
-    if (list) list.push(e);
-    else entries.set(k, [e]);
-  }
   const params = new Map<string, string>();
   const explicit = new Map<string, string>();
   for (const line of lines) {
@@ -55,8 +45,8 @@ function indexOf(doc: ValuesDocument): DocIndex {
       if (segments && text !== '' && !explicit.has(pathKey(segments))) explicit.set(pathKey(segments), text);
     }
   }
-  const index: DocIndex = { lines, entries, params, explicit };
-  memo.set(doc, index);
+  const index: DocIndex = { lines, params, explicit };
+  slot.index = index;
   return index;
 }
 
@@ -64,7 +54,7 @@ function indexOf(doc: ValuesDocument): DocIndex {
 export function keyDocumentation(doc: ValuesDocument, path: readonly PathSegment[]): string | undefined {
   const index = indexOf(doc);
   const key = pathKey(path);
-  const blocks = (index.entries.get(key) ?? []).map((e) => commentBlockAbove(index.lines, doc.text, e));
+  const blocks = doc.index.entriesAt(path).map((e) => commentBlockAbove(index.lines, doc.text, e));
   for (const block of blocks) {
     const d = helmDocs(block);
     if (d !== undefined) return d;

@@ -1,4 +1,5 @@
-// Small helpers over plain values, shared by the parser and the engine.
+// Small helpers over plain values, shared by the parser, the engine and the features. Generic: this folder imports
+// nothing of the service but its plain types, so every other folder can depend on it without a cycle.
 import type { Value, ValueMap } from '../types';
 
 /** A Go map[string]interface{}: a plain object that is not a list and not null. */
@@ -40,14 +41,4 @@ export function getPath(root: Value, path: readonly (string | number)[]): Value 
     }
   }
   return cur;
-}
-
-const ids = new WeakMap<object, number>();
-let nextId = 1;
-/** A number naming an object for as long as it lives (0 for undefined): for memo keys built from identities. */
-export function objectId(o: object | undefined): number {
-  if (o === undefined) return 0;
-  let id = ids.get(o);
-  if (id === undefined) ids.set(o, (id = nextId++));
-  return id;
 }
