@@ -170,6 +170,11 @@ function projectRequest(dir: string, display: string, opts: Common, caches: Host
   };
 }
 
+/** The project model's request for a chart under a command line (`check <chart> --config ...`): the editor's twin, for tests. */
+export function cliProjectRequest(argv: string[], chartDir: string, caches = new HostCaches()): ProjectRequest {
+  return projectRequest(chartDir, path.normalize(chartDir), parse(argv).opts, caches);
+}
+
 /** The project of a chart given to effective/explain/schema (a usage error when it is not a chart). */
 function openChart(dir: string, opts: Common, caches = new HostCaches()): Project {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);

@@ -191,7 +191,8 @@ export function configFileEnvironments(file: string): EnvironmentSource {
       const js = doc.toJS({ maxAliasCount: 100 }) as unknown;
       const config = readEnvironmentConfig(js, file);
       // readEnvironmentConfig keeps, in order, the entries that are objects with a name: pair them with their nodes.
-      const raw = Array.isArray(js) ? js : ((js as { environments?: unknown[] } | null)?.environments ?? []);
+      const listed = Array.isArray(js) ? js : js !== null && typeof js === 'object' ? (js as { environments?: unknown }).environments : undefined;
+      const raw: unknown[] = Array.isArray(listed) ? listed : [];
       const named = raw.flatMap((v: unknown, i: number) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { name?: unknown }).name === 'string' && (v as { name: string }).name !== '' ? [i] : []));
       const kept = config.environments.map((c, k) => ({ config: c, at: entryAt(named[k]) }));
       return { entries: kept, root, problems: config.problems.map((p) => ({ message: p.message, at: entryAt(p.entry) })) };
