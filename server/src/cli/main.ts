@@ -44,8 +44,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
-      --no-secrets         check: do not look for plaintext secrets (.helmsecretsignore in the current
-                           directory lists accepted findings by file, rule and key path)
+      --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
+                           above the chart, up to the repository root, lists accepted findings by file, rule
+                           and key path, relative to its folder)
       --fetch-remote-refs  check: download the remote (http/https) $refs of values.schema.json and validate against
                            them; without it nothing is downloaded and they are reported as schema.ref-unresolved.
                            Each URL is fetched once (10 s timeout), then read from the cache in
