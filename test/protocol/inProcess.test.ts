@@ -174,6 +174,8 @@ describe('startServer in process', () => {
       const info = await s.client.sendRequest(ChartInfoRequest.type, { uri });
       assert.equal(info?.chartDir, chart);
       assert.deepEqual(info?.environments.map((e) => e.name), ['prod', 'default']);
+      const unopened = await s.client.sendRequest(ChartInfoRequest.type, { uri: URI.file(path.join(chart, 'Chart.yaml')).toString() });
+      assert.equal(unopened?.chartDir, chart, 'a file of the chart that is not open (the explorer\'s context menu)');
       const schema = await s.client.sendRequest(InferSchemaRequest.type, { chartDir: chart });
       // helmVersion 3 is the newest Helm 3 (3.19+): 2020-12, as `helm-values schema --helm-version 3` prints.
       const out: string[] = [];

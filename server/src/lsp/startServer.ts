@@ -76,6 +76,14 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     return workspace.snapshot(chartDir, await settingsFor(URI.file(chartDir).toString()));
   }
 
+  /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
+  function onChart<T>(what: string, uri: string, fallback: T, f: (s: Snapshot) => T): Promise<T> {
+    return guard(what, uri, fallback, async () => {
+      const chartDir = outermostChart(URI.parse(uri).fsPath);
+      return chartDir === undefined ? fallback : f(await snapshotOf(chartDir));
+    });
+  }
+
   /** `guard` around a request on an open document of a chart: `f` runs only when there is one. */
   function onTarget<T>(what: string, uri: string, fallback: T, f: (t: Target) => T): Promise<T> {
     return guard(what, uri, fallback, async () => {
@@ -187,7 +195,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
 
   // Custom requests of the wire contract (protocol.ts).
   connection.onRequest(ChartInfoRequest.type, (p) =>
-    onTarget('chart info', p.uri, null, ({ snapshot: s }) => {
+    onChart('chart info', p.uri, null, (s) => {
       const active = activeEnvironment(s);
       return { chartDir: s.chartDir, name: s.analysis.model.name, environments: s.analysis.environments.map((e) => ({ name: e.name, origin: e.origin, values: e.values })), ...(active ? { activeEnvironment: active } : {}) };
     }),
