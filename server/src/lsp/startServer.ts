@@ -2,7 +2,7 @@
 // Each handler looks up a snapshot, calls one service function and converts its result (conversions.ts), inside the
 // one cancellation-and-error boundary (`guard`). All state lives in the objects made here: the bin
 // (server/src/server.ts) makes a stdio/IPC connection; tests pass an in-process one.
-import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
@@ -77,21 +77,22 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   }
 
   /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
-  function onChart<T>(what: string, uri: string, fallback: T, f: (s: Snapshot) => T): Promise<T> {
+  function onChart<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (s: Snapshot) => T): Promise<T> {
     return guard(what, uri, fallback, async () => {
       const chartDir = outermostChart(URI.parse(uri).fsPath);
-      return chartDir === undefined ? fallback : f(await snapshotOf(chartDir));
+      const snapshot = chartDir === undefined ? undefined : await snapshotOf(chartDir);
+      return snapshot === undefined || token.isCancellationRequested ? fallback : f(snapshot);
     });
   }
 
-  /** `guard` around a request on an open document of a chart: `f` runs only when there is one. */
-  function onTarget<T>(what: string, uri: string, fallback: T, f: (t: Target) => T): Promise<T> {
-    return guard(what, uri, fallback, async () => {
-      const file = URI.parse(uri).fsPath;
-      const chartDir = outermostChart(file);
+  /**
+   * `guard` around a request on an open document of a chart: `f` runs only when there is one, and not once the client
+   * cancelled the request (while the settings were pulled).
+   */
+  function onTarget<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (t: Target) => T): Promise<T> {
+    return onChart(what, uri, token, fallback, (snapshot) => {
       const doc = documents.get(uri);
-      if (chartDir === undefined || !doc) return fallback;
-      return f({ snapshot: await snapshotOf(chartDir), file, doc });
+      return doc ? f({ snapshot, file: URI.parse(uri).fsPath, doc }) : fallback;
     });
   }
 
@@ -162,31 +163,31 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   connection.onShutdown(() => scheduler.dispose());
 
   // Requests: each one snapshot lookup, one service call, one conversion.
-  connection.onHover((p) =>
-    onTarget('hover', p.textDocument.uri, null, ({ snapshot: s, file, doc }) => {
+  connection.onHover((p, token) =>
+    onTarget('hover', p.textDocument.uri, token, null, ({ snapshot: s, file, doc }) => {
       const h = computeHover(s.analysis, file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s) });
       return h ? toHover(h, doc) : null;
     }),
   );
-  connection.languages.inlayHint.on((p) =>
-    onTarget('inlay hints', p.textDocument.uri, [], ({ snapshot: s, file, doc }) =>
+  connection.languages.inlayHint.on((p, token) =>
+    onTarget('inlay hints', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) =>
       !s.settings.inlayHints ? [] : computeInlayHints(s.analysis, file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end), { activeEnvironment: activeEnvironment(s) }).map((h) => toInlayHint(h, doc)),
     ),
   );
-  connection.onCodeLens((p) =>
-    onTarget('code lenses', p.textDocument.uri, [], ({ snapshot: s, file, doc }) => (!s.settings.codeLens ? [] : computeCodeLenses(s.analysis, file, { activeEnvironment: activeEnvironment(s) }).map((l) => toCodeLens(l, doc, textIn(s))))),
+  connection.onCodeLens((p, token) =>
+    onTarget('code lenses', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => (!s.settings.codeLens ? [] : computeCodeLenses(s.analysis, file, { activeEnvironment: activeEnvironment(s) }).map((l) => toCodeLens(l, doc, textIn(s))))),
   );
-  connection.onDefinition((p) => onTarget('definition', p.textDocument.uri, [], ({ snapshot: s, file, doc }) => computeDefinition(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
-  connection.onReferences((p) => onTarget('references', p.textDocument.uri, [], ({ snapshot: s, file, doc }) => computeReferences(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
+  connection.onDefinition((p, token) => onTarget('definition', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeDefinition(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
+  connection.onReferences((p, token) => onTarget('references', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeReferences(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
   connection.onDocumentSymbol((p) =>
     guard('document symbols', p.textDocument.uri, [], () => {
       const doc = documents.get(p.textDocument.uri);
       return doc ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
     }),
   );
-  connection.onCompletion((p) => onTarget('completion', p.textDocument.uri, [], ({ snapshot: s, file, doc }) => computeCompletion(s.analysis, file, doc.getText(), doc.offsetAt(p.position)).map((c) => toCompletionItem(c, doc))));
-  connection.onCodeAction((p) =>
-    onTarget('code actions', p.textDocument.uri, [], ({ snapshot: s, file, doc }) => {
+  connection.onCompletion((p, token) => onTarget('completion', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeCompletion(s.analysis, file, doc.getText(), doc.offsetAt(p.position)).map((c) => toCompletionItem(c, doc))));
+  connection.onCodeAction((p, token) =>
+    onTarget('code actions', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => {
       const codes = new Set(p.context.diagnostics.map((d) => String(d.code ?? '')));
       const actions = computeCodeActions(s.analysis, file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)).filter((a) => codes.size === 0 || codes.has(a.code));
       return actions.map((a) => toCodeAction(a, p.context.diagnostics, { textOf: textIn(s), isOpen: (uri) => !!documents.get(uri) }, client.createFiles));
@@ -194,8 +195,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   );
 
   // Custom requests of the wire contract (protocol.ts).
-  connection.onRequest(ChartInfoRequest.type, (p) =>
-    onChart('chart info', p.uri, null, (s) => {
+  connection.onRequest(ChartInfoRequest.type, (p, token) =>
+    onChart('chart info', p.uri, token, null, (s) => {
       const active = activeEnvironment(s);
       return { chartDir: s.chartDir, name: s.analysis.model.name, environments: s.analysis.environments.map((e) => ({ name: e.name, origin: e.origin, values: e.values })), ...(active ? { activeEnvironment: active } : {}) };
     }),
@@ -211,7 +212,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
       return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: s.helm.major };
     }),
   );
-  connection.onRequest(ExplainRequest.type, (p) => onTarget('explain', p.uri, null, ({ snapshot: s, file, doc }) => explainAt(s.analysis, file, doc.offsetAt(p.position)) ?? null));
+  connection.onRequest(ExplainRequest.type, (p, token) => onTarget('explain', p.uri, token, null, ({ snapshot: s, file, doc }) => explainAt(s.analysis, file, doc.offsetAt(p.position)) ?? null));
   connection.onRequest(InferSchemaRequest.type, (p) =>
     guard('infer schema', p.chartDir, { text: '', error: 'internal error' }, async () => {
       const s = await snapshotOf(p.chartDir);
