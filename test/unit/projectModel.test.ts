@@ -152,8 +152,10 @@ describe('environments and their problems', () => {
   });
 
   test('an unreadable or malformed environments file is a finding naming the file and line, not an exception', () => {
-    const { root, chart } = repo('envs-bad', { 'bad.yaml': 'environments:\n  - name: a\n    values: [\n' });
-    for (const [file, line] of [['bad.yaml', 4], ['missing.yaml', 1]] as const) {
+    const bomb = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 10; i++) bomb.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    const { root, chart } = repo('envs-bad', { 'bad.yaml': 'environments:\n  - name: a\n    values: [\n', 'bomb.yaml': bomb.join('\n') + '\n' });
+    for (const [file, line] of [['bad.yaml', 4], ['missing.yaml', 1], ['bomb.yaml', 1]] as const) {
       const p = openProject({ ...cliRequest(root, chart), environments: [configFileEnvironments(path.join(root, file))] });
       assert.equal(p.problems.length, 1, JSON.stringify(p.problems));
       assert.equal(p.problems[0]?.code, 'config.environments');

@@ -188,13 +188,15 @@ export function configFileEnvironments(file: string): EnvironmentSource {
       };
       const items: unknown[] = isSeq(list) ? list.items : [];
       const entryAt = (i: number | undefined) => placeOf(i === undefined ? list : items[i]);
-      const js = doc.toJS({ maxAliasCount: 100 }) as unknown;
+      let js: unknown;
+      try {
+        js = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // Only an alias bomb gets here (yaml refuses to expand more than maxAliasCount aliases).
+        return { entries: [], root, problems: [{ message: `${file}: ${e instanceof Error ? e.message : String(e)}`, at: at(1) }] };
+      }
       const config = readEnvironmentConfig(js, file);
-      // readEnvironmentConfig keeps, in order, the entries that are objects with a name: pair them with their nodes.
-      const listed = Array.isArray(js) ? js : js !== null && typeof js === 'object' ? (js as { environments?: unknown }).environments : undefined;
-      const raw: unknown[] = Array.isArray(listed) ? listed : [];
-      const named = raw.flatMap((v: unknown, i: number) => (v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { name?: unknown }).name === 'string' && (v as { name: string }).name !== '' ? [i] : []));
-      const kept = config.environments.map((c, k) => ({ config: c, at: entryAt(named[k]) }));
+      const kept = config.environments.map((c, k) => ({ config: c, at: entryAt(config.entries[k]) }));
       return { entries: kept, root, problems: config.problems.map((p) => ({ message: p.message, at: entryAt(p.entry) })) };
     },
   };

@@ -39,14 +39,16 @@ export interface EnvironmentProblem {
 const FLAG_KEYS = ['set', 'setString', 'setJson', 'setFile', 'setLiteral'] as const;
 
 /** Validates raw configuration (from JSON/YAML or settings) into EnvironmentConfig entries, with readable problems. */
-export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[] } {
+export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[]; entries: number[] } {
   const problems: EnvironmentProblem[] = [];
   const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' && Array.isArray((raw as { environments?: unknown }).environments) ? (raw as { environments: unknown[] }).environments : undefined;
   if (list === undefined) {
     if (raw !== undefined && raw !== null) problems.push({ message: `${where}: expected a list of environments (or {"environments": [...]})` });
-    return { environments: [], problems };
+    return { environments: [], problems, entries: [] };
   }
   const environments: EnvironmentConfig[] = [];
+  /** The index in the list of each environment kept. */
+  const entries: number[] = [];
   list.forEach((e: unknown, i: number) => {
     const at = `${where}: environments[${i}]`;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) {
@@ -71,8 +73,9 @@ export function readEnvironmentConfig(raw: unknown, where: string): { environmen
       env[key] = v as string[];
     }
     environments.push(env);
+    entries.push(i);
   });
-  return { environments, problems };
+  return { environments, problems, entries };
 }
 
 function normalize(p: string): string {
