@@ -21,7 +21,7 @@ export class Charts implements Disposable {
     this.subscriptions = [
       this.changed,
       this.started,
-      client.onNotification(EffectiveValuesChangedNotification.method, (p: EffectiveValuesChangedNotification.Params) => this.changed.fire(p.chartDir)),
+      client.onNotification(EffectiveValuesChangedNotification.type, (p) => this.changed.fire(p.chartDir)),
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) this.started.fire();
       }),
@@ -36,7 +36,7 @@ export class Charts implements Disposable {
   async of(uri: Uri): Promise<ChartInfo | undefined> {
     if (uri.scheme !== 'file' || !this.client.isRunning()) return undefined;
     const params: ChartInfoRequest.Params = { uri: this.client.code2ProtocolConverter.asUri(uri) };
-    return (await this.client.sendRequest<ChartInfoRequest.Result>(ChartInfoRequest.method, params)) ?? undefined;
+    return (await this.client.sendRequest(ChartInfoRequest.type, params)) ?? undefined;
   }
 
   ofDir(chartDir: string): Promise<ChartInfo | undefined> {

@@ -31,7 +31,7 @@ class EffectiveValuesProvider implements TextDocumentContentProvider {
     const a = parseEffectiveValuesUri(uri);
     if (!a) return '# helm-values: not an effective-values address\n';
     const params: EffectiveValuesRequest.Params = { chartDir: a.chartDir, environment: a.environment, annotate: a.annotate };
-    const r = await this.client.sendRequest<EffectiveValuesRequest.Result>(EffectiveValuesRequest.method, params);
+    const r = await this.client.sendRequest(EffectiveValuesRequest.type, params);
     // The server's text carries its own header (chart, environment, layers) when annotated.
     const error = r.error ? `# helm-values: ${r.error.replace(/\n/g, '\n# ')}\n` : '';
     return `${error}${r.text}`;

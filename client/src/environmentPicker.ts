@@ -57,7 +57,7 @@ export class EnvironmentPicker implements Disposable {
     const environment = chosen ?? undefined;
     // The server first, so that the refresh the store triggers reads the new state back.
     const params: SetActiveEnvironmentNotification.Params = { chartDir: chart.chartDir, ...(environment !== undefined ? { environment } : {}) };
-    await this.client.sendNotification(SetActiveEnvironmentNotification.method, params);
+    await this.client.sendNotification(SetActiveEnvironmentNotification.type, params);
     await this.environments.set(chart.chartDir, environment);
     return this.charts.ofDir(chart.chartDir);
   }

@@ -49,7 +49,7 @@ export function registerExplainKey(client: LanguageClient): Disposable {
       uri: client.code2ProtocolConverter.asUri(editor.document.uri),
       position: client.code2ProtocolConverter.asPosition(editor.selection.active),
     };
-    const r = await client.sendRequest<ExplainRequest.Result | null>(ExplainRequest.method, params);
+    const r = await client.sendRequest(ExplainRequest.type, params);
     if (!r) {
       void window.showInformationMessage('Helm Values: no values key at the cursor.');
       return undefined;

@@ -9,7 +9,6 @@ import { InferSchemaRequest } from '../../server/src/protocol';
 
 export const GENERATE_SCHEMA = 'helmValues.generateSchema';
 
-const INFER_SCHEMA = InferSchemaRequest.method;
 type InferSchemaParams = InferSchemaRequest.Params;
 type InferSchemaResult = InferSchemaRequest.Result;
 
@@ -45,7 +44,7 @@ export function registerGenerateSchema(client: LanguageClient, charts: Charts): 
     const chart = args instanceof Uri ? await charts.of(args) : await charts.resolve(args?.chartDir);
     if (!chart) return undefined;
     const params: InferSchemaParams = { chartDir: chart.chartDir };
-    const r = await client.sendRequest<InferSchemaResult>(INFER_SCHEMA, params).then(
+    const r = await client.sendRequest(InferSchemaRequest.type, params).then(
       (result) => result,
       (e: unknown): InferSchemaResult => ({
         text: '',

@@ -1,5 +1,7 @@
-// The wire contract between the VS Code client and the language server, declared once and imported by both.
-// Plain types and method names only: no imports of vscode or of server internals.
+// The wire contract between the VS Code client and the language server, declared once and imported by both: each
+// custom message as `namespace X { method; Params; Result; type }`, where `type` is the typed message both sides
+// pass to onRequest/sendRequest. Only vscode-jsonrpc's message types: no imports of vscode or of server internals.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 /** Settings under `helmValues.*`, as the client sends them (per resource). */
 export interface Settings {
@@ -14,6 +16,8 @@ export interface Settings {
   /**
    * Report plain YAML syntax problems (yaml.syntax, yaml.duplicate-key) in the editor. The VS Code client turns this
    * off while Red Hat's YAML extension is active, which reports the same problems; `helm-values check` always does.
+   * Any client may send the setting's own form (`"on"`, `"off"`, `"auto"`) or a boolean: `"off"`/`false` turn it
+   * off; `"auto"` means on for a client that did not resolve it (only VS Code knows whether Red Hat's extension runs).
    */
   yamlSyntaxDiagnostics: boolean;
   /** `helmValues.schema.fetchRemoteRefs`: download remote `$ref`s of values.schema.json (off: no network at all). */
@@ -32,11 +36,17 @@ export namespace Settings {
       // Off unless asked for: the inlay hint at the key's line says the same (see README, "Precedence inline").
       codeLens: r.codeLens === true,
       secrets: r.secrets !== null && typeof r.secrets === 'object' ? r.secrets : {},
-      yamlSyntaxDiagnostics: r.yamlSyntaxDiagnostics !== false,
+      yamlSyntaxDiagnostics: yamlSyntaxDiagnosticsFrom(r.yamlSyntaxDiagnostics),
       // Raw settings nest it (`schema.fetchRemoteRefs`); settings already normalized by the client carry it flat.
       fetchRemoteRefs: (r.schema as { fetchRemoteRefs?: unknown } | undefined)?.fetchRemoteRefs === true || r.fetchRemoteRefs === true,
     };
   }
+}
+
+/** `helmValues.yamlSyntaxDiagnostics` in any form a client sends: a boolean, or `"on"`, `"off"`, `"auto"`. */
+function yamlSyntaxDiagnosticsFrom(v: unknown): boolean {
+  if (typeof v === 'string') return !['off', 'false'].includes(v.trim().toLowerCase());
+  return v !== false;
 }
 
 export interface ChartInfo {
@@ -52,12 +62,14 @@ export namespace ChartInfoRequest {
   export const method = 'helmValues/chartInfo';
   export interface Params { uri: string }
   export type Result = ChartInfo | null;
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** `helmValues/setActiveEnvironment`: the client's picker chose an environment for a chart (undefined = all). */
 export namespace SetActiveEnvironmentNotification {
   export const method = 'helmValues/setActiveEnvironment';
   export interface Params { chartDir: string; environment?: string }
+  export const type = new NotificationType<Params>(method);
 }
 
 /** `helmValues/effectiveValues`: the merged values of one environment as YAML, each leaf annotated with its source. */
@@ -65,6 +77,7 @@ export namespace EffectiveValuesRequest {
   export const method = 'helmValues/effectiveValues';
   export interface Params { chartDir: string; environment: string; annotate: boolean }
   export interface Result { text: string; helmVersion: 3 | 4; error?: string }
+  export const type = new RequestType<Params, Result, void>(method);
 }
 
 /** `helmValues/explain`: the precedence chain at a position, as markdown. */
@@ -72,12 +85,14 @@ export namespace ExplainRequest {
   export const method = 'helmValues/explain';
   export interface Params { uri: string; position: { line: number; character: number } }
   export interface Result { path: string; markdown: string }
+  export const type = new RequestType<Params, Result | null, void>(method);
 }
 
 /** Sent by the server when a chart's effective values changed (the client refreshes open effective-values views). */
 export namespace EffectiveValuesChangedNotification {
   export const method = 'helmValues/effectiveValuesChanged';
   export interface Params { chartDir: string }
+  export const type = new NotificationType<Params>(method);
 }
 
 /** `helmValues/inferSchema`: a draft values.schema.json inferred from a chart's values.yaml, as JSON text. */
@@ -85,4 +100,14 @@ export namespace InferSchemaRequest {
   export const method = 'helmValues/inferSchema';
   export interface Params { chartDir: string }
   export interface Result { text: string; error?: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * `helmValues/clearCaches`: the server forgets everything it read or compiled (charts, parsed files, compiled schemas,
+ * remote schema documents in memory, per-environment results) and checks the open documents again.
+ */
+export namespace ClearCachesRequest {
+  export const method = 'helmValues/clearCaches';
+  export const type = new RequestType0<null, void>(method);
 }

@@ -6,22 +6,18 @@ import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { chartEnvironments, type Environment, type EnvironmentConfig } from '../service/chart/environments';
-import { createServiceCaches } from '../service/caches';
+import type { Environment } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
-import type { HelmVersion } from '../service/helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
-import { anchorSetFiles, loadChartAt, readConfigFile, unreadableValues, valuesResolver, type LoadedChart } from '../host/project';
+import { unreadableValues, valuesResolver } from '../host/project';
+import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
-import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
-import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
-import { RemoteSchemaStore } from '../host/remoteSchemas';
 import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
 
@@ -48,8 +44,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
-      --no-secrets         check: do not look for plaintext secrets (.helmsecretsignore in the current
-                           directory lists accepted findings by file, rule and key path)
+      --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
+                           above the chart, up to the repository root, lists accepted findings by file, rule
+                           and key path, relative to its folder)
       --fetch-remote-refs  check: download the remote (http/https) $refs of values.schema.json and validate against
                            them; without it nothing is downloaded and they are reported as schema.ref-unresolved.
                            Each URL is fetched once (10 s timeout), then read from the cache in
@@ -75,9 +72,8 @@ interface Common {
   setLiteral: string[];
   env?: string;
   config?: string;
-  helmVersion: HelmVersion;
-  /** As typed (`4`, `3`, `3.18`): the minor version decides the default schema draft. */
-  helmVersionText: string;
+  /** --helm-version, read by the project model's one parser. */
+  helm: HelmRelease;
   output?: string;
   write?: boolean;
   force?: boolean;
@@ -87,9 +83,9 @@ interface Common {
   fetchRemoteRefs?: boolean;
 }
 
-/** What `main` prepared before the synchronous run: remote schema documents fetched for --fetch-remote-refs. */
+/** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
 export interface RunContext {
-  remoteSchemas?: RemoteSchemaStore;
+  caches?: HostCaches;
 }
 
 function parse(argv: string[]): { command: string; positionals: string[]; opts: Common } {
@@ -124,8 +120,8 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   const v = parsed.values;
   if (v.help) return { command: 'help', positionals: [], opts: emptyOpts() };
   if (v.version) return { command: 'version', positionals: [], opts: emptyOpts() };
-  const hv = v['helm-version'] ?? '4';
-  if (!/^[34](\.\d+)*$/.test(hv)) throw new UsageError(`--helm-version must be 3 or 4, not "${hv}"`);
+  const helm = helmRelease(v['helm-version'] ?? '4');
+  if ('error' in helm) throw new UsageError(`--helm-version ${helm.error}`);
   const [command = 'help', ...positionals] = parsed.positionals;
   if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
   return {
@@ -140,8 +136,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       setLiteral: v['set-literal'] ?? [],
       ...(v.env !== undefined ? { env: v.env } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
-      helmVersion: hv.startsWith('3') ? 3 : 4,
-      helmVersionText: hv,
+      helm,
       ...(v.output !== undefined ? { output: v.output } : {}),
       write: v.write === true,
       secrets: v['no-secrets'] !== true,
@@ -152,27 +147,49 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
 }
 
 function emptyOpts(): Common {
-  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: 4, helmVersionText: '4' };
+  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helm: { text: '4', major: 4, schemaDraft: '2020-12' } };
 }
 
-function loadConfig(opts: Common): EnvironmentConfig[] {
-  if (!opts.config) return [];
-  const r = readConfigFile(opts.config);
-  if (r.problems.length > 0) throw new UsageError(r.problems.join('\n'));
-  return r.environments;
+/** Display paths of files outside a chart: relative to the current directory, as the user would type them. */
+const displayFromCwd = (abs: string) => path.relative(process.cwd(), abs) || '.';
+
+/**
+ * What the project model is asked for a chart under these flags (the language server builds the same from its
+ * settings): the workspace root is the current directory; environments come from --config.
+ */
+function projectRequest(dir: string, display: string, opts: Common, caches: HostCaches): ProjectRequest {
+  return {
+    chartDir: path.resolve(dir),
+    displayDir: display,
+    workspaceRoot: process.cwd(),
+    helm: opts.helm,
+    environments: opts.config !== undefined ? [configFileEnvironments(opts.config)] : [],
+    secrets: { enabled: opts.secrets !== false },
+    fetchRemoteRefs: opts.fetchRemoteRefs === true,
+    display: displayFromCwd,
+    caches,
+  };
 }
 
-function loadChart(dir: string): LoadedChart {
+/** The project model's request for a chart under a command line (`check <chart> --config ...`): the editor's twin, for tests. */
+export function cliProjectRequest(argv: string[], chartDir: string, caches = new HostCaches()): ProjectRequest {
+  return projectRequest(chartDir, path.normalize(chartDir), parse(argv).opts, caches);
+}
+
+/** The project of a chart given to effective/explain/schema (a usage error when it is not a chart). */
+function openChart(dir: string, opts: Common, caches = new HostCaches()): Project {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);
   if (!fs.existsSync(path.join(dir, 'Chart.yaml')) && !dir.endsWith('.tgz')) throw new UsageError(`${dir}: not a chart directory (no Chart.yaml)`);
-  return loadChartAt(dir, path.normalize(dir));
+  return openProject(projectRequest(dir, path.normalize(dir), opts, caches));
 }
 
-function chartEnvs(chart: LoadedChart, configured: EnvironmentConfig[], opts: Common): Environment[] {
-  const rel = opts.config ? path.relative(path.dirname(path.resolve(opts.config)), chart.absDir) : undefined;
-  const r = chartEnvironments(chart.model, configured, rel);
-  if (r.problems.length > 0) throw new UsageError(r.problems.map((p) => p.message).join('\n'));
-  return anchorSetFiles(r.environments, chart.absDir);
+const findingLine = (x: Finding) => `${x.file}:${x.line}:${x.column}: ${x.severity} [${x.code}] ${x.message}`;
+
+/** effective and explain print values, not findings: an environment configuration they cannot read stops them. */
+function environmentsOf(project: Project): readonly Environment[] {
+  const broken = project.problems.filter((p) => p.code === ENVIRONMENT_PROBLEM);
+  if (broken.length > 0) throw new UsageError(broken.map(findingLine).join('\n'));
+  return project.input.environments;
 }
 
 const readSetFile = (p: string): string | undefined => {
@@ -181,12 +198,13 @@ const readSetFile = (p: string): string | undefined => {
 };
 
 /** Effective values for the chart with --env (chart-relative files) then the command-line flags (cwd-relative). */
-function effectiveFor(chart: LoadedChart, opts: Common, configured: EnvironmentConfig[]): Effective {
-  const fromChart = valuesResolver(chart, chart.absDir, chart.displayDir);
+function effectiveFor(project: Project, opts: Common): Effective {
+  const { chart } = project;
+  const envs = environmentsOf(project);
+  const fromChart = project.input.resolveValues;
   const fromCwd = valuesResolver(chart, process.cwd(), '');
   let envPart: Environment = { name: 'command line', origin: 'config', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
   if (opts.env !== undefined) {
-    const envs = chartEnvs(chart, configured, opts);
     const found = envs.find((e) => e.name === opts.env);
     if (!found) throw new UsageError(`--env ${opts.env}: no such environment for chart ${chart.displayDir} (known: ${envs.map((e) => e.name).join(', ')})`);
     envPart = found;
@@ -217,7 +235,8 @@ function effectiveFor(chart: LoadedChart, opts: Common, configured: EnvironmentC
       setLiteral: [...envPart.setLiteral, ...opts.setLiteral],
       readFile: readSetFile,
     },
-    opts.helmVersion,
+    opts.helm.major,
+    project.input.caches,
   );
 }
 
@@ -236,8 +255,7 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
   if (positionals.length !== 1) throw new UsageError('effective takes exactly one chart directory');
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
-  const chart = loadChart(positionals[0] ?? '');
-  const eff = effectiveFor(chart, opts, loadConfig(opts));
+  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
   const code = failOnHelmError(eff, err);
   if (code !== undefined) return code;
   printHelmMessages(eff.messages, err);
@@ -252,8 +270,7 @@ function cmdExplain(positionals: string[], opts: Common, out: (s: string) => voi
   if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: explain prints text or json`);
   const segments = parsePathExpression(positionals[1] ?? '');
   if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
-  const chart = loadChart(positionals[0] ?? '');
-  const eff = effectiveFor(chart, opts, loadConfig(opts));
+  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
   const code = failOnHelmError(eff, err);
   if (code !== undefined) return code;
   const x = explainPath(eff, segments);
@@ -307,32 +324,28 @@ function chartTree(model: ChartModel): ChartModel[] {
 /**
  * --fetch-remote-refs: compiles the schemas of the charts to check, fetches the remote documents they wait for, and
  * repeats while fetched documents reference further ones (a few rounds at most). Problems with the targets are left
- * to `run`, which reports them.
+ * to `run`, which reports them. The schemas compiled here stay in `caches` for the run.
  */
-async function prefetchRemoteSchemas(positionals: string[], opts: Common, store: RemoteSchemaStore): Promise<void> {
-  const models: { chart: LoadedChart; model: ChartModel }[] = [];
+async function prefetchRemoteSchemas(positionals: string[], opts: Common, caches: HostCaches): Promise<void> {
+  const projects: Project[] = [];
   for (const target of positionals) {
     try {
       const dir = chartDirOf(target);
       if (dir === undefined || !fs.existsSync(path.join(dir, 'Chart.yaml'))) continue;
-      const chart = loadChartAt(dir, path.normalize(dir));
-      models.push({ chart, model: chart.model });
+      projects.push(openProject(projectRequest(dir, path.normalize(dir), opts, caches)));
     } catch {
       continue;
     }
   }
-  const cache = new SchemaCache();
-  const draft = defaultDraftFor(opts.helmVersionText);
   for (let round = 0; round < 5; round++) {
     const pending = new Set<string>();
-    for (const { chart, model } of models) {
-      const lookup = cache.lookup(draft, chart.absDir, chart.displayDir, undefined, (url) => store.get(url));
-      for (const m of chartTree(model)) lookup(m);
-      for (const url of cache.pendingRemote(model)) pending.add(url);
+    for (const { input } of projects) {
+      for (const m of chartTree(input.model)) input.schemas?.(m);
+      for (const url of caches.schemas.pendingRemote(input.model)) pending.add(url);
     }
     if (pending.size === 0) return;
-    await store.fetchAll(pending);
-    cache.invalidateRemote();
+    await caches.remoteSchemas.fetchAll(pending);
+    caches.schemas.invalidateRemote();
   }
 }
 
@@ -340,20 +353,9 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
-  const configured = loadConfig(opts);
+  // Remote documents `main` fetched with --fetch-remote-refs (or an earlier run cached on disk) are in the caches.
+  const caches = context.caches ?? new HostCaches();
   const findings: Finding[] = [];
-  const schemaCache = new SchemaCache();
-  // The service's long-lived caches for this run (charts checked together share adopted defaults and classifications).
-  const caches = createServiceCaches();
-  // Only with --fetch-remote-refs: remote documents `main` fetched (or an earlier run cached on disk).
-  const store = opts.fetchRemoteRefs ? (context.remoteSchemas ?? new RemoteSchemaStore()) : undefined;
-  const remote = store ? (url: string) => store.get(url) : undefined;
-  const ignoreText = fs.existsSync(IGNORE_FILE_NAME) ? readTextFile(IGNORE_FILE_NAME) : { text: '' };
-  if ('error' in ignoreText) throw new UsageError(ignoreText.error);
-  const ignore = parseIgnoreFile(ignoreText.text);
-  if (ignore.problems.length > 0) throw new UsageError(ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`).join('\n'));
-  const secrets = { enabled: opts.secrets !== false, ignoreEntries: ignore.entries };
-  const relativePath = (file: string) => path.relative(process.cwd(), path.resolve(file.split('#')[0] ?? file)).split(path.sep).join('/');
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
     const isDir = fs.statSync(target).isDirectory();
@@ -366,14 +368,15 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
         findings.push({ file: target, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'host.binary-file', message: `${target}: not a text file; Helm cannot read it as YAML` });
         continue;
       }
+      const secrets = secretsContext(path.dirname(path.resolve(target)), process.cwd(), new Map(), displayFromCwd);
       const doc = parseValuesDocument(target, r.text);
-      findings.push(...doc.problems, ...detectSecrets(doc, { ...secrets, relativePath: relativePath(target) }, caches));
+      findings.push(...secrets.problems, ...doc.problems, ...detectSecrets(doc, { enabled: opts.secrets !== false, ignoreEntries: secrets.entries, relativePath: secrets.relativePath(target) }, caches.service));
       continue;
     }
     const display = isDir ? path.normalize(target) : path.relative(process.cwd(), chartDir) || '.';
     if (isDir && !fs.existsSync(path.join(chartDir, 'Chart.yaml'))) throw new UsageError(`${target}: not a chart directory (no Chart.yaml)`);
-    const chart = loadChartAt(chartDir, display);
-    let envs = chartEnvs(chart, configured, opts);
+    const project = openProject(projectRequest(chartDir, display, opts, caches));
+    let envs = project.input.environments;
     const explicit = opts.env !== undefined || opts.values.length > 0 || opts.set.length + opts.setString.length + opts.setJson.length + opts.setFile.length + opts.setLiteral.length > 0;
     if (opts.env !== undefined) {
       envs = envs.filter((e) => e.name === opts.env);
@@ -384,20 +387,28 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
     }
     if (explicit) {
       const base = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
-      const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
+      const extra = opts.values.map((f) => path.relative(project.chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath, caches });
+    const { findings: f } = checkChart({ ...project.input, environments: envs });
     const onlyFile = isDir ? undefined : path.resolve(target);
-    findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
+    const chart = project.chart;
+    findings.push(...[...project.problems, ...f].filter((x) => onlyFile === undefined || x.code.startsWith('config.') || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }
-  const sorted = sortFindings(findings);
+  // The same configuration problem (a --config file, an ignore file) reached through several targets is one finding.
+  const seen = new Set<string>();
+  const unique = findings.filter((x) => {
+    if (!x.code.startsWith('config.')) return true;
+    const key = findingLine(x);
+    return !seen.has(key) && !!seen.add(key);
+  });
+  const sorted = sortFindings(unique);
   if (format === 'json') {
     out(JSON.stringify({ findings: sorted.map(({ file, line, column, endLine, endColumn, severity, code, message }) => ({ file, line, column, endLine, endColumn, severity, code, message })) }, null, 2));
   } else if (format === 'sarif') {
     out(JSON.stringify(toSarif(sorted, VERSION), null, 2));
   } else {
-    for (const x of sorted) out(`${x.file}:${x.line}:${x.column}: ${x.severity} [${x.code}] ${x.message}`);
+    for (const x of sorted) out(findingLine(x));
     const count = (s: string) => sorted.filter((x) => x.severity === s).length;
     err(`${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)`);
   }
@@ -406,11 +417,11 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
 
 function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
   if (positionals.length !== 1) throw new UsageError('schema takes exactly one chart directory');
-  const chart = loadChart(positionals[0] ?? '');
+  const project = openChart(positionals[0] ?? '', opts);
+  const chart = project.chart;
   const doc = chart.model.values;
   if (!doc) throw new UsageError(`${chart.displayDir}: the chart has no values.yaml to infer a schema from`);
-  const draft = defaultDraftFor(opts.helmVersionText) === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
-  const text = JSON.stringify(inferSchema(doc, { draft }), null, 2) + '\n';
+  const text = JSON.stringify(inferSchema(doc, { draft: schemaUriFor(opts.helm) }), null, 2) + '\n';
   if (!opts.write) {
     out(text.trimEnd());
     return 0;
@@ -470,10 +481,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     parsed = undefined; // `run` reports it
   }
   if (!parsed || parsed.command !== 'check' || !parsed.opts.fetchRemoteRefs) return run(argv, out, err);
-  const remoteSchemas = new RemoteSchemaStore();
+  const caches = new HostCaches();
   // Never fatal: whatever could not be fetched is reported by the check itself.
-  await prefetchRemoteSchemas(parsed.positionals, parsed.opts, remoteSchemas).catch(() => undefined);
-  return run(argv, out, err, { remoteSchemas });
+  await prefetchRemoteSchemas(parsed.positionals, parsed.opts, caches).catch(() => undefined);
+  return run(argv, out, err, { caches });
 }
 
 if (require.main === module) {

@@ -1,9 +1,8 @@
-// Host glue shared by the CLI and the language server: load a chart from disk into the service's model,
-// resolve values paths, read the environment configuration file.
+// Host glue under the project model (projectModel.ts): load a chart from disk into the service's model, overlay open
+// texts, resolve values paths.
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
-import { readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
+import type { Environment } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
 import { DocumentCache } from '../service/yaml/documentCache';
 import type { ValuesDocument } from '../service/yaml/valuesDocument';
@@ -67,19 +66,6 @@ export function valuesResolver(chart: LoadedChart, base: string, displayBase: st
     known.set(abs, { path: display, text: r.text });
     return chart.documents.get(display, r.text);
   };
-}
-
-/** Reads an environments configuration file (YAML or JSON): a list of environments, or `{environments: [...]}`. */
-export function readConfigFile(file: string): { environments: EnvironmentConfig[]; problems: string[] } {
-  const r = readTextFile(file);
-  if ('error' in r) return { environments: [], problems: [r.error] };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(r.text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length > 0) {
-    return { environments: [], problems: doc.errors.map((e) => `${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`) };
-  }
-  const { environments, problems } = readEnvironmentConfig(doc.toJS({ maxAliasCount: 100 }) as unknown, file);
-  return { environments, problems: problems.map((p) => p.message) };
 }
 
 /** Configured environments' `--set-file` paths resolve against the chart directory, like their values files. */

@@ -1,22 +1,14 @@
-// The language server's view of the workspace: charts read from disk (cached until a watched file changes),
-// overlaid with the texts of open documents, turned into immutable ChartAnalysis snapshots on demand.
+// The language server's view of the workspace: the project model (host/projectModel.ts) for each chart, overlaid
+// with the texts of open documents, turned into immutable ChartAnalysis snapshots on demand. Disk reads, parsed
+// documents and compiled schemas live in the HostCaches the server owns; this object keeps only the snapshots.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ChartAnalysis } from '../service/analysis';
-import { loadChart } from '../service/chart/chartModel';
-import { chartEnvironments, readEnvironmentConfig } from '../service/chart/environments';
-import type { ChartSource } from '../service/types';
-import { createServiceCaches } from '../service/caches';
-import { DocumentCache } from '../service/yaml/documentCache';
+import { IGNORE_FILE_NAME } from '../service/secrets/ignoreFile';
+import type { Finding } from '../service/types';
 import type { Settings } from '../protocol';
-import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
-import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
-import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
-import { RemoteSchemaStore } from '../host/remoteSchemas';
-import { compileUserPattern } from '../host/patterns';
-import { EnvironmentMemo } from '../service/check/envMemo';
-import { secretOptionsFromSettings } from '../service/secrets/options';
-import { IGNORE_FILE_NAME, parseIgnoreFile } from '../service/secrets/ignoreFile';
+import { findChartRoot } from '../host/chartReader';
+import { helmRelease, HostCaches, openProject, settingsEnvironments, type HelmRelease, type ProjectRequest } from '../host/projectModel';
 
 export interface OpenDocument {
   text: string;
@@ -27,8 +19,9 @@ export interface Snapshot {
   chartDir: string;
   analysis: ChartAnalysis;
   settings: Settings;
-  /** Problems with the environment configuration, phrased for the user. */
-  configProblems: string[];
+  helm: HelmRelease;
+  /** Configuration problems as findings (`config.*`), published with the chart's findings. */
+  problems: Finding[];
 }
 
 /** The outermost chart containing a file: a subchart under `charts/` belongs to its parent's analysis. */
@@ -44,58 +37,50 @@ export function outermostChart(file: string): string | undefined {
   return root;
 }
 
+/** The editor's release: the setting, read by the one parser (an invalid value falls back to the newest Helm 4). */
+export function settingsRelease(settings: Settings): HelmRelease {
+  const r = helmRelease(settings.helmVersion);
+  return 'error' in r ? { text: '4', major: 4, schemaDraft: '2020-12' } : r;
+}
+
 export class Workspace {
-  private readonly sources = new Map<string, ChartSource>();
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
-  readonly documents = new DocumentCache();
-  /** The service's long-lived caches for this session (adopted defaults, schema walks, dependency decisions). */
-  readonly caches = createServiceCaches();
-  private readonly schemaCache = new SchemaCache();
-  /**
-   * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
-   * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
-   * remote documents arrive.
-   */
-  private readonly memos = new Map<boolean, EnvironmentMemo>();
-  /** Remote schema documents, used only for charts whose settings have helmValues.schema.fetchRemoteRefs on. */
-  readonly remoteSchemas = new RemoteSchemaStore();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
-  constructor(private readonly openDocuments: () => ReadonlyMap<string, OpenDocument>) {}
+  constructor(
+    private readonly openDocuments: () => ReadonlyMap<string, OpenDocument>,
+    readonly caches: HostCaches = new HostCaches(),
+  ) {}
+
+  get documents() {
+    return this.caches.documents;
+  }
 
   /** Forgets disk contents under the given absolute paths (from file watching). */
   invalidate(paths: readonly string[]): void {
-    // The secrets ignore file lives at the workspace root, above the charts: every snapshot reads it.
+    // The secrets ignore file lives above the charts: every snapshot may read it.
     if (paths.some((p) => path.basename(p) === IGNORE_FILE_NAME)) this.snapshots.clear();
-    for (const dir of [...this.sources.keys()]) {
-      if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
-        this.sources.delete(dir);
-        this.snapshots.delete(dir);
-      }
-    }
-    for (const p of paths) if (!this.openDocuments().has(p)) this.documents.delete(p);
+    const open = this.openDocuments();
+    for (const dir of this.caches.invalidate(paths, (p) => open.has(p))) this.snapshots.delete(dir);
+    for (const dir of [...this.snapshots.keys()]) if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) this.snapshots.delete(dir);
+  }
+
+  /** Drops every snapshot and host cache (helmValues/clearCaches, workspace folders changed). */
+  clear(): void {
+    this.snapshots.clear();
+    this.caches.clear();
   }
 
   /** Remote URLs the schemas of a snapshot's chart still wait for (empty unless fetching is on). */
   pendingRemoteSchemas(snapshot: Snapshot): string[] {
-    return snapshot.settings.fetchRemoteRefs ? this.schemaCache.pendingRemote(snapshot.analysis.model) : [];
+    return snapshot.settings.fetchRemoteRefs ? this.caches.schemas.pendingRemote(snapshot.analysis.model) : [];
   }
 
   /** Remote documents arrived: schemas that reference them compile again, and charts are re-checked on demand. */
   remoteSchemasArrived(): void {
-    this.schemaCache.invalidateRemote();
-    this.memos.delete(true);
+    this.caches.remoteSchemasArrived();
     this.snapshots.clear();
-  }
-
-  private memoFor(fetchRemoteRefs: boolean): EnvironmentMemo {
-    let memo = this.memos.get(fetchRemoteRefs);
-    if (!memo) {
-      memo = new EnvironmentMemo();
-      this.memos.set(fetchRemoteRefs, memo);
-    }
-    return memo;
   }
 
   /**
@@ -103,66 +88,46 @@ export class Workspace {
    * are compiled or there are none): what can be published before ajv spends hundreds of milliseconds on a large one.
    */
   withoutPendingSchemas(snapshot: Snapshot): Snapshot | undefined {
-    const draft = defaultDraftFor(String(snapshot.settings.helmVersion));
-    if (this.schemaCache.isCompiled(snapshot.analysis.model, draft, snapshot.settings.fetchRemoteRefs)) return undefined;
+    if (this.caches.schemas.isCompiled(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.settings.fetchRemoteRefs)) return undefined;
     const input = { ...snapshot.analysis.input };
     delete input.schemas;
     return { ...snapshot, analysis: new ChartAnalysis(input) };
   }
 
-  /** The chart directories that have a cached snapshot or source (to re-check after a change). */
-  knownCharts(): string[] {
-    return [...new Set([...this.sources.keys(), ...this.snapshots.keys()])];
+  /** The workspace folder holding a chart (the innermost), if any. */
+  rootOf(chartDir: string): string | undefined {
+    return this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** What the project model is asked for a chart under these settings (the CLI builds the same from its flags). */
+  projectRequest(chartDir: string, settings: Settings, open: ReadonlyMap<string, string>): ProjectRequest {
+    const root = this.rootOf(chartDir);
+    return {
+      chartDir,
+      workspaceRoot: root,
+      helm: settingsRelease(settings),
+      environments: [settingsEnvironments(settings.environments, root)],
+      secrets: settings.secrets,
+      fetchRemoteRefs: settings.fetchRemoteRefs,
+      open,
+      caches: this.caches,
+    };
   }
 
   /** The immutable snapshot of a chart for the current open texts and settings (rebuilt only when they changed). */
   snapshot(chartDir: string, settings: Settings): Snapshot {
     const open = this.openDocuments();
     const inChart: string[] = [];
-    for (const [p, d] of open) if (p.startsWith(chartDir + path.sep)) inChart.push(`${p}@${d.version}`);
-    const stamp = `${JSON.stringify(settings)}|${inChart.sort().join('|')}|${this.sources.has(chartDir) ? 'disk' : 'fresh'}`;
+    for (const [p, d] of open) if (p.startsWith(chartDir + path.sep) || path.basename(p) === IGNORE_FILE_NAME) inChart.push(`${p}@${d.version}`);
+    const stamp = `${JSON.stringify(settings)}|${inChart.sort().join('|')}|${this.caches.hasChart(chartDir) ? 'disk' : 'fresh'}`;
     const hit = this.snapshots.get(chartDir);
     if (hit && hit.stamp === stamp) return hit.snapshot;
-    let source = this.sources.get(chartDir);
-    if (!source) {
-      source = readChartDir(chartDir, { displayDir: chartDir });
-      this.sources.set(chartDir, source);
-    }
     const texts = new Map<string, string>();
     for (const [p, d] of open) texts.set(p, d.text);
-    const patched = withOpenTexts(source, chartDir, chartDir, texts);
-    const model = loadChart(patched, this.documents);
-    const config = readEnvironmentConfig(settings.environments, 'helmValues.environments');
-    const root = this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
-    const envs = chartEnvironments(model, config.environments, root !== undefined ? path.relative(root, chartDir) || '.' : undefined);
-    const loaded = { model, absDir: chartDir, displayDir: chartDir, documents: this.documents };
-    const readFile = (p: string) => {
-      const t = texts.get(p);
-      if (t !== undefined) return t;
-      const r = readTextFile(p);
-      return 'error' in r ? undefined : r.text;
-    };
-    const secrets = secretOptionsFromSettings(settings.secrets, compileUserPattern);
-    const ignorePath = path.join(root ?? chartDir, IGNORE_FILE_NAME);
-    const ignoreText = texts.get(ignorePath) ?? readFile(ignorePath) ?? '';
-    const ignore = parseIgnoreFile(ignoreText);
-    const relativePath = (file: string) => path.relative(root ?? chartDir, file).split(path.sep).join('/');
-    const analysis = new ChartAnalysis({
-      model,
-      environments: anchorSetFiles(envs.environments, chartDir),
-      resolveValues: valuesResolver(loaded, chartDir, chartDir, texts),
-      readFile,
-      helmVersion: settings.helmVersion,
-      documents: this.documents,
-      schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile, settings.fetchRemoteRefs ? (url) => this.remoteSchemas.get(url) : undefined),
-      secrets: { ...secrets.options, ignoreEntries: ignore.entries },
-      relativePath,
-      secretsIgnoreFile: { path: ignorePath, text: ignoreText },
-      memo: this.memoFor(settings.fetchRemoteRefs),
-      caches: this.caches,
-    });
-    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
-    this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });
+    const request = this.projectRequest(chartDir, settings, texts);
+    const project = openProject(request);
+    const snapshot: Snapshot = { chartDir, analysis: new ChartAnalysis(project.input), settings, helm: request.helm, problems: project.problems };
+    this.snapshots.set(chartDir, { stamp: stamp.replace(/\|fresh$/, '|disk'), snapshot });
     return snapshot;
   }
 }

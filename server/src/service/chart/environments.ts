@@ -32,28 +32,32 @@ export interface Environment {
 
 export interface EnvironmentProblem {
   message: string;
+  /** Index of the configured entry at fault (in the list given), so the host can name its file and line. */
+  entry?: number;
 }
 
 const FLAG_KEYS = ['set', 'setString', 'setJson', 'setFile', 'setLiteral'] as const;
 
 /** Validates raw configuration (from JSON/YAML or settings) into EnvironmentConfig entries, with readable problems. */
-export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[] } {
+export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[]; entries: number[] } {
   const problems: EnvironmentProblem[] = [];
   const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' && Array.isArray((raw as { environments?: unknown }).environments) ? (raw as { environments: unknown[] }).environments : undefined;
   if (list === undefined) {
     if (raw !== undefined && raw !== null) problems.push({ message: `${where}: expected a list of environments (or {"environments": [...]})` });
-    return { environments: [], problems };
+    return { environments: [], problems, entries: [] };
   }
   const environments: EnvironmentConfig[] = [];
+  /** The index in the list of each environment kept. */
+  const entries: number[] = [];
   list.forEach((e: unknown, i: number) => {
     const at = `${where}: environments[${i}]`;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) {
-      problems.push({ message: `${at} is not an object` });
+      problems.push({ message: `${at} is not an object`, entry: i });
       return;
     }
     const r = e as Record<string, unknown>;
     if (typeof r.name !== 'string' || r.name === '') {
-      problems.push({ message: `${at} needs a "name"` });
+      problems.push({ message: `${at} needs a "name"`, entry: i });
       return;
     }
     const env: EnvironmentConfig = { name: r.name };
@@ -63,18 +67,24 @@ export function readEnvironmentConfig(raw: unknown, where: string): { environmen
       const v = r[key];
       if (v === undefined) continue;
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-        problems.push({ message: `${at}.${key} must be a list of strings` });
+        problems.push({ message: `${at}.${key} must be a list of strings`, entry: i });
         continue;
       }
       env[key] = v as string[];
     }
     environments.push(env);
+    entries.push(i);
   });
-  return { environments, problems };
+  return { environments, problems, entries };
 }
 
 function normalize(p: string): string {
   return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** Whether a configured entry applies to the chart at `chartDirFromConfigRoot` (its `chart:`, if any, names it). */
+export function configAppliesTo(c: EnvironmentConfig, chartDirFromConfigRoot: string | undefined): boolean {
+  return c.chart === undefined || chartDirFromConfigRoot === undefined || normalize(c.chart) === normalize(chartDirFromConfigRoot);
 }
 
 /**
@@ -84,15 +94,14 @@ function normalize(p: string): string {
  */
 export function chartEnvironments(model: ChartModel, configured: readonly EnvironmentConfig[], chartDirFromConfigRoot?: string): { environments: Environment[]; problems: EnvironmentProblem[] } {
   const problems: EnvironmentProblem[] = [];
-  const applies = (c: EnvironmentConfig) => c.chart === undefined || chartDirFromConfigRoot === undefined || normalize(c.chart) === normalize(chartDirFromConfigRoot);
-  const mine = configured.filter(applies);
+  const mine = configured.filter((c) => configAppliesTo(c, chartDirFromConfigRoot));
   const byName = new Map(mine.map((c) => [c.name, c]));
   const resolve = (c: EnvironmentConfig, stack: string[]): Environment => {
     let base: Environment = { name: c.name, origin: 'config', values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
     if (c.extends !== undefined) {
       const parent = byName.get(c.extends);
-      if (!parent) problems.push({ message: `environment "${c.name}" extends "${c.extends}", which is not defined for chart ${model.name}` });
-      else if (stack.includes(parent.name)) problems.push({ message: `environment "${c.name}": "extends" loops through ${[...stack, parent.name].join(' -> ')}` });
+      if (!parent) problems.push({ message: `environment "${c.name}" extends "${c.extends}", which is not defined for chart ${model.name}`, entry: configured.indexOf(c) });
+      else if (stack.includes(parent.name)) problems.push({ message: `environment "${c.name}": "extends" loops through ${[...stack, parent.name].join(' -> ')}`, entry: configured.indexOf(c) });
       else base = { ...resolve(parent, [...stack, parent.name]), name: c.name };
     }
     return {

@@ -1,5 +1,5 @@
-// The ignore file of the secret detector, `.helmsecretsignore` at the workspace root. One finding per line, keyed by
-// file, rule and KEY PATH (not line number), so an entry survives edits around it:
+// The ignore file of the secret detector, `.helmsecretsignore` (which one applies: host/projectModel.ts). One
+// finding per line, keyed by file, rule and KEY PATH (not line number), so an entry survives edits around it:
 //
 //   # comment
 //   values-dev.yaml:secret.password:postgresql.auth.password
@@ -15,7 +15,7 @@ import { memoKey } from '../memo';
 export const IGNORE_FILE_NAME = '.helmsecretsignore';
 
 export interface IgnoreEntry {
-  /** File path relative to the workspace folder (`/`-separated); may be a glob. */
+  /** File path relative to the ignore file's folder (`/`-separated); may be a glob. */
   file: string;
   /** `secret.<rule>` or `*`. */
   rule: string;

@@ -1,0 +1,371 @@
+// The project model: the one place that turns (workspace root, chart, settings) into the service's input plus the
+// problems of the configuration, as findings with a file and a line. The language server calls it for every
+// snapshot, the CLI for every chart it checks: editor and CI read the same files by the same rules.
+//
+// The rules, one each (README, "One project, two adapters"):
+// - Helm release: `helmRelease` parses `3`, `4` or a release (`3.18`) once; it gives the merge rules' major and the
+//   schema draft used when `$schema` is absent.
+// - Secrets ignore file: the nearest `.helmsecretsignore` at or above the chart directory, up to the repository root
+//   (the first directory holding `.git`); its entries (and `secrets.ignorePaths`) are relative to its directory.
+//   Without one: relative to the workspace root (the editor's workspace folder, the CLI's current directory, when it
+//   holds the chart; else the repository root; else the chart directory), where the editor's fix creates it.
+// - Configuration problems (environments, ignore file, secret settings) are findings of severity error with a
+//   `config.*` code, at the file and line at fault (settings have no file: the chart's values.yaml, line 1). The
+//   environment entries at fault are left out; everything else is still checked.
+// - Environments: every `EnvironmentSource` in order (editor: the setting; CLI: --config), then the naming
+//   conventions. The next sources (Argo CD, Flux, helmfile manifests) plug in as more `EnvironmentSource`s.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { AnalysisInput } from '../service/analysis';
+import { loadChart, type ChartModel } from '../service/chart/chartModel';
+import { chartEnvironments, configAppliesTo, readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
+import { EnvironmentMemo } from '../service/check/envMemo';
+import type { HelmVersion } from '../service/helm/coalesce';
+import type { SchemaDraft } from '../service/schema/types';
+import { secretOptionsFromSettings } from '../service/secrets/options';
+import { IGNORE_FILE_NAME, parseIgnoreFile, type IgnoreEntry } from '../service/secrets/ignoreFile';
+import type { ChartSource, Finding } from '../service/types';
+import { createServiceCaches, type ServiceCaches } from '../service/caches';
+import { DocumentCache } from '../service/yaml/documentCache';
+import { readChartDir, readTextFile } from './chartReader';
+import { compileUserPattern } from './patterns';
+import { anchorSetFiles, valuesResolver, withOpenTexts, type LoadedChart } from './project';
+import { RemoteSchemaStore } from './remoteSchemas';
+import { defaultDraftFor, SchemaCache } from './schemaCache';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helm release: the one place a version setting or flag is read.
+
+export interface HelmRelease {
+  /** As written (`4`, `3`, `3.18`). */
+  text: string;
+  /** Whose merge rules apply. */
+  major: HelmVersion;
+  /** The draft Helm validates with when a schema has no `$schema`. */
+  schemaDraft: SchemaDraft;
+}
+
+/** `3`, `4` (the newest release of that major) or a release such as `3.18` or `4.1.2`; an error phrase otherwise. */
+export function helmRelease(raw: unknown = '4'): HelmRelease | { error: string } {
+  const text = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : '';
+  if (!/^[34](\.\d+)*$/.test(text)) return { error: `must be 3 or 4, not "${typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw)}"` };
+  return { text, major: text.startsWith('3') ? 3 : 4, schemaDraft: defaultDraftFor(text) };
+}
+
+/** The `$schema` URI of an inferred schema draft for a release (what Helm would assume without one). */
+export function schemaUriFor(release: HelmRelease): string {
+  return release.schemaDraft === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Long-lived host caches: one owner (a server session or a CLI run), cleared as a whole.
+
+export class HostCaches {
+  documents = new DocumentCache();
+  schemas = new SchemaCache();
+  /** The service's long-lived caches (adopted defaults, schema walks, dependency decisions, secret options). */
+  service: ServiceCaches = createServiceCaches();
+  remoteSchemas: RemoteSchemaStore;
+  private charts = new Map<string, ChartSource>();
+  /**
+   * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
+   * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
+   * remote documents arrive.
+   */
+  private memos = new Map<boolean, EnvironmentMemo>();
+
+  constructor(private readonly newRemoteStore: () => RemoteSchemaStore = () => new RemoteSchemaStore()) {
+    this.remoteSchemas = newRemoteStore();
+  }
+
+  /** The chart as read from disk (kept until `invalidate` names a file under it). */
+  chartSource(absDir: string, displayDir: string): ChartSource {
+    const key = `${absDir}\0${displayDir}`;
+    let source = this.charts.get(key);
+    if (!source) {
+      source = readChartDir(absDir, { displayDir });
+      this.charts.set(key, source);
+    }
+    return source;
+  }
+
+  hasChart(absDir: string, displayDir = absDir): boolean {
+    return this.charts.has(`${absDir}\0${displayDir}`);
+  }
+
+  memo(fetchRemoteRefs: boolean): EnvironmentMemo {
+    let memo = this.memos.get(fetchRemoteRefs);
+    if (!memo) {
+      memo = new EnvironmentMemo();
+      this.memos.set(fetchRemoteRefs, memo);
+    }
+    return memo;
+  }
+
+  /** Forgets what was read from disk under the given absolute paths (`keepDocuments`: files whose text is open). */
+  invalidate(paths: readonly string[], keepDocuments: (p: string) => boolean = () => false): string[] {
+    const dropped: string[] = [];
+    for (const key of [...this.charts.keys()]) {
+      const dir = key.split('\0')[0] ?? key;
+      if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
+        this.charts.delete(key);
+        dropped.push(dir);
+      }
+    }
+    for (const p of paths) if (!keepDocuments(p)) this.documents.delete(p);
+    return dropped;
+  }
+
+  /** Remote documents arrived: schemas that reference them compile again; results computed without them go. */
+  remoteSchemasArrived(): void {
+    this.schemas.invalidateRemote();
+    this.memos.delete(true);
+  }
+
+  /** Everything goes: parsed documents, compiled schemas, chart reads, per-environment results, remote documents. */
+  clear(): void {
+    this.documents = new DocumentCache();
+    this.schemas = new SchemaCache();
+    this.service.clear();
+    this.remoteSchemas = this.newRemoteStore();
+    this.charts.clear();
+    this.memos.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Environment discovery: one pluggable step.
+
+/** A place in a file, 1-based. */
+export interface FilePlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** Configured environments from one source, each with where it is written (undefined: settings, no file). */
+export interface EnvironmentDiscovery {
+  entries: { config: EnvironmentConfig; at?: FilePlace }[];
+  /** The directory `chart:` entries are relative to; undefined: every entry applies to every chart. */
+  root: string | undefined;
+  problems: { message: string; at?: FilePlace }[];
+}
+
+/** Where environments come from: the editor's setting, the CLI's --config file, later Argo CD/Flux/helmfile. */
+export interface EnvironmentSource {
+  discover(): EnvironmentDiscovery;
+}
+
+/** `helmValues.environments` from the editor's settings; `chart:` is relative to the workspace root. */
+export function settingsEnvironments(raw: unknown, workspaceRoot: string | undefined): EnvironmentSource {
+  return {
+    discover() {
+      const r = readEnvironmentConfig(raw, 'helmValues.environments');
+      return { entries: r.environments.map((config) => ({ config })), root: workspaceRoot, problems: r.problems.map((p) => ({ message: p.message })) };
+    },
+  };
+}
+
+/**
+ * An environments file (YAML or JSON, the CLI's --config): a list of environments or `{environments: [...]}`.
+ * `file` is as the user wrote it (findings name it so); `chart:` is relative to its directory.
+ */
+export function configFileEnvironments(file: string): EnvironmentSource {
+  return {
+    discover() {
+      const root = path.dirname(path.resolve(file));
+      const at = (line: number, column = 1): FilePlace => ({ file, line, column });
+      const r = readTextFile(file);
+      if ('error' in r) return { entries: [], root, problems: [{ message: r.error, at: at(1) }] };
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(r.text, { prettyErrors: false, lineCounter });
+      if (doc.errors.length > 0) {
+        return { entries: [], root, problems: doc.errors.map((e) => ({ message: `${file} is not valid YAML: ${e.message.split('\n')[0] ?? e.message}`, at: at(lineCounter.linePos(e.pos[0]).line, lineCounter.linePos(e.pos[0]).col) })) };
+      }
+      const contents = doc.contents;
+      const list = isSeq(contents) ? contents : isMap(contents) ? contents.get('environments', true) : undefined;
+      const placeOf = (node: unknown): FilePlace => {
+        const range = (node as Node | undefined)?.range;
+        const pos = range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
+        return at(pos.line, pos.col);
+      };
+      const items: unknown[] = isSeq(list) ? list.items : [];
+      const entryAt = (i: number | undefined) => placeOf(i === undefined ? list : items[i]);
+      let js: unknown;
+      try {
+        js = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // Only an alias bomb gets here (yaml refuses to expand more than maxAliasCount aliases).
+        return { entries: [], root, problems: [{ message: `${file}: ${e instanceof Error ? e.message : String(e)}`, at: at(1) }] };
+      }
+      const config = readEnvironmentConfig(js, file);
+      const kept = config.environments.map((c, k) => ({ config: c, at: entryAt(config.entries[k]) }));
+      return { entries: kept, root, problems: config.problems.map((p) => ({ message: p.message, at: entryAt(p.entry) })) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The secrets ignore file.
+
+/** The nearest directory at or above `dir` holding `name`, not above the repository root (the first with `.git`). */
+function findUpwards(dir: string, name: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, name))) return d;
+    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) return undefined;
+  }
+}
+
+const holds = (root: string, p: string) => p === root || p.startsWith(root + path.sep);
+
+export interface SecretsContext {
+  /** The directory the ignore file's entries and `secrets.ignorePaths` are relative to. */
+  root: string;
+  /** Where the ignore file is, or would be created; its current text ('' when absent). */
+  ignoreFile: { path: string; text: string };
+  entries: IgnoreEntry[];
+  problems: Finding[];
+  /** A display path relative to `root`, `/`-separated. */
+  relativePath: (file: string) => string;
+}
+
+/**
+ * The secrets ignore file for a chart (or a loose values file's directory): see the rule at the top. `open` gives
+ * the texts of files open in an editor; `display` turns the absolute path into the one findings show.
+ */
+export function secretsContext(dir: string, workspaceRoot: string | undefined, open: ReadonlyMap<string, string> = new Map(), display: (abs: string) => string = (p) => p): SecretsContext {
+  const abs = path.resolve(dir);
+  const found = findUpwards(abs, IGNORE_FILE_NAME);
+  const repo = found === undefined ? findUpwards(abs, '.git') : undefined;
+  const root = found ?? (workspaceRoot !== undefined && holds(path.resolve(workspaceRoot), abs) ? path.resolve(workspaceRoot) : (repo ?? abs));
+  const file = path.join(root, IGNORE_FILE_NAME);
+  let text = open.get(file);
+  const problems: Finding[] = [];
+  if (text === undefined && found !== undefined) {
+    const r = readTextFile(file);
+    if ('error' in r) problems.push(configFinding(display(file), 1, 1, 'config.secrets-ignore-file', r.error));
+    text = 'error' in r ? '' : r.text;
+  }
+  const parsed = parseIgnoreFile(text ?? '');
+  for (const p of parsed.problems) problems.push(configFinding(display(file), p.line, 1, 'config.secrets-ignore-file', `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`));
+  return {
+    root,
+    ignoreFile: { path: file, text: text ?? '' },
+    entries: parsed.entries,
+    problems,
+    relativePath: (f) => path.relative(root, path.resolve(f.split('#')[0] ?? f)).split(path.sep).join('/'),
+  };
+}
+
+function configFinding(file: string, line: number, column: number, code: string, message: string): Finding {
+  return { file, line, column, endLine: line, endColumn: column + 1, severity: 'error', code, message };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The project: the service's input for one chart.
+
+export interface ProjectRequest {
+  /** Absolute chart directory. */
+  chartDir: string;
+  /** The chart directory as findings show it (the CLI: as typed; the editor: absolute). Default: `chartDir`. */
+  displayDir?: string;
+  /** The editor's workspace folder holding the chart; the CLI's current directory. */
+  workspaceRoot: string | undefined;
+  helm: HelmRelease;
+  /** Tried in order; configured names first, then the naming conventions and `default`. */
+  environments: readonly EnvironmentSource[];
+  /** Raw `helmValues.secrets.*` settings (the CLI: `{enabled}` from --no-secrets). */
+  secrets: unknown;
+  fetchRemoteRefs: boolean;
+  /** Texts of files open in an editor (absolute path -> text). */
+  open?: ReadonlyMap<string, string>;
+  /** Display path of a file outside the chart (the CLI: relative to the current directory). Default: absolute. */
+  display?: (abs: string) => string;
+  caches: HostCaches;
+}
+
+export interface Project {
+  chart: LoadedChart;
+  /** The service's input (ChartAnalysis, checkChart). */
+  input: AnalysisInput;
+  /** Configuration problems as findings (codes `config.*`); both adapters report them with the chart's findings. */
+  problems: Finding[];
+  secrets: SecretsContext;
+}
+
+/** Findings with these codes say an environment could not be read as configured (the CLI's effective/explain stop). */
+export const ENVIRONMENT_PROBLEM = 'config.environments';
+
+export function openProject(req: ProjectRequest): Project {
+  const chartDir = path.resolve(req.chartDir);
+  const displayDir = req.displayDir ?? chartDir;
+  const open = req.open ?? new Map<string, string>();
+  const display = req.display ?? ((p: string) => p);
+  const { caches } = req;
+  const source = withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
+  const model = loadChart(source, caches.documents);
+  const chart: LoadedChart = { model, absDir: chartDir, displayDir, documents: caches.documents };
+  const fallback = defaultsFile(model);
+  const problems: Finding[] = [];
+  const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
+
+  const environments = discoverEnvironments(model, chartDir, req.environments, configProblem);
+
+  const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
+  for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
+  const secrets = secretsContext(chartDir, req.workspaceRoot, open, display);
+  problems.push(...secrets.problems);
+
+  const readFile = (p: string): string | undefined => {
+    const t = open.get(p);
+    if (t !== undefined) return t;
+    const r = readTextFile(p);
+    return 'error' in r ? undefined : r.text;
+  };
+  const remote = req.fetchRemoteRefs ? (url: string) => caches.remoteSchemas.get(url) : undefined;
+  const input: AnalysisInput = {
+    model,
+    environments: anchorSetFiles(environments, chartDir),
+    resolveValues: valuesResolver(chart, chartDir, displayDir, open),
+    readFile,
+    helmVersion: req.helm.major,
+    documents: caches.documents,
+    schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote),
+    secrets: { ...secretSettings.options, ignoreEntries: secrets.entries },
+    relativePath: secrets.relativePath,
+    secretsIgnoreFile: secrets.ignoreFile,
+    memo: caches.memo(req.fetchRemoteRefs),
+    caches: caches.service,
+  };
+  return { chart, input, problems, secrets };
+}
+
+/** The file a configuration problem without a file of its own is reported on: the chart's values.yaml. */
+function defaultsFile(model: ChartModel): string {
+  return model.values?.file ?? model.chartFile ?? path.join(model.dir, 'values.yaml');
+}
+
+/**
+ * Configured environments from every source (each source's `chart:` matched against its own root), resolved with
+ * `extends`, then the naming conventions. Problems name the entry's file and line when the source has one.
+ */
+function discoverEnvironments(model: ChartModel, chartDir: string, sources: readonly EnvironmentSource[], problem: (message: string, at: FilePlace | undefined) => void): Environment[] {
+  const configured: EnvironmentConfig[] = [];
+  const places: (FilePlace | undefined)[] = [];
+  for (const source of sources) {
+    const found = source.discover();
+    for (const p of found.problems) problem(p.message, p.at);
+    const rel = found.root !== undefined ? path.relative(found.root, chartDir) || '.' : undefined;
+    for (const e of found.entries) {
+      if (!configAppliesTo(e.config, rel)) continue;
+      const config = { ...e.config };
+      delete config.chart;
+      configured.push(config);
+      places.push(e.at);
+    }
+  }
+  const r = chartEnvironments(model, configured);
+  for (const p of r.problems) problem(p.message, p.entry !== undefined ? places[p.entry] : undefined);
+  return r.environments;
+}

@@ -1,0 +1,171 @@
+// Diagnostics scheduling: one job per chart (or per document outside any chart), debounced, cancellable. A job
+// computes the chart's findings and publishes every file's list, with the version of the open text it was computed
+// on. An edit that arrives while a job runs makes it stale: it stops between environments and the next job reuses
+// every environment finished meanwhile. The first check of a chart publishes what needs no schema before the schema
+// compile blocks the thread.
+import * as path from 'node:path';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { EffectiveValuesChangedNotification, type Settings } from '../protocol';
+import type { Finding } from '../service/types';
+import { parseValuesDocument } from '../service/yaml/valuesDocument';
+import { toDiagnostic } from './conversions';
+import { outermostChart, type Snapshot, type Workspace } from './workspace';
+
+/** Problems Red Hat's YAML extension reports too (see Settings.yamlSyntaxDiagnostics). */
+const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
+
+/**
+ * Debounce after a keystroke. Short, because it is not the only guard against falling behind the typist: a check
+ * in progress stops between environments when a newer edit arrives.
+ */
+export const TYPING_DELAY_MS = 10;
+
+export interface SchedulerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: Workspace;
+  settingsFor: (uri: string) => Promise<Settings>;
+  /** The adapter's error boundary. */
+  guard: <T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T) => Promise<T>;
+}
+
+export class DiagnosticsScheduler {
+  /** Per chart: the files that were last sent a non-empty list (they get an empty one when their problems go). */
+  private readonly published = new Map<string, Set<string>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Per chart (or loose document): bumped by every change, so a job in progress knows it is out of date. */
+  private readonly generations = new Map<string, number>();
+  /** Charts waiting for remote schema documents (one wait per chart, however often it is re-checked meanwhile). */
+  private readonly awaitingRemote = new Set<string>();
+
+  constructor(private readonly ctx: SchedulerContext) {}
+
+  /** Checks the chart of `uri` (or the loose document) after `delay` ms, cancelling a pending or running check. */
+  schedule(uri: string, delay: number): void {
+    const chartDir = outermostChart(URI.parse(uri).fsPath);
+    const key = chartDir ?? uri;
+    const generation = (this.generations.get(key) ?? 0) + 1;
+    this.generations.set(key, generation);
+    const stale = () => this.generations.get(key) !== generation;
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.ctx.guard('diagnostics', uri, undefined, () => (chartDir === undefined ? this.publishLoose(uri) : this.publishChart(chartDir, stale)));
+      }, delay),
+    );
+  }
+
+  /** Every open document again (settings or caches changed). */
+  scheduleAll(delay = 0): void {
+    for (const d of this.ctx.documents.all()) this.schedule(d.uri, delay);
+  }
+
+  /** A document closed: a loose one loses its diagnostics, a chart's is checked from disk. */
+  closed(uri: string): void {
+    if (outermostChart(URI.parse(uri).fsPath) === undefined) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+    else this.schedule(uri, 0);
+  }
+
+  /** Stops every pending job (the server shuts down). */
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const key of this.generations.keys()) this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+  }
+
+  /** Publishes a file's diagnostics, with the version of the open text they were computed on (none for files on disk). */
+  private send(uri: string, diagnostics: Diagnostic[]): void {
+    const version = this.ctx.documents.get(uri)?.version;
+    void this.ctx.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+  }
+
+  private async publishChart(chartDir: string, stale: () => boolean): Promise<void> {
+    const { workspace } = this.ctx;
+    const settings = await this.ctx.settingsFor(URI.file(chartDir).toString());
+    if (stale()) return;
+    const snap = workspace.snapshot(chartDir, settings);
+    // The first check of a chart whose schema is not compiled yet publishes what needs no schema first (ajv takes a
+    // few hundred milliseconds on a large schema), then everything. Later checks publish once: nothing flickers.
+    if (!this.published.has(chartDir)) {
+      const quick = workspace.withoutPendingSchemas(snap);
+      if (quick) {
+        if (!(await this.publishSnapshot(chartDir, quick, stale))) return;
+        // Let the connection write them (its writer runs on a later turn) before the compile blocks the thread.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (stale()) return;
+      }
+    }
+    if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
+    void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
+    this.fetchRemoteSchemas(chartDir, snap);
+  }
+
+  /** Publishes every file's findings of a snapshot; false when an edit arrived meanwhile (nothing more was sent). */
+  private async publishSnapshot(chartDir: string, snap: Snapshot, stale: () => boolean): Promise<boolean> {
+    // One environment at a time, yielding in between: an edit that arrives meanwhile cancels the rest of this check
+    // (the next one reuses every environment finished here that the edit did not touch).
+    for (const env of snap.analysis.environments) {
+      snap.analysis.environment(env.name);
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stale()) return false;
+    }
+    const byFile = diagnosticsByFile([...snap.problems, ...snap.analysis.findings()], snap.settings.yamlSyntaxDiagnostics);
+    const before = this.published.get(chartDir) ?? new Set<string>();
+    for (const abs of before) if (!byFile.has(abs)) this.send(URI.file(abs).toString(), []);
+    for (const [abs, diags] of byFile) this.send(URI.file(abs).toString(), diags);
+    for (const d of this.ctx.documents.all()) {
+      const abs = URI.parse(d.uri).fsPath;
+      if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) this.send(d.uri, []);
+    }
+    this.published.set(chartDir, new Set(byFile.keys()));
+    return true;
+  }
+
+  /**
+   * helmValues.schema.fetchRemoteRefs: when a chart's schemas reference remote documents not fetched yet, fetch them
+   * (each URL once per session: one in flight is awaited, one that failed is not asked again), then check the chart
+   * again so its values are validated with them.
+   */
+  private fetchRemoteSchemas(chartDir: string, snap: Snapshot): void {
+    const { workspace, connection, documents } = this.ctx;
+    const urls = workspace.pendingRemoteSchemas(snap);
+    if (urls.length === 0 || this.awaitingRemote.has(chartDir)) return;
+    this.awaitingRemote.add(chartDir);
+    void workspace.caches.remoteSchemas
+      .fetchAll(urls)
+      .then(() => {
+        this.awaitingRemote.delete(chartDir);
+        workspace.remoteSchemasArrived();
+        const open = documents.all().find((d) => outermostChart(URI.parse(d.uri).fsPath) === chartDir);
+        if (open) this.schedule(open.uri, 0);
+      })
+      .catch((e: unknown) => {
+        this.awaitingRemote.delete(chartDir);
+        connection.console.error(`helm-values: fetching remote schemas failed for ${chartDir}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      });
+  }
+
+  private async publishLoose(uri: string): Promise<void> {
+    const d = this.ctx.documents.get(uri);
+    if (!d) return;
+    await this.ctx.connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(URI.parse(uri).fsPath, d.getText()).problems.map(toDiagnostic) });
+  }
+}
+
+/** Findings as diagnostics per absolute file (`yamlSyntax` false: without the problems Red Hat's YAML reports). */
+export function diagnosticsByFile(findings: readonly Finding[], yamlSyntax: boolean): Map<string, Diagnostic[]> {
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const f of findings) {
+    if (!yamlSyntax && YAML_SYNTAX_CODES.has(f.code)) continue;
+    const abs = path.resolve(f.file.split('#')[0] ?? f.file);
+    const list = byFile.get(abs) ?? [];
+    list.push(toDiagnostic(f));
+    byFile.set(abs, list);
+  }
+  return byFile;
+}

@@ -1,0 +1,234 @@
+// The LSP adapter: `startServer(connection, host)` registers every handler on a connection and starts listening.
+// Each handler looks up a snapshot, calls one service function and converts its result (conversions.ts), inside the
+// one cancellation-and-error boundary (`guard`). All state lives in the objects made here: the bin
+// (server/src/server.ts) makes a stdio/IPC connection; tests pass an in-process one.
+import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
+import { HostCaches, schemaUriFor } from '../host/projectModel';
+import { computeCodeActions } from '../service/features/codeActions';
+import { computeCompletion } from '../service/features/completion';
+import { explainAt, renderEffectiveValues } from '../service/features/effectiveView';
+import { computeHover } from '../service/features/hover';
+import { computeCodeLenses, computeInlayHints } from '../service/features/inlayHints';
+import { computeDefinition, computeDocumentSymbols, computeReferences } from '../service/features/navigation';
+import { inferSchema } from '../service/schema/infer';
+import { toCodeAction, toCodeLens, toCompletionItem, toDocumentSymbol, toHover, toInlayHint, toLocation } from './conversions';
+import { DiagnosticsScheduler, TYPING_DELAY_MS } from './diagnostics';
+import { outermostChart, Workspace, type OpenDocument, type Snapshot } from './workspace';
+
+/** What the server gets from its host: the long-lived caches (cleared by helmValues/clearCaches). */
+export interface ServerHost {
+  caches: HostCaches;
+}
+
+export function createHost(): ServerHost {
+  return { caches: new HostCaches() };
+}
+
+export interface ServerSession {
+  workspace: Workspace;
+  documents: TextDocuments<TextDocument>;
+  diagnostics: DiagnosticsScheduler;
+}
+
+/** A request's snapshot: the chart's analysis, the file asked about and its open document. */
+interface Target {
+  snapshot: Snapshot;
+  file: string;
+  doc: TextDocument;
+}
+
+export function startServer(connection: Connection, host: ServerHost = createHost()): ServerSession {
+  const documents = new TextDocuments(TextDocument);
+  const workspace = new Workspace(() => {
+    const m = new Map<string, OpenDocument>();
+    for (const d of documents.all()) m.set(URI.parse(d.uri).fsPath, { text: d.getText(), version: d.version });
+    return m;
+  }, host.caches);
+  const client = { pullSettings: false, dynamicConfig: false, folderEvents: false, createFiles: false };
+  let globalSettings = Settings.from({});
+  /** The environment the client's picker chose per chart (overrides the setting). */
+  const activeEnvironments = new Map<string, string | undefined>();
+  const settingsCache = new Map<string, Settings>();
+
+  async function settingsFor(uri: string): Promise<Settings> {
+    if (!client.pullSettings) return globalSettings;
+    const hit = settingsCache.get(uri);
+    if (hit) return hit;
+    const s = Settings.from((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'helmValues' })) as unknown);
+    settingsCache.set(uri, s);
+    return s;
+  }
+
+  /** The one error boundary: a failing request logs with context and answers `fallback`. */
+  async function guard<T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      connection.console.error(`helm-values: ${what} failed for ${uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return fallback;
+    }
+  }
+
+  async function snapshotOf(chartDir: string): Promise<Snapshot> {
+    return workspace.snapshot(chartDir, await settingsFor(URI.file(chartDir).toString()));
+  }
+
+  /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
+  function onChart<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (s: Snapshot) => T): Promise<T> {
+    return guard(what, uri, fallback, async () => {
+      const chartDir = outermostChart(URI.parse(uri).fsPath);
+      const snapshot = chartDir === undefined ? undefined : await snapshotOf(chartDir);
+      return snapshot === undefined || token.isCancellationRequested ? fallback : f(snapshot);
+    });
+  }
+
+  /**
+   * `guard` around a request on an open document of a chart: `f` runs only when there is one, and not once the client
+   * cancelled the request (while the settings were pulled).
+   */
+  function onTarget<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (t: Target) => T): Promise<T> {
+    return onChart(what, uri, token, fallback, (snapshot) => {
+      const doc = documents.get(uri);
+      return doc ? f({ snapshot, file: URI.parse(uri).fsPath, doc }) : fallback;
+    });
+  }
+
+  const activeEnvironment = (s: Snapshot) => (activeEnvironments.has(s.chartDir) ? activeEnvironments.get(s.chartDir) : s.settings.activeEnvironments[s.chartDir]);
+  /** The current text of a chart file: the open document's, else what the snapshot read. */
+  const textIn = (s: Snapshot) => (file: string) =>
+    documents.get(URI.file(file).toString())?.getText() ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? '';
+
+  const scheduler = new DiagnosticsScheduler({ connection, documents, workspace, settingsFor, guard });
+
+  connection.onInitialize((params) => {
+    const caps = params.capabilities.workspace;
+    client.pullSettings = !!caps?.configuration;
+    client.dynamicConfig = !!caps?.didChangeConfiguration?.dynamicRegistration;
+    client.folderEvents = !!caps?.workspaceFolders;
+    client.createFiles = !!caps?.workspaceEdit?.documentChanges && !!caps.workspaceEdit.resourceOperations?.includes('create');
+    workspace.roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+    if (workspace.roots.length === 0 && params.rootUri) workspace.roots = [URI.parse(params.rootUri).fsPath];
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings) globalSettings = Settings.from(init.settings);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '\n'], resolveProvider: false },
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(client.folderEvents ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
+      },
+      serverInfo: { name: 'helm-values', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (client.dynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'helmValues' });
+    if (client.folderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => URI.parse(f.uri).fsPath));
+        workspace.roots = [...workspace.roots.filter((r) => !removed.has(r)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
+        workspace.clear();
+        scheduler.scheduleAll();
+      });
+    }
+  });
+
+  // Diagnostics: scheduled on every change; see diagnostics.ts.
+  documents.onDidOpen((e) => scheduler.schedule(e.document.uri, 0));
+  documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri, TYPING_DELAY_MS));
+  documents.onDidClose((e) => scheduler.closed(e.document.uri));
+  connection.onDidChangeWatchedFiles((e) => {
+    workspace.invalidate(e.changes.map((c) => URI.parse(c.uri).fsPath));
+    const charts = new Set(e.changes.flatMap((c) => outermostChart(URI.parse(c.uri).fsPath) ?? []));
+    for (const d of documents.all()) {
+      const dir = outermostChart(URI.parse(d.uri).fsPath);
+      if (dir && (charts.has(dir) || charts.size === 0)) scheduler.schedule(d.uri, 20);
+    }
+  });
+  connection.onDidChangeConfiguration((change) => {
+    settingsCache.clear();
+    const raw = change.settings as { helmValues?: unknown } | undefined;
+    if (raw?.helmValues) globalSettings = Settings.from(raw.helmValues);
+    scheduler.scheduleAll();
+  });
+  connection.onShutdown(() => scheduler.dispose());
+
+  // Requests: each one snapshot lookup, one service call, one conversion.
+  connection.onHover((p, token) =>
+    onTarget('hover', p.textDocument.uri, token, null, ({ snapshot: s, file, doc }) => {
+      const h = computeHover(s.analysis, file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s) });
+      return h ? toHover(h, doc) : null;
+    }),
+  );
+  connection.languages.inlayHint.on((p, token) =>
+    onTarget('inlay hints', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) =>
+      !s.settings.inlayHints ? [] : computeInlayHints(s.analysis, file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end), { activeEnvironment: activeEnvironment(s) }).map((h) => toInlayHint(h, doc)),
+    ),
+  );
+  connection.onCodeLens((p, token) =>
+    onTarget('code lenses', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => (!s.settings.codeLens ? [] : computeCodeLenses(s.analysis, file, { activeEnvironment: activeEnvironment(s) }).map((l) => toCodeLens(l, doc, textIn(s))))),
+  );
+  connection.onDefinition((p, token) => onTarget('definition', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeDefinition(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
+  connection.onReferences((p, token) => onTarget('references', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeReferences(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
+  connection.onDocumentSymbol((p) =>
+    guard('document symbols', p.textDocument.uri, [], () => {
+      const doc = documents.get(p.textDocument.uri);
+      return doc ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
+    }),
+  );
+  connection.onCompletion((p, token) => onTarget('completion', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeCompletion(s.analysis, file, doc.getText(), doc.offsetAt(p.position)).map((c) => toCompletionItem(c, doc))));
+  connection.onCodeAction((p, token) =>
+    onTarget('code actions', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => {
+      const codes = new Set(p.context.diagnostics.map((d) => String(d.code ?? '')));
+      const actions = computeCodeActions(s.analysis, file, doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)).filter((a) => codes.size === 0 || codes.has(a.code));
+      return actions.map((a) => toCodeAction(a, p.context.diagnostics, { textOf: textIn(s), isOpen: (uri) => !!documents.get(uri) }, client.createFiles));
+    }),
+  );
+
+  // Custom requests of the wire contract (protocol.ts).
+  connection.onRequest(ChartInfoRequest.type, (p, token) =>
+    onChart('chart info', p.uri, token, null, (s) => {
+      const active = activeEnvironment(s);
+      return { chartDir: s.chartDir, name: s.analysis.model.name, environments: s.analysis.environments.map((e) => ({ name: e.name, origin: e.origin, values: e.values })), ...(active ? { activeEnvironment: active } : {}) };
+    }),
+  );
+  connection.onNotification(SetActiveEnvironmentNotification.type, (p) => {
+    activeEnvironments.set(p.chartDir, p.environment);
+    void connection.languages.inlayHint.refresh().catch(() => undefined);
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  });
+  connection.onRequest(EffectiveValuesRequest.type, (p) =>
+    guard('effective values', p.chartDir, { text: '', helmVersion: 4 as const, error: 'internal error' }, async () => {
+      const s = await snapshotOf(p.chartDir);
+      return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: s.helm.major };
+    }),
+  );
+  connection.onRequest(ExplainRequest.type, (p, token) => onTarget('explain', p.uri, token, null, ({ snapshot: s, file, doc }) => explainAt(s.analysis, file, doc.offsetAt(p.position)) ?? null));
+  connection.onRequest(InferSchemaRequest.type, (p) =>
+    guard('infer schema', p.chartDir, { text: '', error: 'internal error' }, async () => {
+      const s = await snapshotOf(p.chartDir);
+      const values = s.analysis.model.values;
+      return values ? { text: JSON.stringify(inferSchema(values, { draft: schemaUriFor(s.helm) }), null, 2) + '\n' } : { text: '', error: `${p.chartDir} has no values.yaml to infer a schema from` };
+    }),
+  );
+  connection.onRequest(ClearCachesRequest.type, () =>
+    guard('clear caches', '', null, () => {
+      workspace.clear();
+      scheduler.scheduleAll();
+      return null;
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+  return { workspace, documents, diagnostics: scheduler };
+}
