@@ -14,7 +14,7 @@
 // ignoreMissingValueFiles drops missing files and globs that match nothing.
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { remoteChartNote, type DiscoveryContext } from './context';
-import { bool, entries, finding, get, getIn, inlineText, items, kindOf, locOf, str, type ManifestDoc } from './manifest';
+import { bool, entries, finding, get, getIn, inlineText, items, kindOf, locOf, pairOf, str, type ManifestDoc } from './manifest';
 import { basename, dirname, isGlob, joinPath } from './paths';
 import type { ChartLocation, DiscoveredEnvironment, GitopsFinding, InlineText, Layer, SetLayer, SourceLocation } from './types';
 
@@ -61,7 +61,10 @@ function readApplication(ctx: DiscoveryContext, m: ManifestDoc, root: Node, rend
   const appName = r(nameNode) ?? 'application';
   const spec = get(root, 'spec');
   const sourcesNode = get(spec, 'sources');
-  const sources = sourcesNode !== undefined ? items(sourcesNode) : get(spec, 'source') !== undefined ? [get(spec, 'source') as Node] : [];
+  const sources = sourcesNode !== undefined && items(sourcesNode).length > 0 ? items(sourcesNode) : get(spec, 'source') !== undefined ? [get(spec, 'source') as Node] : [];
+  if (sourcesNode !== undefined && items(sourcesNode).length > 0 && get(spec, 'source') !== undefined) {
+    sink.push(finding(locOf(m, pairOfKey(spec, 'source')), 'info', 'gitops.source-ignored', '`source` is ignored because `sources` is set: Argo CD then deploys the entries of `sources` only'));
+  }
   const refs = new Set<string>();
   for (const s of sources) {
     const ref = str(get(s, 'ref'));
@@ -216,6 +219,10 @@ function readApplication(ctx: DiscoveryContext, m: ManifestDoc, root: Node, rend
     out.push({ name: label, kind: 'argocd', chart, definedAt, layers, findings });
   }
   return out;
+}
+
+function pairOfKey(map: Node | undefined, key: string): Node | undefined {
+  return (pairOf(map, key)?.key ?? undefined) as Node | undefined;
 }
 
 function renderedInline(m: ManifestDoc, node: Node, render: Render): InlineText | undefined {
