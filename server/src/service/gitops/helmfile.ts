@@ -234,7 +234,7 @@ function releaseEnv(ctx: DiscoveryContext, stateFile: string, state: State, rel:
   };
   const isBad = (e: Entry, node: Node): boolean => {
     const a = locOf(e.m, node).line;
-    const end = node.range ? e.m.lines.linePos(node.range[1]).line : a;
+    const end = node.range ? e.m.lines.linePos(Math.max(node.range[0], node.range[1] - 1)).line : a;
     for (let l = a; l <= end; l++) if (e.bad.has(l)) return true;
     return false;
   };
