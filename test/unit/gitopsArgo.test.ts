@@ -380,14 +380,15 @@ test('ApplicationSet git generators (files and directories, with exclude) expand
   assert.deepEqual(findingLines(d), []);
 });
 
-test('eks-blueprints add-ons: every ApplicationSet uses cluster generators, reported on the generator line, nothing guessed', () => {
+test('eks-blueprints add-ons: every ApplicationSet uses cluster generators, reported on the generator\'s line, nothing guessed', () => {
   const d = discover(corpusFiles('aws-samples__eks-blueprints-add-ons'));
   assert.equal(d.environments.length, 0);
   const lines = findingLines(d);
   assert.ok(lines.every((l) => l.startsWith('info gitops.generator-offline ')), lines.join('\n'));
   // One per ApplicationSet document: 38 in the corpus (`grep -c 'kind: ApplicationSet'`), each with one generator.
   assert.equal(lines.length, 38);
-  assert.ok(lines.includes('info gitops.generator-offline argocd/bootstrap/control-plane/addons/aws/addons-aws-load-balancer-controller-appset.yaml:10'));
+  // A merge of cluster generators: reported on its first child that needs a cluster.
+  assert.ok(lines.includes('info gitops.generator-offline argocd/bootstrap/control-plane/addons/aws/addons-aws-load-balancer-controller-appset.yaml:13'));
   assert.ok(lines.includes('info gitops.generator-offline argocd/bootstrap/control-plane/addons/aws/addons-aws-csi-ebs-resources-appset.yaml:10'));
 });
 
@@ -445,9 +446,78 @@ test('eks-blueprints layout through a list generator: $values files in order, mi
   assert.deepEqual(findingLines(d).filter((f) => f.includes('local/')), ['info gitops.chart-not-local local/appset.yaml:23']);
 });
 
-test('argo-cd docs applicationset.yaml: offline generators are reported, list elements are rendered with goTemplate', () => {
+test('argo-cd docs applicationset.yaml: generators that need a live system are reported on their line', () => {
   const d = discover(argo({}));
   const lines = findingLines(d).filter((f) => f.includes('applicationset.yaml'));
-  for (const line of [35, 70, 116, 133, 185, 191, 217]) assert.ok(lines.includes(`info gitops.generator-offline docs/operator-manual/applicationset.yaml:${line}`), `generator at line ${line}`);
+  // clusters, scmProvider, clusterDecisionResource, pullRequest, the merge's first clusters child, plugin.
+  for (const line of [35, 70, 116, 133, 198, 217]) assert.ok(lines.includes(`info gitops.generator-offline docs/operator-manual/applicationset.yaml:${line}`), `generator at line ${line}`);
+  // The matrix example lists no children (only a comment).
+  assert.ok(lines.includes('warning gitops.bad-generator docs/operator-manual/applicationset.yaml:185'));
   assert.ok(lines.includes('warning gitops.appset-unsupported docs/operator-manual/applicationset.yaml:19'));
+});
+
+test('ApplicationSet matrix (git directories x list) and merge (by merge key) expand when their children resolve', () => {
+  const only = inlineFiles(`
+    #- chart/Chart.yaml
+    name: chart
+    #- envs/dev/values.yaml
+    a: 1
+    #- envs/prod/values.yaml
+    a: 2
+    #- set.yaml
+    apiVersion: argoproj.io/v1alpha1
+    kind: ApplicationSet
+    metadata:
+      name: m
+    spec:
+      generators:
+        - matrix:
+            generators:
+              - git:
+                  repoURL: https://example.com/r.git
+                  directories: [{path: envs/*}]
+              - list:
+                  elements: [{region: eu}, {region: us}]
+      template:
+        metadata:
+          name: '{{path.basename}}-{{region}}'
+        spec:
+          source:
+            path: chart
+            helm:
+              valueFiles: ['/{{path}}/values.yaml']
+              parameters: [{name: region, value: '{{region}}'}]
+  `);
+  const dm = discover(only);
+  assert.deepEqual(dm.environments.map((e) => e.name), ['dev-eu', 'dev-us', 'prod-eu', 'prod-us']);
+  assert.deepEqual(layers(byName(dm, 'prod-us')), ['file envs/prod/values.yaml @set.yaml:21', 'set region=us @set.yaml:22']);
+  const merged = inlineFiles(`
+    #- chart/Chart.yaml
+    name: chart
+    #- set.yaml
+    apiVersion: argoproj.io/v1alpha1
+    kind: ApplicationSet
+    metadata:
+      name: m
+    spec:
+      generators:
+        - merge:
+            mergeKeys: [env]
+            generators:
+              - list:
+                  elements: [{env: dev, size: s}, {env: prod, size: m}]
+              - list:
+                  elements: [{env: prod, size: xl}]
+      template:
+        metadata:
+          name: '{{env}}'
+        spec:
+          source:
+            path: chart
+            helm:
+              parameters: [{name: size, value: '{{size}}'}]
+  `);
+  const dg = discover(merged);
+  assert.deepEqual(dg.environments.map((e) => [e.name, e.layers.map((l) => ('arg' in l ? l.arg : ''))]), [['dev', ['size=s']], ['prod', ['size=xl']]]);
+  assert.deepEqual(findingLines(dg), []);
 });

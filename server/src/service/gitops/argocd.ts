@@ -287,25 +287,94 @@ function readApplicationSet(ctx: DiscoveryContext, m: ManifestDoc, root: Node): 
   const out: DiscoveredEnvironment[] = [];
   const extra: GitopsFinding[] = [];
   for (const gen of items(get(spec, 'generators'))) {
-    const [first] = entries(gen);
-    if (!first) continue;
-    const [key, body] = first;
-    let paramSets: Params[] | undefined;
-    if (key === 'list') paramSets = listParams(body, goTemplate);
-    else if (key === 'git') paramSets = gitParams(ctx, m, body, goTemplate, extra);
-    if (paramSets === undefined) {
-      extra.push(finding(locOf(m, first[2].key as Node), 'info', 'gitops.generator-offline', `the \`${key}\` generator needs a live cluster or an API (${key === 'clusters' ? 'the clusters registered in Argo CD' : key === 'matrix' || key === 'merge' ? 'it combines generators' : 'an SCM or pull-request provider'}); its Applications cannot be listed offline`));
+    const res = generatorParams(ctx, m, gen, goTemplate, extra, undefined);
+    if ('offline' in res) {
+      const [key, keyNode] = res.offline;
+      extra.push(finding(locOf(m, keyNode), 'info', 'gitops.generator-offline', `the \`${key}\` generator needs ${key === 'clusters' || key === 'clusterDecisionResource' ? 'a live cluster (the clusters registered in Argo CD)' : key === 'plugin' ? 'a generator plugin service' : 'an SCM or pull-request provider API'}; its Applications cannot be listed offline`));
       continue;
     }
+    const body = entries(gen)[0]?.[1];
     if (get(body, 'template') !== undefined && entries(get(body, 'template')).some(([, v]) => entries(v).length > 0)) {
       extra.push(finding(locOf(m, get(body, 'template')), 'warning', 'gitops.appset-unsupported', 'a generator-level `template` is not applied here; the ApplicationSet\'s spec.template is used'));
     }
-    for (const params of paramSets) {
+    for (const params of res.params) {
       const render: Render = (s) => renderTemplate(s, params, goTemplate);
       out.push(...readApplication(ctx, m, template as Node, render, extra));
     }
   }
   return { environments: out, findings: extra };
+}
+
+/**
+ * The parameter sets of one generator: list and git directly; matrix (each set of the first child combined with
+ * each set of the second, which may use the first's parameters) and merge (sets of the first child, overridden by
+ * the sets of the others that agree on every merge key) when their children resolve. Otherwise the generator that
+ * needs a live system.
+ */
+function generatorParams(ctx: DiscoveryContext, m: ManifestDoc, gen: Node, goTemplate: boolean, findings: GitopsFinding[], parent: Params | undefined): { params: Params[] } | { offline: [string, Node] } {
+  const [first] = entries(gen);
+  if (!first) return { params: [] };
+  const [key, body] = first;
+  const keyNode = first[2].key as Node;
+  if (key === 'list') {
+    const p = listParams(body, goTemplate);
+    return p ? { params: p } : { offline: [key, keyNode] };
+  }
+  if (key === 'git') {
+    const p = gitParams(ctx, m, body, goTemplate, findings, parent);
+    return p ? { params: p } : { offline: [key, keyNode] };
+  }
+  if (key === 'matrix' || key === 'merge') {
+    const children = items(get(body, 'generators'));
+    if (children.length < 2 || (key === 'matrix' && children.length > 2)) {
+      findings.push(finding(locOf(m, keyNode), 'warning', 'gitops.bad-generator', `a \`${key}\` generator needs ${key === 'matrix' ? 'exactly two' : 'at least two'} child generators (it has ${children.length})`));
+      return { params: [] };
+    }
+    if (key === 'matrix') {
+      const a = generatorParams(ctx, m, children[0], goTemplate, findings, parent);
+      if ('offline' in a) return a;
+      const out: Params[] = [];
+      for (const pa of a.params) {
+        const b = generatorParams(ctx, m, children[1], goTemplate, findings, { ...(parent ?? {}), ...pa });
+        if ('offline' in b) return b;
+        for (const pb of b.params) out.push(mergeParams(pa, pb, goTemplate));
+      }
+      return { params: out };
+    }
+    const mergeKeys = items(get(body, 'mergeKeys')).map((n) => str(n) ?? '');
+    const sets: Params[][] = [];
+    for (const c of children) {
+      const r = generatorParams(ctx, m, c, goTemplate, findings, parent);
+      if ('offline' in r) return r;
+      sets.push(r.params);
+    }
+    const base = sets[0].map((p) => ({ ...p }));
+    for (const other of sets.slice(1)) {
+      for (let i = 0; i < base.length; i++) {
+        const match = other.find((o) => mergeKeys.every((k) => lookupParam(o, k, goTemplate) !== undefined && lookupParam(o, k, goTemplate) === lookupParam(base[i], k, goTemplate)));
+        if (match) base[i] = mergeParams(base[i], match, goTemplate);
+      }
+    }
+    return { params: base };
+  }
+  return { offline: [key, keyNode] };
+}
+
+function lookupParam(p: Params, key: string, goTemplate: boolean): unknown {
+  if (!goTemplate) return p[key];
+  let cur: unknown = p;
+  for (const k of key.split('.')) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+  return cur;
+}
+
+function mergeParams(a: Params, b: Params, goTemplate: boolean): Params {
+  if (!goTemplate) return { ...a, ...b };
+  const out: Params = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = cur !== null && typeof cur === 'object' && !Array.isArray(cur) && v !== null && typeof v === 'object' && !Array.isArray(v) ? mergeParams(cur as Params, v as Params, true) : v;
+  }
+  return out;
 }
 
 function toPlain(node: Node | undefined): unknown {
@@ -360,7 +429,7 @@ function pathParams(dir: string, file: string | undefined, goTemplate: boolean):
   return p;
 }
 
-function gitParams(ctx: DiscoveryContext, m: ManifestDoc, body: Node | undefined, goTemplate: boolean, findings: GitopsFinding[]): Params[] | undefined {
+function gitParams(ctx: DiscoveryContext, m: ManifestDoc, body: Node | undefined, goTemplate: boolean, findings: GitopsFinding[], parent: Params | undefined): Params[] | undefined {
   const files = get(body, 'files');
   const dirs = get(body, 'directories');
   if (files === undefined && dirs === undefined) return undefined;
@@ -378,7 +447,8 @@ function gitParams(ctx: DiscoveryContext, m: ManifestDoc, body: Node | undefined
     const include: string[] = [];
     const exclude = new Set<string>();
     for (const e of items(spec)) {
-      const pattern = str(get(e, 'path'));
+      const raw = str(get(e, 'path'));
+      const pattern = raw !== undefined && parent !== undefined ? renderTemplate(raw, parent, goTemplate) : raw;
       if (pattern === undefined) continue;
       const matches = ctx.index.glob(pattern, what);
       if (bool(get(e, 'exclude'))) matches.forEach((x) => exclude.add(x));

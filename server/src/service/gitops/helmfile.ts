@@ -46,12 +46,12 @@ export function readHelmfiles(ctx: DiscoveryContext, files: readonly string[]): 
   const findings: GitopsFinding[] = [];
   const env = ctx.ws.env ?? {};
   for (const file of files) {
-    const probe = loadState(ctx, file, 'default', env, findings, []);
+    // A first reading finds the environments' names; each environment is then read with its own values (findings
+    // that repeat across environments are merged by the caller).
+    const probe = loadState(ctx, file, 'default', env, [], []);
     const names = probe.envNames.length > 0 ? probe.envNames : ['default'];
     for (const envName of names) {
-      const envFindings: GitopsFinding[] = [];
-      const state = envName === 'default' ? probe : loadState(ctx, file, envName, env, envFindings, []);
-      if (envName !== 'default') findings.push(...envFindings.filter((f) => !findings.some((g) => g.file === f.file && g.line === f.line && g.code === f.code)));
+      const state = loadState(ctx, file, envName, env, findings, []);
       const values = stateValues(ctx, state, envName, env, findings);
       for (const rel of state.releases) environments.push(releaseEnv(ctx, file, state, rel, envName, values, env));
     }
