@@ -521,3 +521,31 @@ test('ApplicationSet matrix (git directories x list) and merge (by merge key) ex
   assert.deepEqual(dg.environments.map((e) => [e.name, e.layers.map((l) => ('arg' in l ? l.arg : ''))]), [['dev', ['size=s']], ['prod', ['size=xl']]]);
   assert.deepEqual(findingLines(dg), []);
 });
+
+test('valueFiles: URLs are fetched by Argo CD (info), paths leaving the repository are errors; set and set-string of one name both apply', () => {
+  const files = inlineFiles(`
+    #- c/Chart.yaml
+    name: c
+    #- app.yaml
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata:
+      name: a
+    spec:
+      source:
+        path: c
+        helm:
+          valueFiles:
+            - https://example.com/values.yaml
+            - ../../outside.yaml
+          parameters:
+            - name: x
+              value: "1"
+            - name: x
+              value: "2"
+              forceString: true
+  `);
+  const d = discover(files);
+  assert.deepEqual(layers(byName(d, 'a')), ['set x=1 @app.yaml:14', 'set-string x=2 @app.yaml:16']);
+  assert.deepEqual(findingLines(d), ['info gitops.remote-values-file app.yaml:10', 'error gitops.path-outside-workspace app.yaml:11']);
+});

@@ -218,3 +218,31 @@ test('templates and inherit (with except): template values come first; an {{ if 
   assert.deepEqual(layers(d.environments[0]), ['file t.yaml @helmfile.yaml.gotmpl:3', 'file r.yaml @helmfile.yaml.gotmpl:13']);
   assert.deepEqual(findingLines(d), ['warning gitops.template-unsupported helmfile.yaml.gotmpl:14']);
 });
+
+test('each helmfile environment renders with its own state values; no finding from environments that are not declared', () => {
+  const files = inlineFiles(`
+    #- c/Chart.yaml
+    name: c
+    #- v/eu.yaml
+    a: 1
+    #- v/us.yaml
+    a: 2
+    #- helmfile.yaml.gotmpl
+    environments:
+      prod-eu:
+        values: [{region: eu}]
+      prod-us:
+        values: [{region: us}]
+    ---
+    releases:
+      - name: api
+        chart: ./c
+        values: [v/{{ .Values.region }}.yaml]
+  `);
+  const d = discover(files);
+  assert.deepEqual(d.environments.map((e) => [e.name, layers(e)]), [
+    ['prod-eu/api', ['file v/eu.yaml @helmfile.yaml.gotmpl:9']],
+    ['prod-us/api', ['file v/us.yaml @helmfile.yaml.gotmpl:9']],
+  ]);
+  assert.deepEqual(findingLines(d), []);
+});
