@@ -224,9 +224,9 @@ function patchMatches(p: Patch, inst: Instance): boolean {
     const tn = str(get(t, 'name'));
     const tns = str(get(t, 'namespace'));
     const tg = str(get(t, 'group'));
-    if (tk !== undefined && !new RegExp(`^(?:${tk})$`).test(kind ?? '')) return false;
-    if (tn !== undefined && !new RegExp(`^(?:${tn})$`).test(name ?? '')) return false;
-    if (tns !== undefined && ns !== undefined && !new RegExp(`^(?:${tns})$`).test(ns)) return false;
+    if (tk !== undefined && !selects(tk, kind ?? '')) return false;
+    if (tn !== undefined && !selects(tn, name ?? '')) return false;
+    if (tns !== undefined && ns !== undefined && !selects(tns, ns)) return false;
     if (tg !== undefined && tg !== 'helm.toolkit.fluxcd.io') return false;
     return true;
   }
@@ -234,6 +234,64 @@ function patchMatches(p: Patch, inst: Instance): boolean {
   const pn = str(getIn(p.obj.root, ['metadata', 'name']));
   const pns = str(getIn(p.obj.root, ['metadata', 'namespace']));
   return pk === kind && pn === name && (pns === undefined || ns === undefined || pns === ns);
+}
+
+/** kustomize matches a target's kind, name and namespace as anchored regular expressions (Go RE2). */
+function selects(pattern: string, value: string): boolean {
+  if (pattern === value) return true;
+  const re = safeRegExp(pattern);
+  return re !== undefined && re.test(value);
+}
+
+/**
+ * The common subset of RE2 as a JavaScript RegExp, built only from checked tokens (literals, `.`, classes, groups,
+ * `|`, and a quantifier after an atom), so that building it cannot throw; anything else selects nothing.
+ */
+function safeRegExp(pattern: string): RegExp | undefined {
+  let out = '';
+  let depth = 0;
+  let atom = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) {
+      const n = pattern[++i];
+      out += /[A-Za-z0-9]/.test(n) ? (/[dwsDWS]/.test(n) ? `\\${n}` : n) : `\\${n}`;
+      atom = true;
+    } else if (c === '[') {
+      const end = pattern.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      const body = pattern.slice(i + 1, end).replace(/\\/g, '\\\\').replace(/\[/g, '\\[');
+      out += `[${body}]`;
+      i = end;
+      atom = true;
+    } else if (c === '(') {
+      out += '(?:';
+      depth++;
+      atom = false;
+    } else if (c === ')') {
+      if (depth === 0 || out.endsWith('(?:')) return undefined;
+      out += ')';
+      depth--;
+      atom = true;
+    } else if (c === '*' || c === '+' || c === '?') {
+      if (!atom) return undefined;
+      out += c;
+      atom = false;
+    } else if (c === '|') {
+      out += '|';
+      atom = false;
+    } else if (c === '^' || c === '$') {
+      // anchored anyway
+    } else if (c === '.') {
+      out += '.';
+      atom = true;
+    } else {
+      out += c.replace(/[{}\]/]/g, '\\$&');
+      atom = true;
+    }
+  }
+  if (depth !== 0) return undefined;
+  return new RegExp(`^(?:${out})$`);
 }
 
 /** The effective node at `path` after the merge patches, with the document that set it; null if deleted. */
@@ -448,7 +506,7 @@ function valueOf(
 
 function decodeBase64(s: string): string | undefined {
   const clean = s.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined;
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.replace(/=+$/, '').length % 4 === 1) return undefined;
   const bin = atob(clean);
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);

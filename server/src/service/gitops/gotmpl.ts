@@ -144,7 +144,7 @@ function evaluate(expr: string, ctx: TemplateContext): { value: string } | { err
   let m = /^`([^`]*)`$/.exec(expr);
   if (m) return { value: m[1] };
   m = /^"((?:[^"\\]|\\.)*)"$/.exec(expr);
-  if (m) return { value: JSON.parse(`"${m[1]}"`) as string };
+  if (m) return { value: m[1].replace(/\\(.)/g, (_all, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c) };
   m = /^(env|requiredEnv)\s+"([^"]*)"$/.exec(expr);
   if (m) {
     const v = ctx.env[m[2]];
