@@ -241,8 +241,8 @@ test('each helmfile environment renders with its own state values; no finding fr
   `);
   const d = discover(files);
   assert.deepEqual(d.environments.map((e) => [e.name, layers(e)]), [
-    ['prod-eu/api', ['file v/eu.yaml @helmfile.yaml.gotmpl:9']],
-    ['prod-us/api', ['file v/us.yaml @helmfile.yaml.gotmpl:9']],
+    ['prod-eu/api', ['file v/eu.yaml @helmfile.yaml.gotmpl:10']],
+    ['prod-us/api', ['file v/us.yaml @helmfile.yaml.gotmpl:10']],
   ]);
   assert.deepEqual(findingLines(d), []);
 });
