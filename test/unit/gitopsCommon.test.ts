@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileIndex, isScannedPath, joinPath } from '../../server/src/service/gitops/paths';
-import { relativeTo, toEnvironment } from '../../server/src/service/gitops/toEnvironment';
+import { environmentJson, relativeTo, toEnvironment } from '../../server/src/service/gitops/toEnvironment';
 import { renderTemplate } from '../../server/src/service/gitops/gotmpl';
 import { byName, corpusFiles, discover, findingLines, inlineFiles, layers } from './gitopsFixture';
 
@@ -102,6 +102,22 @@ test('toEnvironment: what the flat Environment can express, paths relative to th
     setLiteral: [],
   });
   assert.deepEqual(dropped.map((x) => x.reason), ['inline values in a manifest']);
+  // The CLI's JSON shape.
+  assert.deepEqual(environmentJson(byName(d, 'a') ?? assert.fail('no environment')), {
+    name: 'a',
+    kind: 'argocd',
+    chart: 'test/e2e/testdata/helm-glob-values',
+    definedAt: { file: 'apps/a.yaml', line: 4 },
+    layers: [
+      { type: 'file', file: 'test/e2e/testdata/helm-glob-values/envs/a.yaml' },
+      { type: 'file', file: 'test/e2e/testdata/helm-glob-values/envs/b.yaml' },
+      { type: 'file', file: 'test/e2e/testdata/helm/baz.yaml' },
+      { type: 'inline', file: 'apps/a.yaml', line: 11 },
+      { type: 'set', file: 'apps/a.yaml', line: 14, arg: 'foo=set' },
+      { type: 'set-file', file: 'apps/a.yaml', line: 17, arg: 'bar=test/e2e/testdata/helm-glob-values/values.yaml' },
+    ],
+    findings: [],
+  });
   // Flux: valuesFiles replace the defaults, a targetPath set before a values layer keeps its order only in the rich type.
   const flux = discover(corpusFiles('fluxcd__helm-controller'));
   const conv = toEnvironment(byName(flux, 'valuesfrom') ?? assert.fail('no environment'));

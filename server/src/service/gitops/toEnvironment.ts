@@ -56,3 +56,27 @@ export function relativeTo(dir: string | undefined, file: string): string {
   while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
   return [...from.slice(i).map(() => '..'), ...to.slice(i)].join('/');
 }
+
+/** One environment as the CLI's `environments -o json` lists it (issue 9): layers by type, with file/line/arg. */
+export interface EnvironmentJson {
+  name: string;
+  kind: DiscoveredEnvironment['kind'];
+  /** The chart's directory (workspace-relative) when it is in the workspace, else null. */
+  chart: string | null;
+  definedAt: { file: string; line: number };
+  layers: Array<{ type: Layer['type']; file?: string; line?: number; arg?: string }>;
+  findings: DiscoveredEnvironment['findings'];
+}
+
+export function environmentJson(env: DiscoveredEnvironment): EnvironmentJson {
+  return {
+    name: env.name,
+    kind: env.kind,
+    chart: env.chart.type === 'local' ? env.chart.dir : null,
+    definedAt: { file: env.definedAt.file, line: env.definedAt.line },
+    layers: env.layers.map((l) =>
+      l.type === 'file' ? { type: 'file', file: l.path } : l.type === 'inline' ? { type: 'inline', file: l.at.file, line: l.at.line } : { type: l.type, file: l.at.file, line: l.at.line, arg: l.arg },
+    ),
+    findings: env.findings,
+  };
+}
