@@ -246,3 +246,38 @@ test('each helmfile environment renders with its own state values; no finding fr
   ]);
   assert.deepEqual(findingLines(d), []);
 });
+
+test('inherit is recursive and defaultInherit comes first; list fields append template before release', () => {
+  const files = inlineFiles(`
+    #- c/Chart.yaml
+    name: c
+    #- a.yaml
+    a: 1
+    #- b.yaml
+    b: 1
+    #- d.yaml
+    d: 1
+    #- r.yaml
+    r: 1
+    #- helmfile.yaml
+    defaultInherit: [common]
+    templates:
+      common:
+        values: [d.yaml]
+      base:
+        values: [a.yaml]
+      child:
+        inherit:
+          - template: base
+        values: [b.yaml]
+    releases:
+      - name: app
+        chart: ./c
+        inherit:
+          - template: child
+        values: [r.yaml]
+  `);
+  const d = discover(files);
+  assert.deepEqual(layers(d.environments[0]).map((l) => l.split(' ')[1]), ['d.yaml', 'a.yaml', 'b.yaml', 'r.yaml']);
+  assert.deepEqual(findingLines(d), []);
+});

@@ -39,6 +39,8 @@ interface State {
   releases: Entry[];
   repositories: Map<string, { url: string; oci: boolean }>;
   missingFileHandler?: string;
+  /** Templates every release inherits first (`defaultInherit`). */
+  defaultInherit: string[];
 }
 
 export function readHelmfiles(ctx: DiscoveryContext, files: readonly string[]): { environments: DiscoveredEnvironment[]; findings: GitopsFinding[] } {
@@ -61,7 +63,7 @@ export function readHelmfiles(ctx: DiscoveryContext, files: readonly string[]): 
 
 /** Reads a state file and its bases, rendering `.gotmpl` parts with the values known so far. */
 function loadState(ctx: DiscoveryContext, file: string, envName: string, env: Readonly<Record<string, string>>, findings: GitopsFinding[], stack: string[]): State {
-  const state: State = { envNames: [], envDefs: new Map(), rootValues: [], templates: new Map(), releases: [], repositories: new Map() };
+  const state: State = { envNames: [], envDefs: new Map(), rootValues: [], templates: new Map(), releases: [], repositories: new Map(), defaultInherit: [] };
   const text = ctx.read(file);
   if (text === undefined || stack.includes(file)) return state;
   const templated = file.endsWith('.gotmpl');
@@ -103,6 +105,8 @@ function loadState(ctx: DiscoveryContext, file: string, envName: string, env: Re
         const url = str(get(r, 'url'));
         if (name !== undefined && url !== undefined) state.repositories.set(name, { url, oci: get(r, 'oci') !== undefined && str(get(r, 'oci')) === 'true' });
       }
+      const di = get(root, 'defaultInherit');
+      if (di !== undefined) state.defaultInherit = (isSeq(di) ? items(di).map((n) => str(n) ?? '') : [str(di) ?? '']).map((x) => x.trim()).filter((x) => x !== '');
       const mfh = str(get(get(root, 'helmDefaults'), 'missingFileHandler')) ?? str(get(root, 'missingFileHandler'));
       if (mfh !== undefined) state.missingFileHandler = mfh;
       for (const rel of items(get(root, 'releases'))) state.releases.push({ m, node: rel, bad });
@@ -118,6 +122,7 @@ function mergeState(into: State, from: State): void {
   for (const [k, v] of from.templates) into.templates.set(k, v);
   into.releases.push(...from.releases);
   for (const [k, v] of from.repositories) into.repositories.set(k, v);
+  if (from.defaultInherit.length > 0) into.defaultInherit = from.defaultInherit;
   if (from.missingFileHandler !== undefined) into.missingFileHandler = from.missingFileHandler;
 }
 
@@ -197,19 +202,29 @@ function releaseEnv(ctx: DiscoveryContext, stateFile: string, state: State, rel:
   for (const [k, v] of entries(get(rel.node, 'labels'))) if (str(v) !== undefined) labels[k] = str(v) as string;
   const tctx: TemplateContext = { environment: envName, release: { name: releaseName, ...(namespace !== undefined ? { namespace } : {}), ...(chartRaw !== undefined ? { chart: chartRaw } : {}), labels }, values, env };
   const definedAt = locOf(m, get(rel.node, 'name') ?? rel.node);
-  // Templates the release inherits, in order; their entries come first.
-  const sources: Entry[] = [];
-  for (const inh of items(get(rel.node, 'inherit'))) {
-    const tname = str(get(inh, 'template'));
-    const t = tname !== undefined ? state.templates.get(tname) : undefined;
-    if (!t) {
-      findings.push(finding(locOf(m, inh), 'error', 'gitops.unknown-template', `template ${tname ?? '(none)'} is not defined in this helmfile or its bases`));
-      continue;
+  // Templates the release inherits (defaultInherit first, then `inherit`, each after its own inherited templates),
+  // then the release: helmfile merges them with mergo's WithAppendSlice, so list fields append in this order.
+  const expand = (owner: Entry, path: string[], defaults: string[]): Entry[] => {
+    const list = items(get(owner.node, 'inherit')).map((inh) => ({ name: str(get(inh, 'template')) ?? '', except: items(get(inh, 'except')).map((n) => str(n)), at: inh as Node }));
+    const named = new Set(list.map((x) => x.name));
+    const all = [...defaults.filter((d) => !named.has(d)).map((name) => ({ name, except: [] as Array<string | undefined>, at: owner.node })), ...list];
+    const out: Entry[] = [];
+    for (const { name, except, at } of all) {
+      const t = state.templates.get(name);
+      if (path.includes(name)) {
+        findings.push(finding(locOf(owner.m, at), 'error', 'gitops.unknown-template', `cyclic template inheritance: ${[...path, name].join(' -> ')}`));
+        continue;
+      }
+      if (!t) {
+        findings.push(finding(locOf(owner.m, at), 'error', 'gitops.unknown-template', `template ${name || '(none)'} is not defined in this helmfile or its bases`));
+        continue;
+      }
+      out.push(...expand(t, [...path, name], []).map((e) => ({ ...e, node: exceptKeys(e.node, except) })));
     }
-    const except = items(get(inh, 'except')).map((n) => str(n));
-    sources.push({ ...t, node: exceptKeys(t.node, except) });
-  }
-  sources.push(rel);
+    out.push(owner);
+    return out;
+  };
+  const sources: Entry[] = expand(rel, [], state.defaultInherit);
   const field = (key: string): Array<{ e: Entry; node: Node }> => sources.flatMap((e) => items(get(e.node, key)).map((node) => ({ e, node })));
   const scalarField = (key: string): string | undefined => {
     let v: string | undefined;
