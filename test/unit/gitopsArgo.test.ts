@@ -549,3 +549,36 @@ test('valueFiles: URLs are fetched by Argo CD (info), paths leaving the reposito
   assert.deepEqual(layers(byName(d, 'a')), ['set x=1 @app.yaml:14', 'set-string x=2 @app.yaml:16']);
   assert.deepEqual(findingLines(d), ['info gitops.remote-values-file app.yaml:10', 'error gitops.path-outside-workspace app.yaml:11']);
 });
+
+test('ApplicationSet inline values are rendered per element; an unknown parameter leaves the layer out, never the raw template', () => {
+  const files = inlineFiles(`
+    #- c/Chart.yaml
+    name: c
+    #- set.yaml
+    apiVersion: argoproj.io/v1alpha1
+    kind: ApplicationSet
+    metadata:
+      name: s
+    spec:
+      generators:
+        - list:
+            elements:
+              - {env: dev, size: s}
+              - {env: prod}
+      template:
+        metadata:
+          name: 'app-{{env}}'
+        spec:
+          source:
+            path: c
+            helm:
+              values: |
+                size: {{size}}
+  `);
+  const d = discover(files);
+  const dev = byName(d, 'app-dev')?.layers[0];
+  assert.ok(dev?.type === 'inline');
+  assert.equal(dev.source.text, 'size: s\n');
+  assert.deepEqual(layers(byName(d, 'app-prod')), []);
+  assert.deepEqual(findingLines(d), ['warning gitops.unresolved-template set.yaml:18']);
+});

@@ -175,11 +175,11 @@ function readApplication(ctx: DiscoveryContext, m: ManifestDoc, root: Node, rend
     const valuesObject = get(helm, 'valuesObject');
     const values = get(helm, 'values');
     if (valuesObject !== undefined && isMap(valuesObject)) {
-      const t = renderedInline(m, valuesObject, render);
+      const t = renderedInline(m, valuesObject, render, findings);
       if (t) layers.push({ type: 'inline', source: t, at: locOf(m, valuesObject) });
       if (values !== undefined) findings.push(finding(locOf(m, values), 'info', 'gitops.values-ignored', '`values` is ignored because `valuesObject` is set: Argo CD uses valuesObject instead, they are not merged'));
     } else if (values !== undefined && isScalar(values) && typeof values.value === 'string' && values.value.trim() !== '') {
-      const t = renderedInline(m, values, render);
+      const t = renderedInline(m, values, render, findings);
       if (t) layers.push({ type: 'inline', source: t, at: locOf(m, values) });
     } else if (values !== undefined && (isMap(values) || isSeq(values))) {
       findings.push(finding(locOf(m, values), 'error', 'gitops.values-not-string', '`helm.values` must be a YAML string (use `values: |`), or use `valuesObject` for a map'));
@@ -225,12 +225,16 @@ function pairOfKey(map: Node | undefined, key: string): Node | undefined {
   return (pairOf(map, key)?.key ?? undefined) as Node | undefined;
 }
 
-function renderedInline(m: ManifestDoc, node: Node, render: Render): InlineText | undefined {
+/** Inline values after the ApplicationSet's rendering; undefined (with a finding) when a parameter is unknown. */
+function renderedInline(m: ManifestDoc, node: Node, render: Render, findings: GitopsFinding[]): InlineText | undefined {
   const t = inlineText(m, node);
   if (!t) return undefined;
   const text = render(t.text);
-  if (text === undefined || text === t.text) return t;
-  return { ...t, text, exact: false };
+  if (text === undefined) {
+    findings.push(finding(locOf(m, node), 'warning', 'gitops.unresolved-template', 'these inline values use a generator parameter that cannot be resolved offline; the layer is left out'));
+    return undefined;
+  }
+  return text === t.text ? t : { ...t, text, exact: false };
 }
 
 /** Argo CD's build environment for one source (repository.go newEnv); revisions are unknown offline. */
