@@ -308,3 +308,40 @@ test('a HelmRelease with an unknown apiVersion is a finding and is skipped; a ch
   assert.deepEqual(layers(byName(d, 'new')), ['file charts/x/values-a.yaml (defaults) @r.yaml:13']);
   assert.deepEqual(findingLines(d), ['error gitops.unknown-api-version r.yaml:1']);
 });
+
+test('an overlay\'s generator with the same name wins for its keys (behavior: merge); each overlay reads its own', () => {
+  const files = inlineFiles(`
+    #- base/kustomization.yaml
+    resources: [release.yaml]
+    configMapGenerator:
+      - name: app-values
+        files: [values.yaml=base-values.yaml]
+    #- base/base-values.yaml
+    a: 1
+    #- base/release.yaml
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: app
+    spec:
+      chartRef: {kind: OCIRepository, name: app}
+      valuesFrom:
+        - kind: ConfigMap
+          name: app-values
+    #- prod/kustomization.yaml
+    resources: [../base]
+    configMapGenerator:
+      - name: app-values
+        behavior: merge
+        files: [values.yaml=prod-values.yaml]
+    #- prod/prod-values.yaml
+    a: 2
+    #- dev/kustomization.yaml
+    resources: [../base]
+  `);
+  const d = discover(files);
+  assert.deepEqual(d.environments.map((e) => [e.name, layers(e)]), [
+    ['dev/app', ['file base/base-values.yaml @base/kustomization.yaml:4']],
+    ['prod/app', ['file prod/prod-values.yaml @prod/kustomization.yaml:5']],
+  ]);
+});

@@ -473,9 +473,11 @@ function valueOf(
   lookup: (kind: string, n: string | undefined) => Obj | undefined,
   generated: GeneratedData[],
 ): Value | undefined {
+  // Generators on this overlay's chain, outermost first (an overlay's `behavior: merge` generator wins for its keys),
+  // else any generator of that name in the workspace.
   const gens = generated.filter((g) => g.kind === kind && g.name === name);
-  const gen = gens.find((g) => inst.chain.includes(g.dir)) ?? gens[0];
-  if (gen) {
+  const onChain = gens.filter((g) => inst.chain.includes(g.dir)).sort((a, b) => inst.chain.indexOf(b.dir) - inst.chain.indexOf(a.dir));
+  for (const gen of onChain.length > 0 ? onChain : gens.slice(0, 1)) {
     const v = gen.keys.get(key);
     if (v && 'file' in v) return ctx.index.isFile(v.file) ? { file: v.file, at: v.at } : undefined;
     if (v) return { text: { file: v.at.file, text: v.literal, line: v.at.line - 1, column: v.at.column - 1, exact: false }, at: v.at };
