@@ -345,3 +345,22 @@ test('an overlay\'s generator with the same name wins for its keys (behavior: me
     ['prod/app', ['file prod/prod-values.yaml @prod/kustomization.yaml:5']],
   ]);
 });
+
+test('overlays in folders of the same name are named by their path', () => {
+  const files = inlineFiles(`
+    #- base/kustomization.yaml
+    resources: [release.yaml]
+    #- base/release.yaml
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: app
+    spec:
+      chartRef: {kind: OCIRepository, name: app}
+    #- eu/prod/kustomization.yaml
+    resources: [../../base]
+    #- us/prod/kustomization.yaml
+    resources: [../../base]
+  `);
+  assert.deepEqual(discover(files).environments.map((e) => e.name), ['eu/prod/app', 'us/prod/app']);
+});

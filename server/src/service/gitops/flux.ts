@@ -156,6 +156,9 @@ export function readFlux(ctx: DiscoveryContext, files: readonly string[]): { env
     if (used.has(dir)) continue;
     for (const inst of build(dir, [])) instancesByRelease.set(inst.base, [...(instancesByRelease.get(inst.base) ?? []), { root: dir, inst }]);
   }
+  // An overlay is named by its folder's name, or its whole path when two overlays share a folder name.
+  const roots = [...kustomizations.keys()].filter((d) => !used.has(d));
+  const label = (dir: string) => (roots.filter((d) => basename(d) === basename(dir)).length > 1 || basename(dir) === '' ? dir || '.' : basename(dir));
   const environments: DiscoveredEnvironment[] = [];
   for (const r of releases) {
     if (patchDocs.has(r.m)) continue;
@@ -163,7 +166,7 @@ export function readFlux(ctx: DiscoveryContext, files: readonly string[]): { env
     const found = instancesByRelease.get(r) ?? [];
     const perOverlay = found.length > 1 || found.some((f) => f.inst.patches.length > 0);
     if (found.length === 0) environments.push(releaseEnv(ctx, name, { base: r, patches: [], chain: [] }, byKindName, generated));
-    for (const f of found) environments.push(releaseEnv(ctx, perOverlay ? `${basename(f.root) || f.root}/${name}` : name, f.inst, byKindName, generated));
+    for (const f of found) environments.push(releaseEnv(ctx, perOverlay ? `${label(f.root)}/${name}` : name, f.inst, byKindName, generated));
   }
   return { environments, findings };
 }
