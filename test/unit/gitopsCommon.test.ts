@@ -154,3 +154,23 @@ test('discovery over 2,000 YAML files takes at most 1 s cold', () => {
   assert.deepEqual(findingLines(d), []);
   assert.ok(ms <= 1000, `${ms} ms`);
 });
+
+test('discovery never throws: every corpus manifest cut short at several points still gives a result', () => {
+  const repos = ['argoproj__argo-cd', 'aws-samples__eks-blueprints-add-ons', 'fluxcd__flux2-kustomize-helm-example', 'fluxcd__flux2-monitoring-example', 'fluxcd__helm-controller', 'gitops-bridge-dev__gitops-bridge', 'helmfile__helmfile'];
+  let runs = 0;
+  for (const repo of repos) {
+    const files = corpusFiles(repo);
+    const manifests = [...files.keys()].filter((p) => /kind: (Application|HelmRelease|Kustomization|ConfigMap|Secret)|releases:|kustomization/.test(`${p}\n${files.get(p) ?? ''}`));
+    for (const p of manifests.slice(0, 12)) {
+      const text = files.get(p) ?? '';
+      for (const cut of [0.2, 0.5, 0.8].map((f) => Math.floor(text.length * f))) {
+        const mutated = new Map(files);
+        mutated.set(p, text.slice(0, cut));
+        const d = discover(mutated);
+        assert.ok(Array.isArray(d.environments) && Array.isArray(d.findings));
+        runs++;
+      }
+    }
+  }
+  assert.ok(runs > 90, `${runs} runs`);
+});
