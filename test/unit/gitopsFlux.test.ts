@@ -364,3 +364,59 @@ test('overlays in folders of the same name are named by their path', () => {
   `);
   assert.deepEqual(discover(files).environments.map((e) => e.name), ['eu/prod/app', 'us/prod/app']);
 });
+
+test('Flux Kustomizations with a GitRepository path in the workspace: each one, with its own patches, is an overlay', () => {
+  const files = inlineFiles(`
+    #- apps/podinfo/kustomization.yaml
+    resources: [release.yaml]
+    #- apps/podinfo/release.yaml
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: podinfo
+    spec:
+      chartRef: {kind: OCIRepository, name: podinfo}
+      values:
+        replicas: 1
+    #- apps/plain/release.yaml
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: plain
+    spec:
+      chartRef: {kind: OCIRepository, name: plain}
+    #- clusters/prod/apps.yaml
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: apps
+    spec:
+      sourceRef: {kind: GitRepository, name: flux-system}
+      path: ./apps
+      patches:
+        - target: {kind: HelmRelease, name: podinfo}
+          patch: |
+            apiVersion: helm.toolkit.fluxcd.io/v2
+            kind: HelmRelease
+            metadata:
+              name: podinfo
+            spec:
+              values:
+                replicas: 3
+    #- clusters/staging/apps.yaml
+    apiVersion: kustomize.toolkit.fluxcd.io/v1
+    kind: Kustomization
+    metadata:
+      name: apps
+    spec:
+      sourceRef: {kind: GitRepository, name: flux-system}
+      path: ./apps
+  `);
+  const d = discover(files);
+  assert.deepEqual(d.environments.map((e) => [e.name, layers(e)]), [
+    ['clusters/prod/apps/podinfo', ['inline @apps/podinfo/release.yaml:8', 'inline (merge patch) @clusters/prod/apps.yaml:17']],
+    ['clusters/staging/apps/podinfo', ['inline @apps/podinfo/release.yaml:8']],
+    ['clusters/prod/apps/plain', []],
+    ['clusters/staging/apps/plain', []],
+  ]);
+});

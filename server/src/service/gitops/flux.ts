@@ -11,7 +11,8 @@
 // reaches, patched by the kustomizations on the way (innermost first), is one environment. A patch on a custom
 // resource is a JSON merge patch (kustomize has no strategic-merge schema for a CRD): maps merge, lists and scalars
 // replace, null deletes. Patches to spec.values stay separate layers (merge: 'merge-patch') so that a value set by a
-// patch points to the patch file's line.
+// patch points to the patch file's line. A Flux Kustomization (kustomize.toolkit.fluxcd.io) whose GitRepository path
+// is in the workspace is an overlay root too, with its own `spec.patches` applied last.
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { remoteChartNote, type DiscoveryContext } from './context';
 import { bool, entries, finding, get, getIn, inlineText, items, kindOf, locOf, parseEmbedded, str, type ManifestDoc } from './manifest';
@@ -61,13 +62,18 @@ export function readFlux(ctx: DiscoveryContext, files: readonly string[]): { env
   const byKindName = new Map<string, Obj[]>();
   const kustomizations = new Map<string, Kustomization>();
   const generated: GeneratedData[] = [];
+  const fluxKustomizations: Obj[] = [];
   for (const file of files) {
     for (const m of ctx.docs(file)) {
       const root = m.doc.contents as Node | null;
       if (!isMap(root)) continue;
       const { apiVersion, kind } = kindOf(m);
       if (kind === 'Kustomization' || kind === 'Component' || (kind === undefined && /(^|\/)kustomization\.ya?ml$/.test(file))) {
-        if (apiVersion !== undefined && !KUSTOMIZE_API.test(apiVersion)) continue; // Flux's own Kustomization CR
+        if (apiVersion !== undefined && /^kustomize\.toolkit\.fluxcd\.io\//.test(apiVersion)) {
+          fluxKustomizations.push({ m, root });
+          continue;
+        }
+        if (apiVersion !== undefined && !KUSTOMIZE_API.test(apiVersion)) continue;
         kustomizations.set(dirname(file), { dir: dirname(file), file, m, root });
         continue;
       }
@@ -151,14 +157,43 @@ export function readFlux(ctx: DiscoveryContext, files: readonly string[]): { env
   // Documents used as patches are fragments, not deployments of their own.
   const patchDocs = new Set<ManifestDoc>();
   for (const k of kustomizations.values()) for (const p of kustomizationPatches(ctx, k, [])) patchDocs.add(p.obj.m);
-  const instancesByRelease = new Map<Obj, Array<{ root: string; inst: Instance }>>();
-  for (const dir of [...kustomizations.keys()].sort()) {
-    if (used.has(dir)) continue;
-    for (const inst of build(dir, [])) instancesByRelease.set(inst.base, [...(instancesByRelease.get(inst.base) ?? []), { root: dir, inst }]);
-  }
+  // Flux Kustomizations (kustomize.toolkit.fluxcd.io) whose GitRepository path is in the workspace: the kustomize
+  // build of that path (Flux generates a kustomization when the folder has none: its manifests, and the
+  // kustomizations of its subfolders), then the Flux Kustomization's own patches. Each is an overlay root of its own
+  // and takes the place of the plain kustomize roots it builds.
+  const covered = new Set<string>();
+  const overlays: Array<{ label: string; instances: Instance[] }> = [];
+  const fluxNames = fluxKustomizations.map((o) => str(getIn(o.root, ['metadata', 'name'])) ?? 'kustomization');
+  fluxKustomizations.forEach((o, i) => {
+    const spec = get(o.root, 'spec');
+    if (str(getIn(spec, ['sourceRef', 'kind'])) !== 'GitRepository') return;
+    const dir = joinPath('', str(get(spec, 'path')) ?? '');
+    if (dir === undefined || !ctx.index.isDir(dir)) return;
+    const instances: Instance[] = [];
+    const walk = (d: string) => {
+      if (kustomizations.has(d)) {
+        covered.add(d);
+        instances.push(...build(d, []));
+        return;
+      }
+      for (const entry of ctx.index.list(d)) {
+        if (ctx.index.isFile(entry)) {
+          for (const r of releases) if (r.m.file === entry) instances.push({ base: r, patches: [], chain: [] });
+        } else walk(entry);
+      }
+    };
+    walk(dir);
+    const own: Kustomization = { dir: dirname(o.m.file), file: o.m.file, m: o.m, root: spec as Node };
+    for (const p of kustomizationPatches(ctx, own, findings)) for (const inst of instances) if (patchMatches(p, inst)) inst.patches.push(p.obj);
+    const name = fluxNames[i];
+    overlays.push({ label: fluxNames.filter((n) => n === name).length > 1 ? `${dirname(o.m.file) || '.'}/${name}` : name, instances });
+  });
   // An overlay is named by its folder's name, or its whole path when two overlays share a folder name.
-  const roots = [...kustomizations.keys()].filter((d) => !used.has(d));
+  const roots = [...kustomizations.keys()].filter((d) => !used.has(d) && !covered.has(d)).sort();
   const label = (dir: string) => (roots.filter((d) => basename(d) === basename(dir)).length > 1 || basename(dir) === '' ? dir || '.' : basename(dir));
+  for (const dir of roots) overlays.push({ label: label(dir), instances: build(dir, []) });
+  const instancesByRelease = new Map<Obj, Array<{ root: string; inst: Instance }>>();
+  for (const o of overlays) for (const inst of o.instances) instancesByRelease.set(inst.base, [...(instancesByRelease.get(inst.base) ?? []), { root: o.label, inst }]);
   const environments: DiscoveredEnvironment[] = [];
   for (const r of releases) {
     if (patchDocs.has(r.m)) continue;
@@ -166,7 +201,7 @@ export function readFlux(ctx: DiscoveryContext, files: readonly string[]): { env
     const found = instancesByRelease.get(r) ?? [];
     const perOverlay = found.length > 1 || found.some((f) => f.inst.patches.length > 0);
     if (found.length === 0) environments.push(releaseEnv(ctx, name, { base: r, patches: [], chain: [] }, byKindName, generated));
-    for (const f of found) environments.push(releaseEnv(ctx, perOverlay ? `${label(f.root)}/${name}` : name, f.inst, byKindName, generated));
+    for (const f of found) environments.push(releaseEnv(ctx, perOverlay ? `${f.root}/${name}` : name, f.inst, byKindName, generated));
   }
   return { environments, findings };
 }
