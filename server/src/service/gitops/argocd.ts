@@ -215,7 +215,7 @@ function readApplication(ctx: DiscoveryContext, m: ManifestDoc, root: Node, rend
       files.set(name, { type: 'set-file', arg: `${name}=${cleanSetParameters(res.path)}`, at: locOf(m, pathNode) });
     }
     layers.push(...files.values());
-    findings.push(...unresolved);
+    findings.push(...unresolved.splice(0));
     out.push({ name: label, kind: 'argocd', chart, definedAt, layers, findings });
   }
   return out;
