@@ -1,9 +1,16 @@
-// Compiled schemas kept per file and text (compiling a large schema costs hundreds of milliseconds).
+// Compiled schemas kept per file and text (compiling a large schema costs hundreds of milliseconds), in memory and,
+// with a ValidatorCache, on disk across runs.
 import * as path from 'node:path';
 import type { ChartModel } from '../service/chart/chartModel';
 import type { SchemaLookup } from '../service/schema/validate';
 import type { CompiledSchema, SchemaDraft } from '../service/schema/types';
-import { compileSchema, type CompileOptions } from './schemaCompiler';
+import { compileSchema, validatorPreKey, type CompileOptions } from './schemaCompiler';
+import type { ValidatorCache } from './validatorCache';
+
+export interface SchemaCacheOptions {
+  /** Compiled validators kept on disk across runs (see validatorCache.ts); absent: in memory only. */
+  validators?: ValidatorCache;
+}
 
 /** Helm's default draft when `$schema` is absent: 2020-12 from Helm 3.19 and in Helm 4, draft-07 before. */
 export function defaultDraftFor(helmVersion: string): SchemaDraft {
@@ -25,6 +32,11 @@ export class SchemaCache {
   private readonly compiled = new Map<string, Entry>();
   /** Bumped by the host when remote documents arrived: compilations that read remote documents are redone. */
   private remoteGeneration = 0;
+  private readonly validators: ValidatorCache | undefined;
+
+  constructor(options: SchemaCacheOptions = {}) {
+    this.validators = options.validators;
+  }
 
   /** Remote documents arrived (or changed): recompile every schema that references one. */
   invalidateRemote(): void {
@@ -50,18 +62,22 @@ export class SchemaCache {
             return remote(url);
           }
         : undefined;
-      const schema = compileSchema(file, { defaultDraft, ...(readFile ? { readFile } : {}), baseDir: path.dirname(onDisk), ...(tracked ? { remote: tracked } : {}) });
+      const schema = compileSchema(file, { defaultDraft, ...(readFile ? { readFile } : {}), baseDir: path.dirname(onDisk), ...(tracked ? { remote: tracked } : {}), ...(this.validators ? { validatorCache: this.validators } : {}) });
       this.compiled.set(file.path, { text: file.text, draft: defaultDraft, withRemote: remote !== undefined, generation: asked ? this.remoteGeneration : undefined, schema });
       return schema;
     };
   }
 
-  /** Whether every schema of a chart and its subcharts is compiled for its current text (a lookup would not compile). */
+  /**
+   * Whether every schema of a chart and its subcharts is compiled for its current text, in memory or on disk (a
+   * lookup would not run ajv's compile; a validator on disk loads in a few tens of milliseconds).
+   */
   isCompiled(model: ChartModel, defaultDraft: SchemaDraft, withRemote: boolean): boolean {
     const ready = (m: ChartModel): boolean => {
       if (m.schema) {
         const hit = this.compiled.get(m.schema.path);
-        if (!hit || hit.text !== m.schema.text || hit.draft !== defaultDraft || hit.withRemote !== withRemote || (hit.generation !== undefined && hit.generation !== this.remoteGeneration)) return false;
+        const inMemory = hit && hit.text === m.schema.text && hit.draft === defaultDraft && hit.withRemote === withRemote && (hit.generation === undefined || hit.generation === this.remoteGeneration);
+        if (!inMemory && !this.validators?.has(validatorPreKey(m.schema.text, defaultDraft))) return false;
       }
       return m.subcharts.every(ready);
     };

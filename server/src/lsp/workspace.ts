@@ -12,6 +12,7 @@ import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { RemoteSchemaStore } from '../host/remoteSchemas';
+import { ValidatorCache } from '../host/validatorCache';
 import { compileUserPattern } from '../host/patterns';
 import { EnvironmentMemo } from '../service/check/envMemo';
 import { secretOptionsFromSettings } from '../service/secrets/options';
@@ -47,7 +48,7 @@ export class Workspace {
   private readonly sources = new Map<string, ChartSource>();
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
-  private readonly schemaCache = new SchemaCache();
+  private readonly schemaCache = new SchemaCache({ validators: ValidatorCache.fromEnvironment() });
   /**
    * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
    * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
