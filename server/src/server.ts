@@ -1,6 +1,7 @@
 // helm-values-language-server: the LSP adapter. Each handler looks up a snapshot, calls one service function and
 // converts offsets to LSP ranges; the one error boundary is `guard`. Run with `--stdio` (any LSP client) or under
 // VS Code's IPC transport.
+import './host/v8Limits'; // first: the server's own V8 limits, before other modules allocate
 import * as path from 'node:path';
 import {
   CodeActionKind,
