@@ -19,6 +19,8 @@ const common = {
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The worker thread that compiles schemas off the server's main thread (server/src/host/schemaOffThread.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/host/schemaWorker.ts'], outfile: 'dist/schemaWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync('dist/server.js', 0o755);

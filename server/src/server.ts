@@ -192,9 +192,10 @@ async function publishChart(chartDir: string, stale: () => boolean): Promise<voi
   if (!published.has(chartDir)) {
     const quick = workspace.withoutPendingSchemas(snap);
     if (quick) {
+      // The schemas compile on a worker thread meanwhile.
+      const compiled = workspace.compileSchemasOffThread(snap);
       if (!(await publishSnapshot(chartDir, quick, stale))) return;
-      // Let the connection write them (its writer runs on a later turn) before the compile blocks the thread.
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await compiled;
       if (stale()) return;
     }
   }

@@ -32,7 +32,7 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
 import type { Finding, TextFile } from '../service/types';
 import { readTextFile } from './chartReader';
-import { keyOf, type ValidatorCache } from './validatorCache';
+import { keyOf, type ValidatorStore } from './validatorCache';
 import { version as ourVersion } from '../../../package.json';
 
 export interface CompileOptions {
@@ -48,7 +48,7 @@ export interface CompileOptions {
    */
   remote?: (url: string) => { text: string } | { error: string } | undefined;
   /** Where compiled validators are kept across runs; absent: compiled every time. */
-  validatorCache?: ValidatorCache;
+  validatorCache?: ValidatorStore;
 }
 
 /** At most this many remote documents per schema: a chain of references cannot make the host fetch without end. */

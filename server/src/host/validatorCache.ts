@@ -56,7 +56,14 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
   return path.join(base, 'helm-values', 'validators');
 }
 
-export class ValidatorCache {
+/** What the compiler needs of a store of compiled validators (ValidatorCache on disk, or layers over it). */
+export interface ValidatorStore {
+  has(preKey: string): boolean;
+  read(preKey: string, key: string): string | undefined;
+  write(preKey: string, key: string, code: string): void;
+}
+
+export class ValidatorCache implements ValidatorStore {
   readonly dir: string;
   readonly maxEntries: number;
   readonly maxBytes: number;

@@ -13,6 +13,7 @@ import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
 import { RemoteSchemaStore } from '../host/remoteSchemas';
 import { ValidatorCache } from '../host/validatorCache';
+import { defaultWorkerFile } from '../host/schemaOffThread';
 import { compileUserPattern } from '../host/patterns';
 import { EnvironmentMemo } from '../service/check/envMemo';
 import { secretOptionsFromSettings } from '../service/secrets/options';
@@ -48,7 +49,7 @@ export class Workspace {
   private readonly sources = new Map<string, ChartSource>();
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
   readonly documents = new DocumentCache();
-  private readonly schemaCache = new SchemaCache({ validators: ValidatorCache.fromEnvironment() });
+  private readonly schemaCache = new SchemaCache({ validators: ValidatorCache.fromEnvironment(), workerFile: defaultWorkerFile() });
   /**
    * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
    * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
@@ -106,6 +107,14 @@ export class Workspace {
     const input = { ...snapshot.analysis.input };
     delete input.schemas;
     return { ...snapshot, analysis: new ChartAnalysis(input) };
+  }
+
+  /**
+   * Compiles the schemas of a snapshot's chart that are not compiled yet on a worker thread; resolves when a lookup
+   * would no longer compile them on this thread. Never rejects.
+   */
+  compileSchemasOffThread(snapshot: Snapshot): Promise<void> {
+    return this.schemaCache.compileOffThread(snapshot.analysis.model, defaultDraftFor(String(snapshot.settings.helmVersion)), snapshot.chartDir, snapshot.chartDir);
   }
 
   /** The chart directories that have a cached snapshot or source (to re-check after a change). */
