@@ -115,6 +115,7 @@ export const lspCases = [
   },
   {
     name: 'bitnami/redis',
+    schemaError: true,
     chart: charts.redis,
     peerSchema: path.join(charts.redis, 'values.schema.json'),
     files: ['values.yaml'],
@@ -127,6 +128,7 @@ export const lspCases = [
   },
   {
     name: 'traefik',
+    schemaError: true,
     chart: charts.traefik,
     peerSchema: path.join(charts.traefik, 'values.schema.json'),
     files: ['values.yaml'],
