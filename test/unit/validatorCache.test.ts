@@ -289,3 +289,32 @@ test('the cache lives under XDG_CACHE_HOME, or where HELM_VALUES_VALIDATOR_CACHE
   assert.ok(defaultValidatorCacheDir({ XDG_CACHE_HOME: 'relative' })?.endsWith(join('.cache', 'helm-values', 'validators')), 'a relative XDG_CACHE_HOME is ignored, as the spec says');
   assert.equal(ValidatorCache.fromEnvironment({ HELM_VALUES_VALIDATOR_CACHE_DIR: 'off' }), undefined);
 });
+
+test("V8's code cache of a loaded validator is stored after its first run and used by the next load; a damaged one is ignored", () => {
+  const t = tempCache();
+  try {
+    const file = { path: '/c/values.schema.json', text: SMALL };
+    const expected = findings(compileSchema(file, { defaultDraft: '2020-12' }), bad);
+    compileSchema(file, { defaultDraft: '2020-12', validatorCache: t.cache });
+    const v8 = () => entries(t.dir).filter((n) => n.endsWith('.v8cache'));
+    assert.deepEqual(v8(), [], 'a fresh compile has no V8 code cache to store');
+    assert.deepEqual(findings(compileSchema(file, { defaultDraft: '2020-12', validatorCache: t.cache }), bad), expected, 'loaded, first run');
+    assert.equal(v8().length, 1, 'stored after the first run');
+    const stored = join(t.dir, v8()[0] ?? '');
+    const written = statSync(stored).mtimeMs;
+    let given: Buffer | undefined;
+    const readCodeCache = t.cache.readCodeCache.bind(t.cache);
+    t.cache.readCodeCache = (p, k) => (given = readCodeCache(p, k));
+    assert.deepEqual(findings(compileSchema(file, { defaultDraft: '2020-12', validatorCache: t.cache }), bad), expected, 'loaded with the code cache');
+    assert.ok(given && given.length > 0, 'the code cache was read and verified');
+    assert.equal(statSync(stored).mtimeMs, written, 'an accepted code cache is not written again');
+    for (const damage of [(b: Buffer) => b.subarray(0, b.length - 7), (b: Buffer) => Buffer.concat([b.subarray(0, b.length - 1), Buffer.from([b[b.length - 1] === 1 ? 2 : 1])]), () => Buffer.from('garbage')]) {
+      writeFileSync(stored, damage(readFileSync(stored)));
+      given = undefined;
+      assert.deepEqual(findings(compileSchema(file, { defaultDraft: '2020-12', validatorCache: t.cache }), bad), expected, 'damaged code cache');
+      assert.equal(given, undefined, 'a damaged code cache is not given to V8');
+    }
+  } finally {
+    t.dispose();
+  }
+});

@@ -11,6 +11,7 @@
 // it on every corpus schema). Compiled without ajv's code optimizer: it halves the compile of a large schema and
 // does not change what the code validates.
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import Ajv from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
@@ -88,20 +89,57 @@ const STANDALONE_MODULES: Record<string, unknown> = {
   'ajv-formats/dist/formats': ajvFormats,
 };
 
-/** A validator from ajv's standalone code; undefined when the code does not load (then compile instead). */
-export function loadStandalone(code: string): ValidateFunction | undefined {
+export interface LoadedValidator {
+  validate: ValidateFunction;
+  /** V8 took the code cache it was given: nothing was parsed or compiled. */
+  codeCacheAccepted: boolean;
+  /** V8's code cache of the code, with every function compiled so far (make it after a first run). */
+  codeCache: () => Buffer | undefined;
+}
+
+/**
+ * A validator from ajv's standalone code, through V8's code cache when one is given (V8 ignores one that does not
+ * fit the code or this V8); undefined when the code does not load (then compile instead).
+ */
+export function loadStandalone(code: string, cachedData?: Buffer): LoadedValidator | undefined {
   const requireBundled = (id: string): unknown => {
     const m = STANDALONE_MODULES[id];
     if (m === undefined) throw new Error(`generated code requires ${id}`);
     return m;
   };
   const module: { exports: unknown } = { exports: undefined };
+  let script: vm.Script;
   try {
-    new Function('require', 'module', 'exports', code)(requireBundled, module, {});
+    script = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: 'helm-values-validator.js', ...(cachedData ? { cachedData } : {}) });
+    (script.runInThisContext() as (r: typeof requireBundled, m: typeof module, e: object) => void)(requireBundled, module, {});
   } catch {
     return undefined;
   }
-  return typeof module.exports === 'function' ? (module.exports as ValidateFunction) : undefined;
+  if (typeof module.exports !== 'function') return undefined;
+  const loaded = script;
+  return {
+    validate: module.exports as ValidateFunction,
+    codeCacheAccepted: cachedData !== undefined && loaded.cachedDataRejected === false,
+    codeCache: () => {
+      try {
+        return loaded.createCachedData();
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** V8's code cache of standalone code, its validator compiled by one run (what a worker hands to the main thread). */
+export function codeCacheOf(code: string): Buffer | undefined {
+  const loaded = loadStandalone(code);
+  if (!loaded) return undefined;
+  try {
+    loaded.validate({});
+  } catch {
+    return undefined;
+  }
+  return loaded.codeCache();
 }
 
 function finding(file: string, code: string, message: string, line = 1, column = 1): Finding {
@@ -314,7 +352,13 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
   const preKey = cache ? validatorPreKey(file.text, options.defaultDraft) : '';
   const key = cache ? keyOf([preKey, ...documents]) : '';
   const cachedCode = cache?.read(preKey, key);
-  let validate = cachedCode !== undefined ? loadStandalone(cachedCode) : undefined;
+  const loaded = cache && cachedCode !== undefined ? loadStandalone(cachedCode, cache.readCodeCache(preKey, key)) : undefined;
+  let validate = loaded?.validate;
+  // Without V8's code cache (or with one V8 rejected), store it after the first run: the next start skips the compile.
+  let storeCodeCache = cache && loaded && !loaded.codeCacheAccepted ? () => {
+    const data = loaded.codeCache();
+    if (data) cache.writeCodeCache(preKey, key, data);
+  } : undefined;
   if (!validate) {
     try {
       validate = ajv.compile(json as AnySchema);
@@ -340,7 +384,13 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
     json,
     problems: warnings,
     validate: (data: unknown): SchemaError[] => {
-      if (compiled(data)) return [];
+      const valid = compiled(data);
+      if (storeCodeCache) {
+        const store = storeCodeCache;
+        storeCodeCache = undefined;
+        store();
+      }
+      if (valid) return [];
       return (compiled.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
     },
   };

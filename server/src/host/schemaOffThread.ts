@@ -19,6 +19,8 @@ export interface OffThreadResult {
   preKey: string;
   key: string;
   code: string;
+  /** V8's code cache of `code` (made on this process's V8, so it fits the main thread). */
+  codeCache?: Uint8Array;
 }
 
 /** The worker's script next to the running bundle (dist/), or undefined when there is none (running from sources). */
@@ -57,12 +59,12 @@ export function compileOffThread(workerFile: string, job: OffThreadJob): Promise
  * compiler takes one only under its own full key, so a result for other referenced documents is never used.
  */
 export class LayeredValidatorStore implements ValidatorStore {
-  private readonly prepared = new Map<string, { key: string; code: string }>();
+  private readonly prepared = new Map<string, { key: string; code: string; codeCache?: Uint8Array }>();
 
   constructor(private readonly disk: ValidatorStore | undefined) {}
 
   add(results: readonly OffThreadResult[]): void {
-    for (const r of results) this.prepared.set(r.preKey, { key: r.key, code: r.code });
+    for (const r of results) this.prepared.set(r.preKey, { key: r.key, code: r.code, ...(r.codeCache ? { codeCache: r.codeCache } : {}) });
   }
 
   has(preKey: string): boolean {
@@ -71,11 +73,22 @@ export class LayeredValidatorStore implements ValidatorStore {
 
   read(preKey: string, key: string): string | undefined {
     const hit = this.prepared.get(preKey);
-    if (hit) {
-      this.prepared.delete(preKey);
-      if (hit.key === key) return hit.code;
-    }
+    if (hit?.key === key) return hit.code;
     return this.disk?.read(preKey, key);
+  }
+
+  readCodeCache(preKey: string, key: string): Buffer | undefined {
+    const hit = this.prepared.get(preKey);
+    if (hit) {
+      // Taken once, with the code just read.
+      this.prepared.delete(preKey);
+      if (hit.key === key && hit.codeCache) return Buffer.from(hit.codeCache);
+    }
+    return this.disk?.readCodeCache(preKey, key);
+  }
+
+  writeCodeCache(preKey: string, key: string, data: Buffer): void {
+    this.disk?.writeCodeCache(preKey, key, data);
   }
 
   write(preKey: string, key: string, code: string): void {

@@ -7,7 +7,9 @@
 // Entries are found by a cheap pre-key (what is known before reading `$ref`s: the root schema text, draft, compile
 // options, ajv's and our version) and verified by the full key, which adds every document the schema references
 // (local files and fetched remote ones). Entry = one header line `helm-values-validator <json>` + the code; the
-// header holds the full key and the code's length and sha256.
+// header holds the full key and the code's length and sha256. Beside it, V8's code cache of that code
+// (`<pre-key>.v8cache`: the compiled function, so loading skips V8's parse and compile), with the same kind of
+// header plus the Node version; V8 also checks it, and a rejected one is written again.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,6 +28,8 @@ export const DEFAULT_MAX_ENTRIES = 64;
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 const MAGIC = 'helm-values-validator ';
 const SUFFIX = '.validator.js';
+const V8_SUFFIX = '.v8cache';
+const V8_MAGIC = 'helm-values-v8cache ';
 /** A temp file older than this is from a writer that died: removed when pruning. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -61,6 +65,9 @@ export interface ValidatorStore {
   has(preKey: string): boolean;
   read(preKey: string, key: string): string | undefined;
   write(preKey: string, key: string, code: string): void;
+  /** V8's code cache of the stored code, for this Node version; undefined when absent or damaged. */
+  readCodeCache(preKey: string, key: string): Buffer | undefined;
+  writeCodeCache(preKey: string, key: string, data: Buffer): void;
 }
 
 export class ValidatorCache implements ValidatorStore {
@@ -138,6 +145,45 @@ export class ValidatorCache implements ValidatorStore {
     this.prune(file);
   }
 
+  readCodeCache(preKey: string, key: string): Buffer | undefined {
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(path.join(this.dir, preKey + V8_SUFFIX));
+    } catch {
+      return undefined;
+    }
+    const nl = buf.indexOf(10);
+    if (nl < 0 || buf.subarray(0, V8_MAGIC.length).toString('latin1') !== V8_MAGIC) return undefined;
+    let header: Partial<Header & { node: string }>;
+    try {
+      header = JSON.parse(buf.subarray(V8_MAGIC.length, nl).toString('utf8')) as Partial<Header & { node: string }>;
+    } catch {
+      return undefined;
+    }
+    const data = buf.subarray(nl + 1);
+    if (header.key !== key || header.node !== process.version || header.bytes !== data.length || header.sha256 !== createHash('sha256').update(data).digest('hex')) return undefined;
+    return data;
+  }
+
+  writeCodeCache(preKey: string, key: string, data: Buffer): void {
+    const header = { key, node: process.version, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
+    const file = path.join(this.dir, preKey + V8_SUFFIX);
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${V8_MAGIC}${JSON.stringify(header)}\n`), data]));
+      fs.renameSync(temp, file);
+    } catch {
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // nothing more to do
+      }
+      return;
+    }
+    this.prune(file);
+  }
+
   /** Keeps at most maxEntries entries and maxBytes bytes, the most recently used; removes stale temp files. */
   prune(keep?: string): void {
     let names: string[];
@@ -146,7 +192,8 @@ export class ValidatorCache implements ValidatorStore {
     } catch {
       return;
     }
-    const entries: { file: string; bytes: number; mtime: number }[] = [];
+    // One entry per pre-key: its code and V8's code cache go together.
+    const entries = new Map<string, { files: string[]; bytes: number; mtime: number }>();
     const now = Date.now();
     for (const name of names) {
       const file = path.join(this.dir, name);
@@ -154,24 +201,33 @@ export class ValidatorCache implements ValidatorStore {
         const st = fs.statSync(file);
         if (name.endsWith('.tmp')) {
           if (now - st.mtimeMs > STALE_TEMP_MS) fs.rmSync(file, { force: true });
-        } else if (name.endsWith(SUFFIX)) entries.push({ file, bytes: st.size, mtime: file === keep ? Infinity : st.mtimeMs });
+        } else if (name.endsWith(SUFFIX) || name.endsWith(V8_SUFFIX)) {
+          const preKey = name.slice(0, name.indexOf('.'));
+          const e = entries.get(preKey) ?? { files: [], bytes: 0, mtime: 0 };
+          e.files.push(file);
+          e.bytes += st.size;
+          e.mtime = Math.max(e.mtime, file === keep ? Infinity : st.mtimeMs);
+          entries.set(preKey, e);
+        }
       } catch {
         // vanished meanwhile (another server pruning): fine
       }
     }
-    entries.sort((a, b) => b.mtime - a.mtime);
+    const sorted = [...entries.values()].sort((a, b) => b.mtime - a.mtime);
     let bytes = 0;
     let kept = 0;
-    for (const e of entries) {
-      if (e.file === keep || (kept < this.maxEntries && bytes + e.bytes <= this.maxBytes)) {
+    for (const e of sorted) {
+      if (e.mtime === Infinity || (kept < this.maxEntries && bytes + e.bytes <= this.maxBytes)) {
         kept++;
         bytes += e.bytes;
         continue;
       }
-      try {
-        fs.rmSync(e.file, { force: true });
-      } catch {
-        // another process removed it
+      for (const file of e.files) {
+        try {
+          fs.rmSync(file, { force: true });
+        } catch {
+          // another process removed it
+        }
       }
     }
   }
