@@ -5,14 +5,15 @@
 // The code cache lives next to the validator cache ($XDG_CACHE_HOME/helm-values/code-cache, off with
 // HELM_VALUES_VALIDATOR_CACHE_DIR=off), one file per bundle text and Node version, the newest few kept. V8 checks
 // it (its version, flags and the source) and ignores one that does not fit; a missing or unreadable file only means
-// compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically.
+// compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically, unless the
+// process started a worker thread (see WORKER_STARTED in host/validatorCache.ts).
 import './host/v8Limits';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { defaultValidatorCacheDir } from './host/validatorCache';
+import { defaultValidatorCacheDir, workerStarted } from './host/validatorCache';
 
 const KEEP = 4;
 const main = path.join(__dirname, 'server-main.js');
@@ -30,6 +31,7 @@ try {
 const script = new vm.Script((Module as unknown as { wrap: (s: string) => string }).wrap(source), { filename: main, ...(cachedData ? { cachedData } : {}) });
 if (file !== undefined && dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
   process.once('exit', () => {
+    if (workerStarted()) return; // V8 would reject it in a process without a worker (see WORKER_STARTED)
     const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(dir, { recursive: true });

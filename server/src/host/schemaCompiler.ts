@@ -33,7 +33,7 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
 import type { Finding, TextFile } from '../service/types';
 import { readTextFile } from './chartReader';
-import { keyOf, type ValidatorStore } from './validatorCache';
+import { keyOf, workerStarted, type ValidatorStore } from './validatorCache';
 import { version as ourVersion } from '../../../package.json';
 
 export interface CompileOptions {
@@ -128,18 +128,6 @@ export function loadStandalone(code: string, cachedData?: Buffer): LoadedValidat
       }
     },
   };
-}
-
-/** V8's code cache of standalone code, its validator compiled by one run (what a worker hands to the main thread). */
-export function codeCacheOf(code: string): Buffer | undefined {
-  const loaded = loadStandalone(code);
-  if (!loaded) return undefined;
-  try {
-    loaded.validate({});
-  } catch {
-    return undefined;
-  }
-  return loaded.codeCache();
 }
 
 function finding(file: string, code: string, message: string, line = 1, column = 1): Finding {
@@ -355,7 +343,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
   const loaded = cache && cachedCode !== undefined ? loadStandalone(cachedCode, cache.readCodeCache(preKey, key)) : undefined;
   let validate = loaded?.validate;
   // Without V8's code cache (or with one V8 rejected), store it after the first run: the next start skips the compile.
-  let storeCodeCache = cache && loaded && !loaded.codeCacheAccepted ? () => {
+  let storeCodeCache = cache && loaded && !loaded.codeCacheAccepted && !workerStarted() ? () => {
     const data = loaded.codeCache();
     if (data) cache.writeCodeCache(preKey, key, data);
   } : undefined;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SchemaDraft } from '../service/schema/types';
 import type { TextFile } from '../service/types';
-import type { ValidatorStore } from './validatorCache';
+import { WORKER_STARTED, type ValidatorStore } from './validatorCache';
 
 export interface OffThreadJob {
   schemas: { file: TextFile; defaultDraft: SchemaDraft; baseDir: string }[];
@@ -19,8 +19,6 @@ export interface OffThreadResult {
   preKey: string;
   key: string;
   code: string;
-  /** V8's code cache of `code` (made on this process's V8, so it fits the main thread). */
-  codeCache?: Uint8Array;
 }
 
 /** The worker's script next to the running bundle (dist/), or undefined when there is none (running from sources). */
@@ -35,6 +33,7 @@ export function compileOffThread(workerFile: string, job: OffThreadJob): Promise
   return new Promise((resolve) => {
     let worker: Worker;
     try {
+      (globalThis as Record<symbol, unknown>)[WORKER_STARTED] = true;
       worker = new Worker(workerFile);
     } catch {
       resolve([]);
@@ -59,12 +58,12 @@ export function compileOffThread(workerFile: string, job: OffThreadJob): Promise
  * compiler takes one only under its own full key, so a result for other referenced documents is never used.
  */
 export class LayeredValidatorStore implements ValidatorStore {
-  private readonly prepared = new Map<string, { key: string; code: string; codeCache?: Uint8Array }>();
+  private readonly prepared = new Map<string, { key: string; code: string }>();
 
   constructor(private readonly disk: ValidatorStore | undefined) {}
 
   add(results: readonly OffThreadResult[]): void {
-    for (const r of results) this.prepared.set(r.preKey, { key: r.key, code: r.code, ...(r.codeCache ? { codeCache: r.codeCache } : {}) });
+    for (const r of results) this.prepared.set(r.preKey, { key: r.key, code: r.code });
   }
 
   has(preKey: string): boolean {
@@ -78,12 +77,8 @@ export class LayeredValidatorStore implements ValidatorStore {
   }
 
   readCodeCache(preKey: string, key: string): Buffer | undefined {
-    const hit = this.prepared.get(preKey);
-    if (hit) {
-      // Taken once, with the code just read.
-      this.prepared.delete(preKey);
-      if (hit.key === key && hit.codeCache) return Buffer.from(hit.codeCache);
-    }
+    // Taken once, with the code just read (there is no code cache for it: see WORKER_STARTED).
+    if (this.prepared.delete(preKey)) return undefined;
     return this.disk?.readCodeCache(preKey, key);
   }
 

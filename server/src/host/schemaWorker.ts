@@ -5,7 +5,7 @@
 // its own key matches (same schema text, same referenced documents), else it compiles itself. So the worker can
 // speed up the first check but never change its result.
 import { parentPort } from 'node:worker_threads';
-import { codeCacheOf, compileSchema } from './schemaCompiler';
+import { compileSchema } from './schemaCompiler';
 import { ValidatorCache } from './validatorCache';
 import type { OffThreadJob, OffThreadResult } from './schemaOffThread';
 
@@ -21,10 +21,7 @@ parentPort?.on('message', (job: OffThreadJob) => {
         read: () => undefined,
         write: (preKey, key, code) => {
           disk?.write(preKey, key, code);
-          // V8's code cache too: the main thread then loads the validator without parsing or compiling it.
-          const codeCache = codeCacheOf(code);
-          if (codeCache) disk?.writeCodeCache(preKey, key, codeCache);
-          results.push({ preKey, key, code, ...(codeCache ? { codeCache } : {}) });
+          results.push({ preKey, key, code });
         },
         readCodeCache: () => undefined,
         writeCodeCache: () => undefined,

@@ -60,6 +60,17 @@ export function defaultValidatorCacheDir(env: NodeJS.ProcessEnv = process.env): 
   return path.join(base, 'helm-values', 'validators');
 }
 
+/**
+ * Set on globalThis once this process has started a worker thread: from then on V8 rejects code caches made by a
+ * process that started none (and the reverse; measured on Node 20), so such a process makes no code cache (neither
+ * the bin's nor a validator's): the next start makes them, and every later one uses them.
+ */
+export const WORKER_STARTED = Symbol.for('helm-values.workerStarted');
+
+export function workerStarted(): boolean {
+  return (globalThis as Record<symbol, unknown>)[WORKER_STARTED] === true;
+}
+
 /** What the compiler needs of a store of compiled validators (ValidatorCache on disk, or layers over it). */
 export interface ValidatorStore {
   has(preKey: string): boolean;
