@@ -12,7 +12,7 @@ import { lspCases } from './lib/cases.mjs';
 import { runCli } from './lib/cli.mjs';
 import { runInProcess } from './lib/inprocess.mjs';
 import { profileLsp, runLsp } from './lib/lsp.mjs';
-import { evaluateTargets, markdown } from './lib/report.mjs';
+import { evaluateRatios, evaluateTargets, markdown } from './lib/report.mjs';
 import { hostBusy } from './lib/stats.mjs';
 
 const HELP = `node --expose-gc bench/run.mjs [options]      (npm run bench -- [options])
@@ -22,6 +22,7 @@ const HELP = `node --expose-gc bench/run.mjs [options]      (npm run bench -- [o
   --only a,b,c         sections to run: inprocess, cli, lsp (default all)
   --cases NAMES        LSP cases, comma-separated substrings of: ${lspCases.map((c) => c.name).join(', ')}
   --no-peer            run our server only (no yaml-language-server)
+  --node-flags FLAGS   launch our server with these node flags (space-separated; default none, as Neovim/Emacs do)
   --reps N             LSP launches per server per case (default 5)
   --edits N            edits per edit line per launch (default 10, alternating invalid/valid)
   --queries N          hover/completion requests per position per launch (default 5)
@@ -48,6 +49,7 @@ function parseArgs(argv) {
     checkReps: 10,
     coldReps: 5,
     profile: false,
+    nodeFlags: [],
     json: null,
     out: path.join(benchDir, 'results', 'latest.md'),
   };
@@ -66,6 +68,7 @@ function parseArgs(argv) {
     else if (a === '--only') o.sections = need(i++).split(',');
     else if (a === '--cases') o.caseFilter = need(i++).split(',');
     else if (a === '--no-peer') o.peer = false;
+    else if (a === '--node-flags') o.nodeFlags = need(i++).split(' ').filter(Boolean);
     else if (a === '--reps') o.reps = Number(need(i++));
     else if (a === '--edits') o.edits = Number(need(i++));
     else if (a === '--queries') o.queries = Number(need(i++));
@@ -100,7 +103,7 @@ async function main() {
     tool: 'helm-values bench',
     date: new Date().toISOString(),
     argv,
-    options: { reps: o.reps, warmup: o.warmup, edits: o.edits, queries: o.queries, pauseMs: o.pauseMs, cliReps: o.cliReps, inprocessReps: o.inprocessReps },
+    options: { nodeFlags: o.nodeFlags, reps: o.reps, warmup: o.warmup, edits: o.edits, queries: o.queries, pauseMs: o.pauseMs, cliReps: o.cliReps, inprocessReps: o.inprocessReps },
     host: { node: process.version, platform: `${os.type()} ${os.release()}`, cpuModel: os.cpus()[0]?.model ?? '?', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), busyBefore },
   };
   if (o.sections.includes('inprocess')) results.inprocess = runInProcess(engine, o, log);
@@ -109,6 +112,7 @@ async function main() {
   if (o.profile) results.profiles = await profileLsp(engine, repoRoot, o, path.join(benchDir, 'out', 'profiles'), log);
   results.host.busyAfter = await hostBusy(2000);
   results.targets = evaluateTargets(results);
+  results.ratios = evaluateRatios(results);
   const md = markdown(results);
   process.stdout.write(md + '\n');
   mkdirSync(path.dirname(o.out), { recursive: true });

@@ -21,7 +21,11 @@ const common = {
 
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  // dist/server.js is the bin: V8 limits and the code cache, then the server bundle dist/server-main.js (server/src/bin.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/bin.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js' }),
+  // The worker thread that compiles schemas off the server's main thread (server/src/host/schemaOffThread.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/host/schemaWorker.ts'], outfile: 'dist/schemaWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync('dist/server.js', 0o755);

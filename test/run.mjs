@@ -1,6 +1,7 @@
 // Runs every *.test.ts under test/ with Node's built-in test runner (TypeScript through tsx).
 // Usage: node test/run.mjs [filter-substring]
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,5 +18,8 @@ const files = [];
   }
 })(join(root, 'test'));
 files.sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+// Compiled validators that tests' CLI runs and servers persist go to a folder of this run, not the user's cache.
+const env = { ...process.env };
+env.HELM_VALUES_VALIDATOR_CACHE_DIR ??= mkdtempSync(join(tmpdir(), 'helm-values-test-validators-'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(r.status ?? 1);

@@ -1,7 +1,7 @@
 // The benchmark's inputs: real charts from test/fixtures/corpus (so `npm run bench` needs nothing outside the repo),
 // and, for the LSP comparison, the files to open, the line to toggle and the positions to query, named by YAML path
 // so they survive edits of the fixtures.
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
@@ -17,6 +17,25 @@ export const charts = {
   traefik: path.join(corpus, 'traefik__traefik-helm-chart', 'traefik'),
 };
 
+/**
+ * kube-prometheus-stack with its 290 KB values.schema.json (bench/data, the schema the peer gets) placed in the chart,
+ * so that our server validates against the same schema: a copy of the corpus chart under bench/out/charts/ (the
+ * corpus chart ships no schema). Made on first use; `schemaChart()` returns its directory.
+ */
+export const kpsSchemaChart = path.join(benchDir, 'out', 'charts', 'kube-prometheus-stack-schema');
+const kpsSchemaFile = path.join(benchDir, 'data', 'kube-prometheus-stack.values.schema.json');
+
+export function prepareSchemaChart() {
+  const schema = readFileSync(kpsSchemaFile, 'utf8');
+  const target = path.join(kpsSchemaChart, 'values.schema.json');
+  if (existsSync(target) && readFileSync(target, 'utf8') === schema && readFileSync(path.join(kpsSchemaChart, 'values.yaml'), 'utf8') === readFileSync(path.join(charts.kps, 'values.yaml'), 'utf8')) return kpsSchemaChart;
+  rmSync(kpsSchemaChart, { recursive: true, force: true });
+  mkdirSync(path.dirname(kpsSchemaChart), { recursive: true });
+  cpSync(charts.kps, kpsSchemaChart, { recursive: true });
+  writeFileSync(target, schema);
+  return kpsSchemaChart;
+}
+
 /** kube-prometheus-stack's CI overlays, applied in order (in-process effective values). */
 export const kpsCiOverlays = ['ci/01-provision-crds-values.yaml', 'ci/03-non-defaults-values.yaml', 'ci/04-prometheus-operator-webhook-values.yaml', 'ci/05-ingress-and-gateway-routes-values.yaml', 'ci/06-upgrade-crds-values.yaml'];
 /** The two overlays of the CLI runs and of the kube-prometheus-stack LSP case. */
@@ -31,6 +50,22 @@ export const BAD_VALUE = 'yes';
  * Each edit line holds a number or boolean that the peer's schema types, so both servers flag `yes` on it.
  */
 export const lspCases = [
+  {
+    // The issue's main case: the same 6,000-line values.yaml, and both servers validate it against the same 290 KB
+    // schema. Complete diagnostics = the schema error on the edit line (not only the quick, schema-free publish).
+    name: 'kube-prometheus-stack+schema',
+    chart: kpsSchemaChart,
+    prepare: prepareSchemaChart,
+    peerSchema: kpsSchemaFile,
+    schemaError: true,
+    files: ['values.yaml'],
+    edits: [{ file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.nodePortTls' }],
+    hover: [{ file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels' }],
+    completion: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels', at: 'key' },
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.ipDualStack.enabled', at: 'value' },
+    ],
+  },
   {
     name: 'kube-prometheus-stack',
     chart: charts.kps,
@@ -80,6 +115,7 @@ export const lspCases = [
   },
   {
     name: 'bitnami/redis',
+    schemaError: true,
     chart: charts.redis,
     peerSchema: path.join(charts.redis, 'values.schema.json'),
     files: ['values.yaml'],
@@ -92,6 +128,7 @@ export const lspCases = [
   },
   {
     name: 'traefik',
+    schemaError: true,
     chart: charts.traefik,
     peerSchema: path.join(charts.traefik, 'values.schema.json'),
     files: ['values.yaml'],
@@ -147,6 +184,7 @@ export function peerSettings(kase) {
 
 /** Reads a case's files and resolves its edits and positions to offsets. */
 export function loadCase(kase) {
+  kase.prepare?.();
   const texts = new Map(kase.files.map((f) => [f, readFileSync(path.join(kase.chart, f), 'utf8')]));
   const text = (f) => {
     const t = texts.get(f);

@@ -1,16 +1,50 @@
 // Targets (from the issue) with PASS/MISS, and the markdown report printed by `npm run bench` and written to
 // bench/results/latest.md.
 import { fmt } from './stats.mjs';
+import { COLD_FIRST, COLD_REOPEN, RSS } from './lsp.mjs';
 
 const OURS = 'helm-values';
+const PEER = 'yaml-language-server';
+
+/**
+ * Targets against the peer (issue 8): median(ours) / median(peer) at most `max`, per case, both launched by their
+ * bin with `--stdio` and no node flags.
+ */
+const RATIO_TARGETS = [
+  { label: 'complete diagnostics, first open (empty cache)', max: 0.4, metric: (m) => m === COLD_FIRST },
+  { label: 'complete diagnostics, reopen (warm cache)', max: 0.25, metric: (m) => m === COLD_REOPEN },
+  { label: 'peak RSS', max: 0.75, metric: (m) => m === RSS },
+  { label: 'edit → diagnostics', max: 0.12, metric: (m) => m.startsWith('edit → diagnostics: ') },
+  { label: 'completion', max: 0.2, metric: (m) => m.startsWith('completion: ') },
+  { label: 'hover', max: 0.5, metric: (m) => m.startsWith('hover: ') },
+];
+
+/** One row per (ratio target, case, metric): ours, peer, ratio and verdict (EMPTY when ours returned nothing). */
+export function evaluateRatios(results) {
+  const rows = [];
+  for (const t of RATIO_TARGETS) {
+    for (const c of results.lsp?.cases ?? []) {
+      const ours = c.results[OURS];
+      const peer = c.results[PEER];
+      if (!ours || !peer) continue;
+      for (const [metric, s] of Object.entries(ours.metrics)) {
+        const p = peer.metrics[metric];
+        if (!t.metric(metric) || typeof s.median !== 'number' || typeof p?.median !== 'number' || p.median <= 0) continue;
+        const ratio = s.median / p.median;
+        rows.push({ target: t.label, where: `${c.name}: ${metric.replace(/^(edit → diagnostics|hover|completion): /, '')}`, ours: s.median, peer: p.median, unit: s.unit, ratio, max: t.max, size: s.resultSize, peerSize: p.resultSize, sizeUnit: s.sizeUnit, verdict: ratio > t.max ? 'MISS' : s.resultSize === 0 ? 'EMPTY' : 'PASS' });
+      }
+    }
+  }
+  return rows;
+}
 
 /** Targets for our figures. `pick` yields [where, metric] pairs from the results. */
 const TARGETS = [
   { label: 'edit → diagnostics, median', max: 50, unit: 'ms', lsp: (m) => m.startsWith('edit → diagnostics: ') },
   { label: 'hover, median', max: 5, unit: 'ms', lsp: (m) => m.startsWith('hover: ') },
   { label: 'completion, median', max: 15, unit: 'ms', lsp: (m) => m.startsWith('completion: ') },
-  { label: 'cold start → first diagnostics, median', max: 500, unit: 'ms', lsp: (m) => m === 'cold start → first diagnostics' },
-  { label: 'peak RSS, median', max: 120, unit: 'MiB', lsp: (m) => m === 'peak RSS (VmHWM)' },
+  { label: 'cold start → diagnostics (reopen), median', max: 500, unit: 'ms', lsp: (m) => m === COLD_REOPEN },
+  { label: 'peak RSS, median', max: 120, unit: 'MiB', lsp: (m) => m === RSS },
   { label: 'CLI whole process, median', max: 300, unit: 'ms', cli: true },
   { label: 'in-process effective values, warm median', max: 50, unit: 'ms', inprocess: 'inprocessEffective' },
 ];
@@ -26,7 +60,7 @@ export function evaluateTargets(results) {
         if (!ours) continue;
         for (const [metric, s] of Object.entries(ours.metrics)) {
           if (!t.lsp(metric)) continue;
-          const suffix = metric.startsWith('edit → diagnostics: ') ? metric.slice('edit → diagnostics: '.length) : metric.startsWith('cold start') ? 'cold start' : metric.replace(': ', ' ');
+          const suffix = metric.startsWith('edit → diagnostics: ') ? metric.slice('edit → diagnostics: '.length) : metric === COLD_REOPEN ? 'cold start' : metric.replace(': ', ' ');
           const cpu = ours.metrics[`  server CPU: ${suffix}`]?.median;
           const wait = ours.metrics[`  main thread waiting for a CPU: ${suffix}`]?.median;
           rows.push({ target: t.label, where: `${c.name}: ${metric.replace(/^(edit → diagnostics|hover|completion): /, '')}`, value: s.median, max: t.max, unit: t.unit, size: s.resultSize, sizeUnit: s.sizeUnit, cpu, wait, verdict: verdict(s.median, t.max, s.resultSize) });
@@ -55,6 +89,16 @@ export function markdown(results) {
   out.push(`Machine: ${h.cpuModel} × ${h.cores}, ${h.memGiB} GiB, ${h.platform}, Node ${h.node}. Options: ${results.argv.join(' ') || '(defaults)'}.`);
   out.push(`Host noise: busy before ${h.busyBefore.busyCores.toFixed(2)} of ${h.cores} cores, after ${h.busyAfter ? h.busyAfter.busyCores.toFixed(2) : '-'} (all processes, 2 s samples; the benchmark itself is idle then).` + ' Per section: CPU used by other processes while it ran (0 = quiet; over 0.25 of 2 cores skews latencies).');
   out.push('');
+  if (results.ratios?.length) {
+    out.push('## Targets against the peer (ours / yaml-language-server, medians)');
+    out.push('');
+    const size = (v, u) => (v !== undefined ? ` [${v} ${u}]` : '');
+    out.push(table(['target', 'measured on', 'ours', 'peer', 'ratio', 'limit', 'verdict'], results.ratios.map((t) => [t.target, t.where, `${fmt(t.ours)} ${t.unit}${size(t.size, t.sizeUnit)}`, `${fmt(t.peer)} ${t.unit}${size(t.peerSize, t.sizeUnit)}`, `${t.ratio.toFixed(2)}×`, `≤ ${t.max}×`, t.verdict === 'PASS' ? 'PASS' : `**${t.verdict}**`]), 2));
+    const miss = results.ratios.filter((t) => t.verdict !== 'PASS').length;
+    out.push('');
+    out.push(`${results.ratios.length - miss} PASS, ${miss} not.`);
+    out.push('');
+  }
   if (results.targets?.length) {
     out.push('## Targets (ours)');
     out.push('');
@@ -85,12 +129,13 @@ export function markdown(results) {
   if (results.lsp) {
     const c = results.lsp;
     const names = c.servers.map((s) => s.name);
+    const flags = results.options.nodeFlags?.length ? `; ours with the node flags \`${results.options.nodeFlags.join(' ')}\`` : ', no node flags';
     out.push(`## (c) Language servers over stdio: ${names.join(' vs ')}`);
     out.push('');
-    out.push(`${results.options.reps} launches per server per case (after ${results.options.warmup} warm-up), interleaved (A B, B A, ...); per launch ${results.options.edits} edits per edit line (alternating ${'`yes`'} and the original value; each timed to the publishDiagnostics that reflects it), ${results.options.queries} requests per position, ${results.options.pauseMs} ms pause between operations. The peer gets the chart's schema (or one inferred from values.yaml, see bench/data/PROVENANCE.md) through \`yaml.schemas\`; ours reads the chart as it is.`);
+    out.push(`${results.options.reps} launches per server per case (after ${results.options.warmup} warm-up), interleaved (A B, B A, ...); per launch ${results.options.edits} edits per edit line (alternating ${'`yes`'} and the original value; each timed to the publishDiagnostics that reflects it), ${results.options.queries} requests per position, ${results.options.pauseMs} ms pause between operations. Each round launches each server three times on one XDG_CACHE_HOME: a first open ever (empty: cold start and peak RSS only), a first reopen (cold start only: ours finds the compiled validators and makes V8's code caches, which a process that ran a worker thread cannot), then a reopen (everything else: what every later start is). Both servers are launched by their bin with \`--stdio\`${flags}. In a case marked "schema error", the cold start waits for the schema error on the edit line (complete diagnostics), not a first, schema-free publish. The peer gets the chart's schema (or one inferred from values.yaml, see bench/data/PROVENANCE.md) through \`yaml.schemas\`; ours reads the chart as it is.`);
     for (const k of c.cases) {
       out.push('');
-      out.push(`### ${k.name} (${k.lines} lines; open: ${k.files.join(', ')})`);
+      out.push(`### ${k.name} (${k.lines} lines; open: ${k.files.join(', ')})${k.schemaError ? ', schema error' : ''}`);
       out.push('');
       out.push(`Edits: ${k.edits.map((e) => `${e.file} \`${e.path}\` ${e.good} ↔ ${e.bad}`).join('; ')}. Noise: ${noiseText(k.noise)}.`);
       for (const n of names) {

@@ -9,7 +9,8 @@ import { ValuesFiles } from './valuesFiles';
 /**
  * V8's young generation capped at 4 MiB per semi-space (Node's default grows to 16): each edit allocates short-lived
  * trees, and the default lets garbage pile up; measured on kube-prometheus-stack, peak RSS 117 -> 97 MiB with no
- * slower edits (`npm run bench` launches the server with the same flags, see bench/lib/lsp.mjs).
+ * slower edits. Launched without it (as other editors and `npm run bench` launch the bin), the server sets the
+ * equivalent limit itself (server/src/host/v8Limits.ts); a flag given here wins.
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 

@@ -1,5 +1,6 @@
 // helm-values-language-server: makes the connection (`--stdio` for any LSP client, or VS Code's IPC transport) and
 // starts the server on it (lsp/startServer.ts).
+import './host/v8Limits'; // first: the server's own V8 limits, before other modules allocate
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './lsp/startServer';
 

@@ -4,6 +4,7 @@
 // diagnostics on events, never on sleeps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -43,7 +44,19 @@ export interface ClientOptions {
   pushSettings?: boolean;
   /** Milliseconds to wait for any single response or event. Default 20000. */
   timeoutMs?: number;
+  /** Default: this process's, with an empty cache of compiled validators of its own (every launch is a first open). */
   env?: NodeJS.ProcessEnv;
+}
+
+let validatorCaches: string | undefined;
+/** A new empty directory for a launch's validator cache (under one per test process, removed at exit). */
+export function freshValidatorCacheDir(): string {
+  if (validatorCaches === undefined) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hv-lsp-validators-'));
+    validatorCaches = root;
+    process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return fs.mkdtempSync(path.join(validatorCaches, 'c'));
 }
 
 /** One textDocument/publishDiagnostics as received, with the client's clock at arrival. */
@@ -194,7 +207,7 @@ export class LspClient {
     this.timeoutMs = options.timeoutMs ?? 20_000;
     const [cmd = process.execPath, ...args] = options.command ?? [process.execPath, serverPath, '--stdio'];
     this.spawnedAt = performance.now();
-    this.proc = spawn(cmd, args, { cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    this.proc = spawn(cmd, args, { cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? { ...process.env, HELM_VALUES_VALIDATOR_CACHE_DIR: freshValidatorCacheDir() } });
     if (this.proc.pid === undefined) throw new Error(`could not spawn ${cmd}`);
     this.pid = this.proc.pid;
     this.proc.stderr?.on('data', (d: Buffer) => {

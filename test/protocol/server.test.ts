@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { LspClient, fileOf, uriOf, type ClientOptions } from './lspClient';
+import { LspClient, fileOf, freshValidatorCacheDir, uriOf, type ClientOptions, type Publish } from './lspClient';
 import { byFile, cliCheck, cliLines, codes, edit, ensureBuilt, kubePrometheusStack, lspLines, redis, tempCopy, webapp } from './util';
 
 before(() => ensureBuilt());
@@ -322,6 +322,39 @@ describe('a chart with a large schema (bitnami redis)', () => {
         for (const p of c.publishes.slice(before).filter((x) => x.uri === uri)) assert.ok(codes(p.diagnostics).some((x) => x.startsWith('schema.')), 'a later publish without the schema findings');
         await assertAgreesWithCli(c, copy.chart);
       });
+    } finally {
+      copy.dispose();
+    }
+  });
+});
+
+describe('the cache of compiled schemas', () => {
+  test("a reopen loads the compiled schema from disk: its first publish already has the schema findings, the same as the first open's", async () => {
+    const copy = tempCopy(redis);
+    const cacheDir = freshValidatorCacheDir();
+    try {
+      const file = path.join(copy.chart, 'values.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('architecture: replication', 'architecture: on'));
+      const launch = async () => {
+        let first: Publish | undefined;
+        let full: Publish | undefined;
+        await withServer({ workspaceFolders: [copy.chart], env: { ...process.env, HELM_VALUES_VALIDATOR_CACHE_DIR: cacheDir } }, async (c) => {
+          const uri = await c.open(file);
+          full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
+          first = c.publishes.find((p) => p.uri === uri);
+        });
+        assert.ok(first && full);
+        return { first, full };
+      };
+      const firstOpen = await launch();
+      assert.ok(!codes(firstOpen.first.diagnostics).some((x) => x.startsWith('schema.')), 'first open: what needs no schema comes first');
+      assert.ok(fs.readdirSync(cacheDir).some((n) => n.endsWith('.validator.js')), 'the first open stored the compiled schema');
+      const reopen = await launch();
+      assert.equal(reopen.first.seq, reopen.full.seq, 'reopen: one publish, schema findings included');
+      assert.deepEqual(reopen.full.diagnostics, firstOpen.full.diagnostics);
+      // A cache emptied behind the server's back is only a first open again.
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      assert.deepEqual((await launch()).full.diagnostics, firstOpen.full.diagnostics);
     } finally {
       copy.dispose();
     }

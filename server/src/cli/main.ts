@@ -15,6 +15,7 @@ import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { unreadableValues, valuesResolver } from '../host/project';
 import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
+import { ValidatorCache } from '../host/validatorCache';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
@@ -171,13 +172,18 @@ function projectRequest(dir: string, display: string, opts: Common, caches: Host
   };
 }
 
+/** A CLI run's caches: compiled validators persist on disk between runs, as the server's do (host/validatorCache.ts). */
+function cliCaches(): HostCaches {
+  return new HostCaches(undefined, { validators: ValidatorCache.fromEnvironment() });
+}
+
 /** The project model's request for a chart under a command line (`check <chart> --config ...`): the editor's twin, for tests. */
-export function cliProjectRequest(argv: string[], chartDir: string, caches = new HostCaches()): ProjectRequest {
+export function cliProjectRequest(argv: string[], chartDir: string, caches = cliCaches()): ProjectRequest {
   return projectRequest(chartDir, path.normalize(chartDir), parse(argv).opts, caches);
 }
 
 /** The project of a chart given to effective/explain/schema (a usage error when it is not a chart). */
-function openChart(dir: string, opts: Common, caches = new HostCaches()): Project {
+function openChart(dir: string, opts: Common, caches = cliCaches()): Project {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);
   if (!fs.existsSync(path.join(dir, 'Chart.yaml')) && !dir.endsWith('.tgz')) throw new UsageError(`${dir}: not a chart directory (no Chart.yaml)`);
   return openProject(projectRequest(dir, path.normalize(dir), opts, caches));
@@ -354,7 +360,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
   // Remote documents `main` fetched with --fetch-remote-refs (or an earlier run cached on disk) are in the caches.
-  const caches = context.caches ?? new HostCaches();
+  const caches = context.caches ?? cliCaches();
   const findings: Finding[] = [];
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
@@ -481,7 +487,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     parsed = undefined; // `run` reports it
   }
   if (!parsed || parsed.command !== 'check' || !parsed.opts.fetchRemoteRefs) return run(argv, out, err);
-  const caches = new HostCaches();
+  const caches = cliCaches();
   // Never fatal: whatever could not be fetched is reported by the check itself.
   await prefetchRemoteSchemas(parsed.positionals, parsed.opts, caches).catch(() => undefined);
   return run(argv, out, err, { caches });

@@ -32,7 +32,7 @@ import { readChartDir, readTextFile } from './chartReader';
 import { compileUserPattern } from './patterns';
 import { anchorSetFiles, valuesResolver, withOpenTexts, type LoadedChart } from './project';
 import { RemoteSchemaStore } from './remoteSchemas';
-import { defaultDraftFor, SchemaCache } from './schemaCache';
+import { defaultDraftFor, SchemaCache, type SchemaCacheOptions } from './schemaCache';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Helm release: the one place a version setting or flag is read.
@@ -63,7 +63,7 @@ export function schemaUriFor(release: HelmRelease): string {
 
 export class HostCaches {
   documents = new DocumentCache();
-  schemas = new SchemaCache();
+  schemas: SchemaCache;
   /** The service's long-lived caches (adopted defaults, schema walks, dependency decisions, secret options). */
   service: ServiceCaches = createServiceCaches();
   remoteSchemas: RemoteSchemaStore;
@@ -75,8 +75,16 @@ export class HostCaches {
    */
   private memos = new Map<boolean, EnvironmentMemo>();
 
-  constructor(private readonly newRemoteStore: () => RemoteSchemaStore = () => new RemoteSchemaStore()) {
+  /**
+   * `schemaOptions`: where compiled validators persist between runs (host/validatorCache.ts) and the worker that
+   * compiles off the main thread; the server passes both, the CLI the persistent cache only.
+   */
+  constructor(
+    private readonly newRemoteStore: () => RemoteSchemaStore = () => new RemoteSchemaStore(),
+    private readonly schemaOptions: SchemaCacheOptions = {},
+  ) {
     this.remoteSchemas = newRemoteStore();
+    this.schemas = new SchemaCache(schemaOptions);
   }
 
   /** The chart as read from disk (kept until `invalidate` names a file under it). */
@@ -126,7 +134,7 @@ export class HostCaches {
   /** Everything goes: parsed documents, compiled schemas, chart reads, per-environment results, remote documents. */
   clear(): void {
     this.documents = new DocumentCache();
-    this.schemas = new SchemaCache();
+    this.schemas = new SchemaCache(this.schemaOptions);
     this.service.clear();
     this.remoteSchemas = this.newRemoteStore();
     this.charts.clear();

@@ -1,9 +1,19 @@
-// Compiled schemas kept per file and text (compiling a large schema costs hundreds of milliseconds).
+// Compiled schemas kept per file and text (compiling a large schema costs hundreds of milliseconds), in memory and,
+// with a ValidatorCache, on disk across runs.
 import * as path from 'node:path';
 import type { ChartModel } from '../service/chart/chartModel';
 import type { SchemaLookup } from '../service/schema/validate';
 import type { CompiledSchema, SchemaDraft } from '../service/schema/types';
-import { compileSchema, type CompileOptions } from './schemaCompiler';
+import { compileSchema, validatorPreKey, type CompileOptions } from './schemaCompiler';
+import { compileOffThread, LayeredValidatorStore, type OffThreadJob } from './schemaOffThread';
+import type { ValidatorCache } from './validatorCache';
+
+export interface SchemaCacheOptions {
+  /** Compiled validators kept on disk across runs (see validatorCache.ts); absent: in memory only. */
+  validators?: ValidatorCache;
+  /** The worker script that compiles off the main thread (schemaOffThread.ts); absent: `compileOffThread` does nothing. */
+  workerFile?: string;
+}
 
 /** Helm's default draft when `$schema` is absent: 2020-12 from Helm 3.19 and in Helm 4, draft-07 before. */
 export function defaultDraftFor(helmVersion: string): SchemaDraft {
@@ -25,6 +35,59 @@ export class SchemaCache {
   private readonly compiled = new Map<string, Entry>();
   /** Bumped by the host when remote documents arrived: compilations that read remote documents are redone. */
   private remoteGeneration = 0;
+  private readonly disk: ValidatorCache | undefined;
+  /** What the compiler reads and writes: validators compiled off the thread, then the disk cache. */
+  private readonly validators: LayeredValidatorStore | undefined;
+  private readonly workerFile: string | undefined;
+  /** Off-thread compiles under way, by the pre-keys of their schemas. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
+  constructor(options: SchemaCacheOptions = {}) {
+    this.disk = options.validators;
+    this.workerFile = options.workerFile;
+    this.validators = this.disk || this.workerFile ? new LayeredValidatorStore(this.disk) : undefined;
+  }
+
+  /**
+   * Compiles on a worker thread the schemas of a chart and its subcharts that are neither in memory nor on disk;
+   * resolves when their validators are ready for the lookup (or when the worker failed: the lookup then compiles).
+   * Never rejects. Only schema files on disk (not inside a .tgz), with their `$ref`s read from disk.
+   */
+  compileOffThread(model: ChartModel, defaultDraft: SchemaDraft, absDir: string, displayDir: string): Promise<void> {
+    const store = this.validators;
+    if (!this.workerFile || !store) return Promise.resolve();
+    const waits: Promise<void>[] = [];
+    const job: OffThreadJob = { schemas: [], ...(this.disk ? { cacheDir: this.disk.dir, limits: { maxEntries: this.disk.maxEntries, maxBytes: this.disk.maxBytes } } : {}) };
+    const preKeys: string[] = [];
+    const walk = (m: ChartModel) => {
+      const file = m.schema;
+      if (file && !file.path.includes('#') && !this.inMemory(file.path, file.text, defaultDraft)) {
+        const preKey = validatorPreKey(file.text, defaultDraft);
+        const running = this.inFlight.get(preKey);
+        if (running) waits.push(running);
+        else if (!store.has(preKey)) {
+          preKeys.push(preKey);
+          job.schemas.push({ file: { path: file.path, text: file.text }, defaultDraft, baseDir: path.dirname(path.resolve(absDir, path.relative(displayDir, file.path))) });
+        }
+      }
+      m.subcharts.forEach(walk);
+    };
+    walk(model);
+    if (job.schemas.length > 0) {
+      const run = compileOffThread(this.workerFile, job).then((results) => {
+        store.add(results);
+        for (const k of preKeys) this.inFlight.delete(k);
+      });
+      for (const k of preKeys) this.inFlight.set(k, run);
+      waits.push(run);
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private inMemory(schemaPath: string, text: string, defaultDraft: SchemaDraft): boolean {
+    const hit = this.compiled.get(schemaPath);
+    return !!hit && hit.text === text && hit.draft === defaultDraft && (hit.generation === undefined || hit.generation === this.remoteGeneration);
+  }
 
   /** Remote documents arrived (or changed): recompile every schema that references one. */
   invalidateRemote(): void {
@@ -50,18 +113,22 @@ export class SchemaCache {
             return remote(url);
           }
         : undefined;
-      const schema = compileSchema(file, { defaultDraft, ...(readFile ? { readFile } : {}), baseDir: path.dirname(onDisk), ...(tracked ? { remote: tracked } : {}) });
+      const schema = compileSchema(file, { defaultDraft, ...(readFile ? { readFile } : {}), baseDir: path.dirname(onDisk), ...(tracked ? { remote: tracked } : {}), ...(this.validators ? { validatorCache: this.validators } : {}) });
       this.compiled.set(file.path, { text: file.text, draft: defaultDraft, withRemote: remote !== undefined, generation: asked ? this.remoteGeneration : undefined, schema });
       return schema;
     };
   }
 
-  /** Whether every schema of a chart and its subcharts is compiled for its current text (a lookup would not compile). */
+  /**
+   * Whether every schema of a chart and its subcharts is compiled for its current text, in memory or on disk (a
+   * lookup would not run ajv's compile; a validator on disk loads in a few tens of milliseconds).
+   */
   isCompiled(model: ChartModel, defaultDraft: SchemaDraft, withRemote: boolean): boolean {
     const ready = (m: ChartModel): boolean => {
       if (m.schema) {
         const hit = this.compiled.get(m.schema.path);
-        if (!hit || hit.text !== m.schema.text || hit.draft !== defaultDraft || hit.withRemote !== withRemote || (hit.generation !== undefined && hit.generation !== this.remoteGeneration)) return false;
+        const inMemory = hit && hit.text === m.schema.text && hit.draft === defaultDraft && hit.withRemote === withRemote && (hit.generation === undefined || hit.generation === this.remoteGeneration);
+        if (!inMemory && !this.validators?.has(validatorPreKey(m.schema.text, defaultDraft))) return false;
       }
       return m.subcharts.every(ready);
     };

@@ -3,10 +3,28 @@
 // resolved from disk, remote ones from documents the host fetched when the user opted in (see remoteSchemas.ts),
 // `pattern` run by a linear-time engine (RE2) so an untrusted schema cannot hang the server. The only place that
 // compiles schemas; the service gets plain results.
+//
+// With a ValidatorCache, a compiled validator is also kept on disk as ajv's standalone code, keyed by everything
+// that changes it (the schema's text and every document it references, the draft, ajv's version and options, our
+// version), and loaded from there instead of compiled on later runs. The code is the one ajv generates and runs
+// in memory, so a cached validator gives the same findings as a fresh one (test/unit/validatorCache.test.ts proves
+// it on every corpus schema). Compiled without ajv's code optimizer: it halves the compile of a large schema and
+// does not change what the code validates.
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import Ajv from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
+import standaloneCode from 'ajv/dist/standalone';
+import * as runtimeEqual from 'ajv/dist/runtime/equal';
+import * as runtimeTimestamp from 'ajv/dist/runtime/timestamp';
+import * as runtimeUcs2length from 'ajv/dist/runtime/ucs2length';
+import * as runtimeUri from 'ajv/dist/runtime/uri';
+import * as runtimeValidationError from 'ajv/dist/runtime/validation_error';
+import * as ajvFormats from 'ajv-formats/dist/formats';
+import { version as ajvVersion } from 'ajv/package.json';
+import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
+import { version as ajvDraft04Version } from 'ajv-draft-04/package.json';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { RE2JS } from 're2js';
@@ -15,6 +33,8 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
 import type { Finding, TextFile } from '../service/types';
 import { readTextFile } from './chartReader';
+import { keyOf, workerStarted, type ValidatorStore } from './validatorCache';
+import { version as ourVersion } from '../../../package.json';
 
 export interface CompileOptions {
   /** Draft used when `$schema` is absent (Helm 4 and 3.19+: 2020-12; older Helm 3: draft-07). */
@@ -28,6 +48,8 @@ export interface CompileOptions {
    * fetched, or undefined when it has not been fetched yet. Absent: remote `$ref`s are reported, never resolved.
    */
   remote?: (url: string) => { text: string } | { error: string } | undefined;
+  /** Where compiled validators are kept across runs; absent: compiled every time. */
+  validatorCache?: ValidatorStore;
 }
 
 /** At most this many remote documents per schema: a chain of references cannot make the host fetch without end. */
@@ -50,7 +72,63 @@ function re2(pattern: string, flags: string): { test: (s: string) => boolean; to
   // ajv keys its cache of compiled patterns by toString(): it must differ per pattern.
   return { test: (s: string) => compiled.test(s), toString: () => `/${pattern}/${flags}` };
 }
-re2.code = 'new RegExp';
+// How the standalone code names this function: `loadStandalone` provides it under that module name.
+re2.code = 'require("helm-values:re2").default';
+
+/** Bump when a change here changes the generated code or what it means (keys of cached validators). */
+const COMPILER_REVISION = '1';
+
+/** What generated code may require, mapped to the modules bundled with us. */
+const STANDALONE_MODULES: Record<string, unknown> = {
+  'helm-values:re2': { default: re2 },
+  'ajv/dist/runtime/equal': runtimeEqual,
+  'ajv/dist/runtime/timestamp': runtimeTimestamp,
+  'ajv/dist/runtime/ucs2length': runtimeUcs2length,
+  'ajv/dist/runtime/uri': runtimeUri,
+  'ajv/dist/runtime/validation_error': runtimeValidationError,
+  'ajv-formats/dist/formats': ajvFormats,
+};
+
+export interface LoadedValidator {
+  validate: ValidateFunction;
+  /** V8 took the code cache it was given: nothing was parsed or compiled. */
+  codeCacheAccepted: boolean;
+  /** V8's code cache of the code, with every function compiled so far (make it after a first run). */
+  codeCache: () => Buffer | undefined;
+}
+
+/**
+ * A validator from ajv's standalone code, through V8's code cache when one is given (V8 ignores one that does not
+ * fit the code or this V8); undefined when the code does not load (then compile instead).
+ */
+export function loadStandalone(code: string, cachedData?: Buffer): LoadedValidator | undefined {
+  const requireBundled = (id: string): unknown => {
+    const m = STANDALONE_MODULES[id];
+    if (m === undefined) throw new Error(`generated code requires ${id}`);
+    return m;
+  };
+  const module: { exports: unknown } = { exports: undefined };
+  let script: vm.Script;
+  try {
+    script = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: 'helm-values-validator.js', ...(cachedData ? { cachedData } : {}) });
+    (script.runInThisContext() as (r: typeof requireBundled, m: typeof module, e: object) => void)(requireBundled, module, {});
+  } catch {
+    return undefined;
+  }
+  if (typeof module.exports !== 'function') return undefined;
+  const loaded = script;
+  return {
+    validate: module.exports as ValidateFunction,
+    codeCacheAccepted: cachedData !== undefined && loaded.cachedDataRejected === false,
+    codeCache: () => {
+      try {
+        return loaded.createCachedData();
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
 
 function finding(file: string, code: string, message: string, line = 1, column = 1): Finding {
   return { file, line, column, endLine: line, endColumn: column + 1, severity: 'error', code, message };
@@ -68,8 +146,13 @@ function lineOfOffset(text: string, offset: number): { line: number; column: num
   return { line, column: offset - last };
 }
 
-function makeAjv(draft: SchemaDraft) {
-  const options = { strict: false, allErrors: true, validateFormats: draft === '04' || draft === '06' || draft === '07', code: { regExp: re2 as never }, inlineRefs: false, loadSchema: undefined } as const;
+/** The ajv options for a draft (`source`: keep the generated code, to store it as standalone code). */
+function ajvOptions(draft: SchemaDraft, source: boolean) {
+  return { strict: false, allErrors: true, validateFormats: draft === '04' || draft === '06' || draft === '07', code: { regExp: re2 as never, optimize: false, source }, inlineRefs: false, loadSchema: undefined } as const;
+}
+
+function makeAjv(draft: SchemaDraft, source = false) {
+  const options = ajvOptions(draft, source);
   const ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : draft === '04' ? new AjvDraft04(options) : new Ajv(options);
   if (draft === '06') ajv.addMetaSchema(draft06 as AnySchemaObject);
   if (options.validateFormats) addFormats(ajv);
@@ -131,6 +214,14 @@ function addRemote(ajv: ReturnType<typeof makeAjv>, url: string, text: string, d
   return { schema, base };
 }
 
+/**
+ * The pre-key of a schema's cached validator: what is known before its `$ref`s are read (the full key adds every
+ * referenced document). Covers our version, ajv's version and options, the default draft and the schema text.
+ */
+export function validatorPreKey(schemaText: string, defaultDraft: SchemaDraft): string {
+  return keyOf(['helm-values validator', ourVersion, COMPILER_REVISION, ajvVersion, ajvFormatsVersion, ajvDraft04Version, JSON.stringify(ajvOptions(defaultDraft, false)), defaultDraft, schemaText]);
+}
+
 /** Compiles a schema file. Never throws: problems are findings on the schema file. */
 export function compileSchema(file: TextFile, options: CompileOptions): CompiledSchema {
   let json: unknown;
@@ -159,7 +250,9 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
     json = { ...(json as Record<string, unknown>) };
     delete (json as Record<string, unknown>).$schema;
   }
-  const ajv = makeAjv(draft);
+  const ajv = makeAjv(draft, options.validatorCache !== undefined);
+  /** Every document added to ajv besides the root (kind, id, text): part of the cache key. */
+  const documents: string[] = [];
   // Local files referenced by $ref, resolved relative to the schema file (recursively).
   const read = options.readFile ?? ((p: string) => {
     const r = readTextFile(p);
@@ -181,6 +274,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
     seen.add(key);
     if (/^urn:/i.test(next.ref)) {
       ajv.addSchema(true as AnySchema, next.ref);
+      documents.push('urn', next.ref, 'true');
       warnings.push({ ...finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is a URN; Helm cannot resolve it and accepts any value there.`), severity: 'warning' });
       continue;
     }
@@ -209,6 +303,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
         problems.push(finding(file.path, added.code, `${named}: ${added.error}`));
         continue;
       }
+      documents.push('remote', url, doc.text);
       for (const r of externalRefs(added.schema)) queue.push({ ref: r, from: { url: added.base } });
       continue;
     }
@@ -235,27 +330,56 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
       problems.push(finding(file.path, 'schema.invalid-schema', `$ref "${next.ref}": ${e instanceof Error ? e.message : String(e)}`));
       continue;
     }
+    documents.push('file', next.ref, text);
     for (const r of externalRefs(sub)) queue.push({ ref: r, from: { dir: path.dirname(abs) } });
   }
   const pending = pendingRemote.length > 0 ? { pendingRemote } : {};
   // Never a partial schema: while a referenced document is missing, validating would report false errors.
   if (problems.length > 0 || pendingRemote.length > 0) return { file: file.path, draft, json, problems: [...problems, ...(problems.length > 0 ? [] : warnings), ...infos], ...pending };
-  let validate: ValidateFunction;
-  try {
-    validate = ajv.compile(json as AnySchema);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const code = /can't resolve reference|resolve reference/i.test(msg) ? 'schema.ref-unresolved' : 'schema.invalid-schema';
-    return { file: file.path, draft, json, problems: [finding(file.path, code, `${file.path}: ${msg}`)] };
+  const cache = options.validatorCache;
+  const preKey = cache ? validatorPreKey(file.text, options.defaultDraft) : '';
+  const key = cache ? keyOf([preKey, ...documents]) : '';
+  const cachedCode = cache?.read(preKey, key);
+  const loaded = cache && cachedCode !== undefined ? loadStandalone(cachedCode, cache.readCodeCache(preKey, key)) : undefined;
+  let validate = loaded?.validate;
+  // Without V8's code cache (or with one V8 rejected), store it after the first run: the next start skips the compile.
+  let storeCodeCache = cache && loaded && !loaded.codeCacheAccepted && !workerStarted() ? () => {
+    const data = loaded.codeCache();
+    if (data) cache.writeCodeCache(preKey, key, data);
+  } : undefined;
+  if (!validate) {
+    try {
+      validate = ajv.compile(json as AnySchema);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      const code = /can't resolve reference|resolve reference/i.test(msg) ? 'schema.ref-unresolved' : 'schema.invalid-schema';
+      return { file: file.path, draft, json, problems: [finding(file.path, code, `${file.path}: ${msg}`)] };
+    }
+    if (cache) {
+      let code: string | undefined;
+      try {
+        code = standaloneCode(ajv, validate);
+      } catch {
+        // a schema ajv cannot write as standalone code: compiled every time
+      }
+      if (code !== undefined) cache.write(preKey, key, code);
+    }
   }
+  const compiled = validate;
   return {
     file: file.path,
     draft,
     json,
     problems: warnings,
     validate: (data: unknown): SchemaError[] => {
-      if (validate(data)) return [];
-      return (validate.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
+      const valid = compiled(data);
+      if (storeCodeCache) {
+        const store = storeCodeCache;
+        storeCodeCache = undefined;
+        store();
+      }
+      if (valid) return [];
+      return (compiled.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
     },
   };
 }

@@ -17,10 +17,12 @@ import { outermostChart, type Snapshot, type Workspace } from './workspace';
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 
 /**
- * Debounce after a keystroke. Short, because it is not the only guard against falling behind the typist: a check
- * in progress stops between environments when a newer edit arrives.
+ * Debounce after a keystroke: none beyond the current turn of the event loop (changes that arrive together are
+ * still checked once). Keystrokes come 50 ms or more apart, so a longer delay would coalesce nothing and only add
+ * to every edit's latency; what keeps the server from falling behind the typist is that a check in progress stops
+ * between environments when a newer edit arrives.
  */
-export const TYPING_DELAY_MS = 10;
+export const TYPING_DELAY_MS = 0;
 
 export interface SchedulerContext {
   connection: Connection;
@@ -94,9 +96,10 @@ export class DiagnosticsScheduler {
     if (!this.published.has(chartDir)) {
       const quick = workspace.withoutPendingSchemas(snap);
       if (quick) {
+        // The schemas compile on a worker thread meanwhile.
+        const compiled = workspace.compileSchemasOffThread(snap);
         if (!(await this.publishSnapshot(chartDir, quick, stale))) return;
-        // Let the connection write them (its writer runs on a later turn) before the compile blocks the thread.
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await compiled;
         if (stale()) return;
       }
     }

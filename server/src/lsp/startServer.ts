@@ -7,6 +7,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
 import { HostCaches, schemaUriFor } from '../host/projectModel';
+import { defaultWorkerFile } from '../host/schemaOffThread';
+import { ValidatorCache } from '../host/validatorCache';
 import { computeCodeActions } from '../service/features/codeActions';
 import { computeCompletion } from '../service/features/completion';
 import { explainAt, renderEffectiveValues } from '../service/features/effectiveView';
@@ -24,7 +26,8 @@ export interface ServerHost {
 }
 
 export function createHost(): ServerHost {
-  return { caches: new HostCaches() };
+  // Compiled validators persist between sessions (host/validatorCache.ts); first compiles run on a worker thread.
+  return { caches: new HostCaches(undefined, { validators: ValidatorCache.fromEnvironment(), workerFile: defaultWorkerFile() }) };
 }
 
 export interface ServerSession {

@@ -94,6 +94,14 @@ export class Workspace {
     return { ...snapshot, analysis: new ChartAnalysis(input) };
   }
 
+  /**
+   * Compiles the schemas of a snapshot's chart that are not compiled yet on a worker thread; resolves when a lookup
+   * would no longer compile them on this thread. Never rejects.
+   */
+  compileSchemasOffThread(snapshot: Snapshot): Promise<void> {
+    return this.caches.schemas.compileOffThread(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.chartDir, snapshot.chartDir);
+  }
+
   /** The workspace folder holding a chart (the innermost), if any. */
   rootOf(chartDir: string): string | undefined {
     return this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];

@@ -1,0 +1,54 @@
+// The language server's bin (dist/server.js): sets the server's own V8 limits, then runs the server bundle
+// (dist/server-main.js) through V8's code cache, so that a start does not compile the whole bundle again. Node 20
+// has no module compile cache of its own (module.enableCompileCache came in Node 22).
+//
+// The code cache lives next to the validator cache ($XDG_CACHE_HOME/helm-values/code-cache, off with
+// HELM_VALUES_VALIDATOR_CACHE_DIR=off), one file per bundle text and Node version, the newest few kept. V8 checks
+// it (its version, flags and the source) and ignores one that does not fit; a missing or unreadable file only means
+// compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically, unless the
+// process started a worker thread (see WORKER_STARTED in host/validatorCache.ts).
+import './host/v8Limits';
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { defaultValidatorCacheDir, workerStarted } from './host/validatorCache';
+
+const KEEP = 4;
+const main = path.join(__dirname, 'server-main.js');
+const source = fs.readFileSync(main, 'utf8');
+const validators = defaultValidatorCacheDir();
+const dir = validators === undefined ? undefined : path.join(path.dirname(validators), 'code-cache');
+const file = dir === undefined ? undefined : path.join(dir, `${createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 32)}.bin`);
+
+let cachedData: Buffer | undefined;
+try {
+  if (file !== undefined) cachedData = fs.readFileSync(file);
+} catch {
+  // no cache yet
+}
+const script = new vm.Script((Module as unknown as { wrap: (s: string) => string }).wrap(source), { filename: main, ...(cachedData ? { cachedData } : {}) });
+if (file !== undefined && dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
+  process.once('exit', () => {
+    if (workerStarted()) return; // V8 would reject it in a process without a worker (see WORKER_STARTED)
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(temp, script.createCachedData());
+      fs.renameSync(temp, file);
+      const old = fs
+        .readdirSync(dir)
+        .map((n) => path.join(dir, n))
+        .filter((p) => p.endsWith('.bin') || p.endsWith('.tmp'))
+        .map((p) => ({ p, t: fs.statSync(p).mtimeMs }))
+        .sort((a, b) => b.t - a.t)
+        .filter((e) => e.p !== file);
+      for (const e of old.slice(KEEP - 1)) fs.rmSync(e.p, { force: true });
+    } catch {
+      fs.rmSync(temp, { force: true });
+    }
+  });
+}
+const mainModule = { exports: {} };
+(script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void)(mainModule.exports, createRequire(main), mainModule, main, __dirname);
