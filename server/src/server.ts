@@ -34,6 +34,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ChartInfoRequest, EffectiveValuesChangedNotification, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from './protocol';
 import { inferSchema } from './service/schema/infer';
+import { defaultSchemaDraft, formatRelease } from './service/helm/versions';
 import { computeCodeActions } from './service/features/codeActions';
 import { computeCompletion } from './service/features/completion';
 import { explainAt, renderEffectiveValues } from './service/features/effectiveView';
@@ -451,10 +452,10 @@ connection.onNotification(SetActiveEnvironmentNotification.method, (p: SetActive
 });
 
 connection.onRequest(EffectiveValuesRequest.method, (p: EffectiveValuesRequest.Params) =>
-  guard('effective values', p.chartDir, { text: '', helmVersion: 4, error: 'internal error' } as EffectiveValuesRequest.Result, async () => {
+  guard('effective values', p.chartDir, { text: '', helmVersion: '', error: 'internal error' } as EffectiveValuesRequest.Result, async () => {
     const settings = await settingsFor(URI.file(p.chartDir).toString());
     const snap = workspace.snapshot(p.chartDir, settings);
-    return { ...renderEffectiveValues(snap.analysis, p.environment, p.annotate), helmVersion: settings.helmVersion };
+    return { ...renderEffectiveValues(snap.analysis, p.environment, p.annotate), helmVersion: formatRelease(snap.analysis.input.helmVersion) };
   }),
 );
 
@@ -470,9 +471,10 @@ connection.onRequest(ExplainRequest.method, (p: ExplainRequest.Params) =>
 connection.onRequest(InferSchemaRequest.method, (p: InferSchemaRequest.Params) =>
   guard('infer schema', p.chartDir, { text: '', error: 'internal error' } as InferSchemaRequest.Result, async () => {
     const settings = await settingsFor(URI.file(p.chartDir).toString());
-    const values = workspace.snapshot(p.chartDir, settings).analysis.model.values;
+    const analysis = workspace.snapshot(p.chartDir, settings).analysis;
+    const values = analysis.model.values;
     if (!values) return { text: '', error: `${p.chartDir} has no values.yaml to infer a schema from` };
-    const draft = settings.helmVersion === 3 ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+    const draft = defaultSchemaDraft(analysis.input.helmVersion) === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
     return { text: JSON.stringify(inferSchema(values, { draft }), null, 2) + '\n' };
   }),
 );

@@ -73,7 +73,8 @@ interface CoalesceVector extends SubSpec {
 }
 
 function writeChart(dir: string, name: string, spec: SubSpec): void {
-  writeTree(dir, { 'Chart.yaml': chartYaml(name) });
+  const deps = Object.keys(spec.subcharts ?? {});
+  writeTree(dir, { 'Chart.yaml': chartYaml(name, deps.length ? `dependencies:\n${deps.map((d) => `  - name: ${d}\n    version: 0.1.0\n`).join('')}` : '') });
   if (spec.chartDefaults !== null) writeTree(dir, { 'values.yaml': stringify(spec.chartDefaults) });
   for (const [sub, s] of Object.entries(spec.subcharts ?? {})) writeChart(path.join(dir, 'charts', sub), sub, s);
 }

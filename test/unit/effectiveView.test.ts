@@ -1,6 +1,7 @@
 // The effective-values view (YAML with a source comment per key) and Explain Key (the precedence chain as markdown).
 // Large outputs are golden files under golden/effectiveView/ (UPDATE_GOLDEN=1 rewrites them); every rendering must
 // read back, with Helm's YAML rules, as exactly the effective values.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -134,7 +135,7 @@ test('plain: the same values, sorted as Helm prints them, no source comments', (
 });
 
 test('subchart defaults are named by chart; Helm 3 reads the same here', () => {
-  const a = chart({ config: CI, helmVersion: 3 });
+  const a = chart({ config: CI, helmVersion: NEWEST_RELEASE[3] });
   const r = renderEffectiveValues(a, 'default', true);
   golden('fixture-default-helm3.yaml', r.text);
   assert.ok(r.text.includes('  auth: true # redis defaults: charts/redis/values.yaml:2\n'));

@@ -2,6 +2,7 @@
 // copies that provoke each fixable finding on real keys (chosen deterministically from the schema and the values);
 // analyses built in memory; and the checks a quick fix must pass once applied (parses, fixes what it names, adds no
 // error, touches only its own lines).
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,7 +104,7 @@ export function analyze(chart: Pick<CorpusChart, 'root' | 'schemas' | 'documents
       return text === undefined ? { error: `${abs}: no such file` } : documents.get(abs, text);
     },
     readFile: (p) => files.get(p),
-    helmVersion: 4,
+    helmVersion: NEWEST_RELEASE[4],
     documents,
     schemas: chart.schemas,
     secrets: { ignoreEntries: parseIgnoreFile(ignore).entries },

@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { chartEnvironments, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
 import type { HelmVersion } from '../service/helm/coalesce';
+import { DEFAULT_RELEASE, formatRelease, parseHelmRelease } from '../service/helm/versions';
 import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
@@ -30,7 +31,7 @@ const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : 
 const USAGE = `helm-values ${VERSION}: Helm values, merged exactly as Helm does, with where each value comes from.
 
 Usage:
-  helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [-o yaml|json]
+  helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [--user-supplied] [-o yaml|json]
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
@@ -46,7 +47,10 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
-      --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
+      --helm-version V     reproduce a Helm release: 3 or 4 (the newest of that major), or a release such as
+                           4.1 or 4.2.3 (default 4; see docs/helm-versions.md for what differs between releases)
+      --user-supplied      effective: print only the user-supplied values (the -f files and --set flags merged,
+                           nulls kept), as \`helm get values\` shows them, instead of the values templates see
       --no-secrets         check: do not look for plaintext secrets (.helmsecretsignore in the current
                            directory lists accepted findings by file, rule and key path)
       --fetch-remote-refs  check: download the remote (http/https) $refs of values.schema.json and validate against
@@ -75,8 +79,8 @@ interface Common {
   env?: string;
   config?: string;
   helmVersion: HelmVersion;
-  /** As typed (`4`, `3`, `3.18`): the minor version decides the default schema draft. */
-  helmVersionText: string;
+  /** effective: print the user-supplied values (Helm's MergeValues of -f and --set*) instead of the coalesced ones. */
+  userSupplied?: boolean;
   output?: string;
   write?: boolean;
   force?: boolean;
@@ -108,6 +112,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         env: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
+        'user-supplied': { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         write: { type: 'boolean' },
@@ -123,8 +128,8 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   const v = parsed.values;
   if (v.help) return { command: 'help', positionals: [], opts: emptyOpts() };
   if (v.version) return { command: 'version', positionals: [], opts: emptyOpts() };
-  const hv = v['helm-version'] ?? '4';
-  if (!/^[34](\.\d+)*$/.test(hv)) throw new UsageError(`--helm-version must be 3 or 4, not "${hv}"`);
+  const hv = parseHelmRelease(v['helm-version'] ?? '4');
+  if ('error' in hv) throw new UsageError(`--helm-version: ${hv.error}`);
   const [command = 'help', ...positionals] = parsed.positionals;
   if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
   return {
@@ -139,8 +144,8 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       setLiteral: v['set-literal'] ?? [],
       ...(v.env !== undefined ? { env: v.env } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
-      helmVersion: hv.startsWith('3') ? 3 : 4,
-      helmVersionText: hv,
+      helmVersion: hv.release,
+      userSupplied: v['user-supplied'] === true,
       ...(v.output !== undefined ? { output: v.output } : {}),
       write: v.write === true,
       secrets: v['no-secrets'] !== true,
@@ -151,7 +156,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
 }
 
 function emptyOpts(): Common {
-  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: 4, helmVersionText: '4' };
+  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helmVersion: DEFAULT_RELEASE };
 }
 
 function loadConfig(opts: Common): EnvironmentConfig[] {
@@ -237,10 +242,11 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
   const chart = loadChart(positionals[0] ?? '');
   const eff = effectiveFor(chart, opts, loadConfig(opts));
-  const code = failOnHelmError(eff, err);
+  // The user-supplied values are complete before Helm coalesces: only an error in the flags stops them.
+  const code = failOnHelmError(opts.userSupplied && eff.error?.code !== 'helm.bad-set' ? { ...eff, error: undefined } : eff, err);
   if (code !== undefined) return code;
-  printHelmMessages(eff.messages, err);
-  const v = sortedValue(eff.values);
+  if (!opts.userSupplied) printHelmMessages(eff.messages, err);
+  const v = sortedValue(opts.userSupplied ? eff.userValues : eff.values);
   out(format === 'json' ? JSON.stringify(v, null, 2) : stringify(v, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd());
   return 0;
 }
@@ -267,7 +273,8 @@ function cmdExplain(positionals: string[], opts: Common, out: (s: string) => voi
           ...(x.via ? { via: x.via } : {}),
           ...(x.removedBy ? { removedBy: sourceJson(x.removedBy) } : {}),
           shadowed: x.shadowed.map((c) => ({ ...sourceJson(c.source), value: sortedValue(c.value), ...(c.via ? { via: c.via } : {}) })),
-          helmVersion: eff.helmVersion,
+          helmVersion: eff.helmVersion.major,
+          helmRelease: formatRelease(eff.helmVersion),
         },
         null,
         2,
@@ -279,7 +286,7 @@ function cmdExplain(positionals: string[], opts: Common, out: (s: string) => voi
   if (x.found) rows.push(['wins', sourceText(x.source) + (x.via ? ` (via ${x.via})` : ''), brief(x.value ?? null)]);
   else if (x.removedBy) rows.push(['removes', sourceText(x.removedBy), 'null (key deleted)']);
   for (const c of x.shadowed) rows.push(['shadowed', sourceText(c.source) + (c.via ? ` (via ${c.via})` : ''), brief(c.value)]);
-  out(`${x.path} = ${x.found ? brief(x.value ?? null) : '(not set)'}   [Helm ${eff.helmVersion}]`);
+  out(`${x.path} = ${x.found ? brief(x.value ?? null) : '(not set)'}   [Helm ${formatRelease(eff.helmVersion)}]`);
   if (rows.length === 0) out('  no layer sets this key');
   const w0 = Math.max(...rows.map((r) => (r[0] ?? '').length), 0);
   const w1 = Math.max(...rows.map((r) => (r[1] ?? '').length), 0);
@@ -321,7 +328,7 @@ async function prefetchRemoteSchemas(positionals: string[], opts: Common, store:
     }
   }
   const cache = new SchemaCache();
-  const draft = defaultDraftFor(opts.helmVersionText);
+  const draft = defaultDraftFor(opts.helmVersion);
   for (let round = 0; round < 5; round++) {
     const pending = new Set<string>();
     for (const { chart, model } of models) {
@@ -384,7 +391,7 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       const extra = opts.values.map((f) => path.relative(chart.absDir, path.resolve(f)));
       envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
-    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersionText), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath });
+    const { findings: f } = checkChart({ model: chart.model, environments: envs, resolveValues: valuesResolver(chart, chart.absDir, chart.displayDir), readFile: readSetFile, helmVersion: opts.helmVersion, documents: chart.documents, schemas: schemaCache.lookup(defaultDraftFor(opts.helmVersion), chart.absDir, chart.displayDir, undefined, remote), secrets, relativePath });
     const onlyFile = isDir ? undefined : path.resolve(target);
     findings.push(...f.filter((x) => onlyFile === undefined || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }
@@ -406,7 +413,7 @@ function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void
   const chart = loadChart(positionals[0] ?? '');
   const doc = chart.model.values;
   if (!doc) throw new UsageError(`${chart.displayDir}: the chart has no values.yaml to infer a schema from`);
-  const draft = defaultDraftFor(opts.helmVersionText) === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
+  const draft = defaultDraftFor(opts.helmVersion) === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
   const text = JSON.stringify(inferSchema(doc, { draft }), null, 2) + '\n';
   if (!opts.write) {
     out(text.trimEnd());

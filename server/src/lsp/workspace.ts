@@ -11,6 +11,7 @@ import type { Settings } from '../protocol';
 import { findChartRoot, readChartDir, readTextFile } from '../host/chartReader';
 import { anchorSetFiles, valuesResolver, withOpenTexts } from '../host/project';
 import { defaultDraftFor, SchemaCache } from '../host/schemaCache';
+import { DEFAULT_RELEASE, formatRelease, parseHelmRelease } from '../service/helm/versions';
 import { RemoteSchemaStore } from '../host/remoteSchemas';
 import { compileUserPattern } from '../host/patterns';
 import { EnvironmentMemo } from '../service/check/envMemo';
@@ -100,7 +101,7 @@ export class Workspace {
    * are compiled or there are none): what can be published before ajv spends hundreds of milliseconds on a large one.
    */
   withoutPendingSchemas(snapshot: Snapshot): Snapshot | undefined {
-    const draft = defaultDraftFor(String(snapshot.settings.helmVersion));
+    const draft = defaultDraftFor(snapshot.analysis.input.helmVersion);
     if (this.schemaCache.isCompiled(snapshot.analysis.model, draft, snapshot.settings.fetchRemoteRefs)) return undefined;
     const input = { ...snapshot.analysis.input };
     delete input.schemas;
@@ -143,21 +144,23 @@ export class Workspace {
     const ignorePath = path.join(root ?? chartDir, IGNORE_FILE_NAME);
     const ignoreText = texts.get(ignorePath) ?? readFile(ignorePath) ?? '';
     const ignore = parseIgnoreFile(ignoreText);
+    const parsedRelease = parseHelmRelease(settings.helmVersion);
+    const release = 'error' in parsedRelease ? DEFAULT_RELEASE : parsedRelease.release;
     const relativePath = (file: string) => path.relative(root ?? chartDir, file).split(path.sep).join('/');
     const analysis = new ChartAnalysis({
       model,
       environments: anchorSetFiles(envs.environments, chartDir),
       resolveValues: valuesResolver(loaded, chartDir, chartDir, texts),
       readFile,
-      helmVersion: settings.helmVersion,
+      helmVersion: release,
       documents: this.documents,
-      schemas: this.schemaCache.lookup(defaultDraftFor(String(settings.helmVersion)), chartDir, chartDir, readFile, settings.fetchRemoteRefs ? (url) => this.remoteSchemas.get(url) : undefined),
+      schemas: this.schemaCache.lookup(defaultDraftFor(release), chartDir, chartDir, readFile, settings.fetchRemoteRefs ? (url) => this.remoteSchemas.get(url) : undefined),
       secrets: { ...secrets.options, ignoreEntries: ignore.entries },
       relativePath,
       secretsIgnoreFile: { path: ignorePath, text: ignoreText },
       memo: this.memoFor(settings.fetchRemoteRefs),
     });
-    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
+    const snapshot: Snapshot = { chartDir, analysis, settings, configProblems: [...('error' in parsedRelease ? [`helmValues.helmVersion: ${parsedRelease.error}; using Helm ${formatRelease(DEFAULT_RELEASE)}`] : []), ...config.problems.map((p) => p.message), ...envs.problems.map((p) => p.message), ...secrets.problems, ...ignore.problems.map((p) => `${IGNORE_FILE_NAME}:${p.line}: ${p.message}`)] };
     this.snapshots.set(chartDir, { stamp: `${stamp.replace(/\|fresh$/, '|disk')}`, snapshot });
     return snapshot;
   }

@@ -7,11 +7,12 @@ import type { ValuesDocument } from '../yaml/valuesDocument';
 import { DocumentCache } from '../yaml/documentCache';
 import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
-import { environmentSignature, needsVersionComparison, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
+import { environmentSignature, relevantBehaviours, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../helm/valueUtil';
+import { releaseClasses, restrictedKey } from '../helm/versions';
 import { reviewFindings } from './review';
 
 export interface CheckInput {
@@ -21,7 +22,7 @@ export interface CheckInput {
   resolveValues: (path: string) => ValuesDocument | { error: string };
   readFile?: (path: string) => string | undefined;
   helmVersion: HelmVersion;
-  /** Also merge with the other Helm major version and report keys whose result differs. Default true. */
+  /** Also merge as the other Helm releases (those that differ in a behaviour change these inputs touch) and report keys whose result differs. Default true. */
   compareVersions?: boolean;
   /** Parses overlay files (shared with the caller so each file is parsed once). */
   documents?: DocumentCache;
@@ -108,6 +109,38 @@ function locate(eff: Effective, path: string[]): Source | undefined {
   return undefined;
 }
 
+/**
+ * `helm.version-dependent`: the keys whose value differs between Helm releases, naming the releases on each side
+ * ("Helm 4.2.0 and later give X; Helm 3, 4.0.0–4.1.4 give Y"). Releases are merged once per class that differs in a
+ * behaviour change these inputs can trigger (versions.ts); the class of the configured release comes first.
+ */
+function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effective): HelmMessage[] {
+  const relevant = relevantBehaviours(input.model, inputs);
+  if (relevant.size === 0) return [];
+  const mine = restrictedKey(input.helmVersion, relevant);
+  const classes = releaseClasses(relevant);
+  const others = classes.filter((c) => c.key !== mine).map((c) => ({ c, eff: computeEffective(input.model, inputs, c.release) })).filter((o) => !o.eff.error);
+  if (others.length === 0) return [];
+  const own = classes.find((c) => c.key === mine);
+  const paths = new Map<string, string[]>();
+  for (const o of others) for (const p of differingPaths(eff.values, o.eff.values)) paths.set(JSON.stringify(p), p);
+  const out: HelmMessage[] = [];
+  for (const p of paths.values()) {
+    const groups = new Map<string, string[]>();
+    const add = (value: Value | undefined, label: string) => {
+      const text = JSON.stringify(value) ?? '(absent)';
+      groups.set(text, [...(groups.get(text) ?? []), label]);
+    };
+    const ownValue = getPath(eff.values, p);
+    add(ownValue, own?.label ?? String(input.helmVersion.major));
+    for (const o of others) add(getPath(o.eff.values, p), o.c.label);
+    const parts = [...groups].map(([text, labels]) => `Helm ${labels.join(', ')} ${/[,–]|later/.test(labels.join(', ')) ? 'give' : 'gives'} ${text}`);
+    const src = locate(eff, p) ?? others.map((o) => locate(o.eff, p)).find((s) => s !== undefined);
+    out.push({ severity: 'info', code: 'helm.version-dependent', message: `${p.join('.')}: ${parts.join('; ')}.`, ...(src ? { source: src } : {}) });
+  }
+  return out;
+}
+
 /** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
   const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`) : '';
@@ -118,20 +151,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
-  if (input.compareVersions !== false && !eff.error && needsVersionComparison(input.model, inputs)) {
-    const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4);
-    if (!other.error) {
-      for (const p of differingPaths(eff.values, other.values)) {
-        const src = locate(eff, p) ?? locate(other, p);
-        messages.push({
-          severity: 'info',
-          code: 'helm.version-dependent',
-          message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(getPath(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(getPath(other.values, p)) ?? '(absent)'}.`,
-          ...(src ? { source: src } : {}),
-        });
-      }
-    }
-  }
+  if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff));
   const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result }) };
   input.memo?.set(slot, signature, check);
   return check;

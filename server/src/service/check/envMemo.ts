@@ -7,6 +7,7 @@ import type { HelmMessage, ValuesInputs } from '../helm/effective';
 import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 import { objectId } from '../helm/valueUtil';
+import { formatRelease, type BehaviourId, type HelmRelease } from '../helm/versions';
 import type { EnvironmentResult } from './check';
 
 export interface EnvironmentCheck {
@@ -21,8 +22,8 @@ function chartSignature(m: ChartModel): string {
 }
 
 /** A key that changes whenever anything an environment's result depends on changes. */
-export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string): string {
-  return [helmVersion, extra, chartSignature(model), env.name, inputs.files.map((f) => objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: HelmRelease, extra: string): string {
+  return [formatRelease(helmVersion), extra, chartSignature(model), env.name, inputs.files.map((f) => objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
 }
 
 /**
@@ -50,7 +51,7 @@ export class EnvironmentMemo {
   }
 }
 
-const nullMemo = new WeakMap<ValuesDocument, boolean>();
+const shapeMemo = new WeakMap<ValuesDocument, { multi: boolean; nulls: boolean }>();
 function hasNull(v: Value): boolean {
   if (v === null) return true;
   if (Array.isArray(v)) return v.some(hasNull);
@@ -58,27 +59,41 @@ function hasNull(v: Value): boolean {
   return false;
 }
 
-/** Whether a document can make Helm 3 and Helm 4 disagree: several YAML documents, or a null anywhere. */
-function versionSensitive(doc: ValuesDocument): boolean {
-  let r = nullMemo.get(doc);
+/** What of a document the Helm releases can read differently: several YAML documents, a null anywhere. */
+function shapeOf(doc: ValuesDocument): { multi: boolean; nulls: boolean } {
+  let r = shapeMemo.get(doc);
   if (r === undefined) {
-    r = doc.documents.length > 1 || doc.documents.some((d) => hasNull(d));
-    nullMemo.set(doc, r);
+    r = { multi: doc.documents.length > 1, nulls: doc.documents.some((d) => hasNull(d)) };
+    shapeMemo.set(doc, r);
   }
   return r;
 }
 
 /**
- * Whether merging with the other Helm major version can give a different result. The engine's version differences
- * are all about nulls (chart-default nils, user nulls for absent keys), multi-document files, `--set-json` objects
- * and malformed `--set` indexes; inputs without any of these merge identically, so the second merge is skipped.
+ * The behaviour changes between Helm releases (versions.ts) that can change this chart's result for these inputs.
+ * Each change is about multi-document files, `--set-json` objects, malformed `--set` indexes, nulls in chart
+ * defaults, or nulls the user sets; inputs without the trigger merge identically in every release, so comparing
+ * releases needs one merge per class of releases that differ in a relevant change (none when nothing is relevant).
  */
-export function needsVersionComparison(model: ChartModel, inputs: ValuesInputs): boolean {
-  // Nulls in the root chart's own defaults are kept by both versions; only subchart defaults are cleaned by Helm 4.
+export function relevantBehaviours(model: ChartModel, inputs: ValuesInputs): Set<BehaviourId> {
+  const out = new Set<BehaviourId>();
   const charts = (m: ChartModel): ChartModel[] => [m, ...m.subcharts.flatMap(charts)];
-  if (model.values && model.values.documents.length > 1) return true;
-  if (charts(model).slice(1).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
-  if (inputs.files.some(versionSensitive)) return true;
-  if ((inputs.setJson ?? []).length > 0 || (inputs.setFile ?? []).length > 0) return true;
-  return [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? [])].some((a) => /null|\[/i.test(a));
+  for (const m of charts(model)) {
+    if (!m.values) continue;
+    const s = shapeOf(m.values);
+    if (s.multi) out.add('multi-document-values');
+    if (s.nulls) out.add('clean-chart-default-nils');
+  }
+  const userNull = () => ['child-chart-merge', 'null-merge-fix', 'keep-null-without-default'].forEach((id) => out.add(id as BehaviourId));
+  for (const f of inputs.files) {
+    const s = shapeOf(f);
+    if (s.multi) out.add('multi-document-values');
+    if (s.nulls) userNull();
+  }
+  const setJson = inputs.setJson ?? [];
+  if (setJson.some((a) => a.trim().startsWith('{'))) out.add('set-json-object');
+  const flags = [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? []), ...setJson, ...(inputs.setFile ?? [])];
+  if (flags.some((a) => a.includes('['))) out.add('strvals-wrapped-eof');
+  if ([...(inputs.set ?? []), ...setJson].some((a) => /null/i.test(a))) userNull();
+  return out;
 }

@@ -5,6 +5,7 @@
 // indentation of the surrounding lines, not from the parsed document.
 import type { ChartAnalysis } from '../analysis';
 import { hasOwn, isTable } from '../helm/valueUtil';
+import { multiDocumentValues, type HelmRelease } from '../helm/versions';
 import type { Value, ValueMap } from '../types';
 import { resolvePlainScalar } from '../yaml/scalars';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
@@ -271,8 +272,8 @@ function valueAt(root: Value | undefined, path: readonly PathSegment[]): Value |
 }
 
 /** The documents Helm reads from a file, last (winning) first. */
-function documentsOf(doc: ValuesDocument, helmVersion: number): readonly ValueMap[] {
-  const docs = helmVersion === 4 ? doc.documents : doc.documents.slice(0, 1);
+function documentsOf(doc: ValuesDocument, helmVersion: HelmRelease): readonly ValueMap[] {
+  const docs = multiDocumentValues(helmVersion) ? doc.documents : doc.documents.slice(0, 1);
   return [...docs].reverse();
 }
 

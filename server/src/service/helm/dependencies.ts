@@ -6,6 +6,7 @@ import type { ValueMap, Value } from '../types';
 import { cleanNilsOwned, coalesceValues, coalesceTablesFullKey, freezeDeep, mergeMaps, type CoalesceChart, type CoalesceContext, type HelmVersion } from './coalesce';
 import { adoptDocument, NoProvenance, Provenance, type AdoptionCache } from './provenance';
 import type { ValuesDocument } from '../yaml/valuesDocument';
+import { behaviourKey, multiDocumentValues } from './versions';
 
 const NO_PROVENANCE = new NoProvenance();
 import { hasOwn, isTable, objectId, setOwn } from './valueUtil';
@@ -41,7 +42,7 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
  * version, and never mutated afterwards (coalescing copies them first), so environments share one copy.
  */
 export const DEFAULTS_PROVENANCE = new Provenance();
-const adopted = new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>();
+const adopted = new WeakMap<ValuesDocument, Map<boolean, ValueMap>>();
 const NO_DEFAULTS: ValueMap = Object.freeze({});
 /** Adopted (frozen) top-level blocks of values.yaml files: an edit re-adopts only the blocks it changed. */
 const adoptedBlocks: AdoptionCache = new WeakMap();
@@ -50,19 +51,20 @@ const adoptedBlocks: AdoptionCache = new WeakMap();
 export function chartDefaults(model: ChartModel, version: HelmVersion): ValueMap {
   const doc = model.values;
   if (!doc) return NO_DEFAULTS;
+  const multi = multiDocumentValues(version);
   let byVersion = adopted.get(doc);
-  const hit = byVersion?.get(version);
+  const hit = byVersion?.get(multi);
   if (hit) return hit;
   const prov = DEFAULTS_PROVENANCE;
   const layer = `${model.name} defaults`;
-  const count = version === 4 ? doc.documents.length : 1;
+  const count = multi ? doc.documents.length : 1;
   let out: ValueMap = {};
   for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name, adoptedBlocks));
   if (!byVersion) {
     byVersion = new Map();
     adopted.set(doc, byVersion);
   }
-  byVersion.set(version, freezeDeep(out));
+  byVersion.set(multi, freezeDeep(out));
   return out;
 }
 
@@ -101,7 +103,7 @@ const enabledMemo = new Map<string, Map<string, EnabledLevel>>();
  * whose values agree on everything those paths can depend on replay the recorded decisions instead.
  */
 function enabledShared(ctx: CoalesceContext, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
-  const signature = `${ctx.version}|${enabledSignature(chart, userValues)}`;
+  const signature = `${behaviourKey(ctx.version)}|${enabledSignature(chart, userValues)}`;
   const hit = enabledMemo.get(signature);
   if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit });
   const record = new Map<string, EnabledLevel>();
@@ -176,7 +178,7 @@ function treeSignature(c: WorkingChart): string {
 
 function importValuesShared(ctx: CoalesceContext, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
   const key = chart.model.values ?? chart.model;
-  const signature = `${ctx.version}|${merge}|${treeSignature(chart)}`;
+  const signature = `${behaviourKey(ctx.version)}|${merge}|${treeSignature(chart)}`;
   let byTree = importMemo.get(key);
   const hit = byTree?.get(signature);
   const all = nodes(chart);
