@@ -334,6 +334,9 @@ export function mutationsOf(chart: CorpusChart, perKind: number): Mutation[] {
     const key = s.path[s.path.length - 1] ?? '';
     const wrong = at ? nearMiss(key) : undefined;
     if (!at || wrong === undefined || !allowedAt(at).includes(key) || allowedAt(at).includes(wrong)) continue;
+    // A null in values.yaml never reaches validation from Helm 4.2.0 on (chart-default nils are dropped when the
+    // user does not set the key), so misspelling its key provokes nothing there.
+    if (s.file === valuesFile && /^(|~|null|Null|NULL)$/.test(s.doc.text.slice(s.entry.valueStart, s.entry.valueEnd).trim())) continue;
     add('misspell-property', s.file, splice(s.doc.text, s.entry.keyStart, s.entry.keyEnd, wrong), `${show(s, chart.root)}: key ${key} -> ${wrong}`, { code: 'schema.additional-property', path: [...parent, wrong].join('.') });
   }
   // The maps of values.yaml: the root, then every key in document order.
