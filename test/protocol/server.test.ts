@@ -175,7 +175,7 @@ describe('examples/webapp', () => {
         // A second YAML document: Helm 4 merges it, Helm 3 reads only the first.
         await c.change(uri, `${c.text(uri)}---\nreplicaCount: 5\n`);
         const v3 = await c.waitForDiagnostics(uri, (d) => codes(d).includes('helm.version-dependent'));
-        assert.match(v3.diagnostics.find((d) => d.code === 'helm.version-dependent')?.message ?? '', /^replicaCount: Helm 3 gives 2, Helm 4 gives 5\./);
+        assert.match(v3.diagnostics.find((d) => d.code === 'helm.version-dependent')?.message ?? '', /^replicaCount: Helm 3 gives 2; Helm 4 gives 5\./);
         const pulls = c.configurationRequests.filter((r) => r.items.some((i) => i.section === 'helmValues'));
         assert.ok(pulls.length >= 1, 'the server pulled helmValues');
         assert.equal(pulls[0]?.items[0]?.scopeUri, uriOf(copy.chart), 'scoped to the chart folder');
@@ -183,7 +183,7 @@ describe('examples/webapp', () => {
 
         const before = c.configurationRequests.length;
         await c.setSettings({ helmValues: { helmVersion: 4 } });
-        const v4 = await c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'helm.version-dependent' && x.message.startsWith('replicaCount: Helm 4 gives 5, Helm 3 gives 2.')));
+        const v4 = await c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'helm.version-dependent' && x.message.startsWith('replicaCount: Helm 4 gives 5; Helm 3 gives 2.')));
         assert.ok(v4.diagnostics.length > 0);
         assert.ok(c.configurationRequests.length > before, 'the server pulled the settings again after didChangeConfiguration');
         await assertAgreesWithCli(c, copy.chart, ['--helm-version', '4']);
