@@ -2,6 +2,7 @@
 // at the releases on either side of its boundary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { BEHAVIOUR_CHANGES, defaultSchemaDraft, formatRelease, hasBehaviour, parseHelmRelease, releaseClasses, type BehaviourId, type HelmRelease } from '../../server/src/service/helm/versions';
 import { computeEffective } from '../../server/src/service/helm/effective';
 import { checkChart } from '../../server/src/service/check/check';
@@ -132,4 +133,13 @@ test('helm.version-dependent names the releases on each side', () => {
   const { findings } = checkChart({ model: a.model, environments: a.environments, resolveValues: a.input.resolveValues, helmVersion: release('4'), documents: a.input.documents });
   const msg = findings.find((f) => f.code === 'helm.version-dependent')?.message;
   assert.equal(msg, 'child.keyMapping.password: Helm 4.2.0 and later give (absent); Helm 3, 4.0.0–4.1.4 give null. [environment: default]');
+});
+
+test('docs/helm-versions.md lists every behaviour change with its commit', () => {
+  const doc = readFileSync(new URL('../../docs/helm-versions.md', import.meta.url), 'utf8');
+  for (const c of BEHAVIOUR_CHANGES) {
+    const row = doc.split('\n').find((l) => l.startsWith(`| \`${c.id}\``));
+    assert.ok(row, `${c.id} has a row`);
+    for (const commit of c.source.match(/\b[0-9a-f]{9}\b/g) ?? []) assert.ok(row.includes(commit), `${c.id}: ${commit}`);
+  }
 });
