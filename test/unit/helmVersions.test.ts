@@ -143,3 +143,17 @@ test('docs/helm-versions.md lists every behaviour change with its commit', () =>
     for (const commit of c.source.match(/\b[0-9a-f]{9}\b/g) ?? []) assert.ok(row.includes(commit), `${c.id}: ${commit}`);
   }
 });
+
+test('helm.version-dependent on a user null: adjacent releases that agree read as one span; a top-level null alone compares nothing', () => {
+  const base = { '/chart/values.yaml': 'data: {}\ntop: 1\n' };
+  const findingsWith = (overlay: string) => {
+    const files = new Map(Object.entries({ ...base, '/chart/values-prod.yaml': overlay }));
+    const a = analysisOf(files, {});
+    return checkChart({ model: a.model, environments: a.environments, resolveValues: a.input.resolveValues, helmVersion: release('4'), documents: a.input.documents }).findings.filter((f) => f.code === 'helm.version-dependent');
+  };
+  assert.deepEqual(
+    findingsWith('data:\n  baz: null\n').map((f) => f.message),
+    ['data.baz: Helm 3.13.1–3.19.4, 3.20.1–3.21.4, 4.1.3 and later give null; Helm 3.19.5–3.20.0, 4.0.0–4.1.2 give (absent). [environment: prod]'],
+  );
+  assert.deepEqual(findingsWith('top: null\n'), []);
+});

@@ -12,7 +12,7 @@ import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../helm/valueUtil';
-import { releaseClasses, restrictedKey } from '../helm/versions';
+import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
 import { reviewFindings } from './review';
 
 export interface CheckInput {
@@ -121,20 +121,27 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
   const classes = releaseClasses(relevant);
   const others = classes.filter((c) => c.key !== mine).map((c) => ({ c, eff: computeEffective(input.model, inputs, c.release) })).filter((o) => !o.eff.error);
   if (others.length === 0) return [];
-  const own = classes.find((c) => c.key === mine);
   const paths = new Map<string, string[]>();
   for (const o of others) for (const p of differingPaths(eff.values, o.eff.values)) paths.set(JSON.stringify(p), p);
   const out: HelmMessage[] = [];
+  const results = [{ key: mine, eff }, ...others.map((o) => ({ key: o.c.key, eff: o.eff }))];
   for (const p of paths.values()) {
-    const groups = new Map<string, string[]>();
-    const add = (value: Value | undefined, label: string) => {
-      const text = JSON.stringify(value) ?? '(absent)';
-      groups.set(text, [...(groups.get(text) ?? []), label]);
-    };
-    const ownValue = getPath(eff.values, p);
-    add(ownValue, own?.label ?? String(input.helmVersion.major));
-    for (const o of others) add(getPath(o.eff.values, p), o.c.label);
-    const parts = [...groups].map(([text, labels]) => `Helm ${labels.join(', ')} ${/[,–]|later/.test(labels.join(', ')) ? 'give' : 'gives'} ${text}`);
+    // Each span of releases gets the value its class computed; adjacent spans that agree read as one.
+    const byText = new Map<string, BehaviourRange[]>();
+    for (const c of classes) {
+      const r = results.find((x) => x.key === c.key);
+      if (!r) continue;
+      const text = JSON.stringify(getPath(r.eff.values, p)) ?? '(absent)';
+      byText.set(text, [...(byText.get(text) ?? []), ...c.spans]);
+    }
+    const ownText = JSON.stringify(getPath(eff.values, p)) ?? '(absent)';
+    const parts = [...byText]
+      .sort(([a], [b]) => (a === ownText ? -1 : b === ownText ? 1 : 0))
+      .map(([text, spans]) => {
+        const labels = mergeSpans(spans).map(spanLabel);
+        const plural = labels.length > 1 || /–|later/.test(labels[0] ?? '');
+        return `Helm ${labels.join(', ')} ${plural ? 'give' : 'gives'} ${text}`;
+      });
     const src = locate(eff, p) ?? others.map((o) => locate(o.eff, p)).find((s) => s !== undefined);
     out.push({ severity: 'info', code: 'helm.version-dependent', message: `${p.join('.')}: ${parts.join('; ')}.`, ...(src ? { source: src } : {}) });
   }

@@ -51,19 +51,34 @@ export class EnvironmentMemo {
   }
 }
 
-const shapeMemo = new WeakMap<ValuesDocument, { multi: boolean; nulls: boolean }>();
-function hasNull(v: Value): boolean {
-  if (v === null) return true;
-  if (Array.isArray(v)) return v.some(hasNull);
-  if (typeof v === 'object') return Object.values(v).some((x) => hasNull(x ?? null));
-  return false;
+interface DocumentShape {
+  /** Several YAML documents. */
+  multi: boolean;
+  /** A null in a map at any depth (the only nulls coalescing acts on: it never looks inside lists). */
+  nulls: boolean;
+  /** A null in a map below the top level (top-level nulls are handled alike by every release). */
+  nestedNulls: boolean;
+}
+const shapeMemo = new WeakMap<ValuesDocument, DocumentShape>();
+
+/** The least depth (1 = top level) at which a map holds a null, or 0 when none does. */
+function nullDepth(v: Value, depth: number): number {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 0;
+  let best = 0;
+  for (const x of Object.values(v)) {
+    const d = x === null || x === undefined ? depth : nullDepth(x, depth + 1);
+    if (d > 0 && (best === 0 || d < best)) best = d;
+    if (best === 1) break;
+  }
+  return best;
 }
 
-/** What of a document the Helm releases can read differently: several YAML documents, a null anywhere. */
-function shapeOf(doc: ValuesDocument): { multi: boolean; nulls: boolean } {
+function shapeOf(doc: ValuesDocument): DocumentShape {
   let r = shapeMemo.get(doc);
   if (r === undefined) {
-    r = { multi: doc.documents.length > 1, nulls: doc.documents.some((d) => hasNull(d)) };
+    const nulls = doc.documents.some((d) => nullDepth(d, 1) > 0);
+    const nestedNulls = doc.documents.some((d) => Object.values(d).some((x) => x !== null && x !== undefined && nullDepth(x, 2) > 0));
+    r = { multi: doc.documents.length > 1, nulls, nestedNulls };
     shapeMemo.set(doc, r);
   }
   return r;
@@ -88,12 +103,13 @@ export function relevantBehaviours(model: ChartModel, inputs: ValuesInputs): Set
   for (const f of inputs.files) {
     const s = shapeOf(f);
     if (s.multi) out.add('multi-document-values');
-    if (s.nulls) userNull();
+    if (s.nestedNulls) userNull();
   }
   const setJson = inputs.setJson ?? [];
   if (setJson.some((a) => a.trim().startsWith('{'))) out.add('set-json-object');
   const flags = [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? []), ...setJson, ...(inputs.setFile ?? [])];
   if (flags.some((a) => a.includes('['))) out.add('strvals-wrapped-eof');
-  if ([...(inputs.set ?? []), ...setJson].some((a) => /null/i.test(a))) userNull();
+  // A --set null below the top level (`a.b=null`), or any --set-json value (JSON may hold nulls at any depth).
+  if ((inputs.set ?? []).some((a) => /null/i.test(a) && /[.[]/.test(a)) || setJson.some((a) => /null/i.test(a))) userNull();
   return out;
 }

@@ -209,10 +209,12 @@ export function restrictedKey(release: HelmRelease, ids: ReadonlySet<BehaviourId
   return BEHAVIOUR_CHANGES.filter((c) => ids.has(c.id)).map((c) => (hasBehaviour(release, c.id) ? '1' : '0')).join('');
 }
 
-/** Releases that agree on the behaviour changes `ids`: a representative (the newest) and a label such as `4.0.0–4.1.4`. */
+/** Releases that agree on the behaviour changes `ids`: a representative (the newest) and the spans they cover. */
 export interface ReleaseClass {
   release: HelmRelease;
   key: string;
+  /** Oldest first; adjacent spans of one major are merged. */
+  spans: BehaviourRange[];
   label: string;
 }
 
@@ -221,24 +223,37 @@ export interface ReleaseClass {
  * as `3` or `4` and otherwise the spans, e.g. `3, 4.0.0–4.1.4` against `4.2.0 and later`.
  */
 export function releaseClasses(ids: ReadonlySet<BehaviourId>): ReleaseClass[] {
-  const spans: { key: string; from: HelmRelease; to: HelmRelease }[] = [];
+  const byKey = new Map<string, ReleaseClass>();
   for (const range of behaviourRanges()) {
     const key = restrictedKey(range.to, ids);
-    const last = spans[spans.length - 1];
-    if (last && last.key === key && last.from.major === range.from.major) last.to = range.to;
-    else spans.push({ key, from: range.from, to: range.to });
+    const c = byKey.get(key) ?? { key, release: range.to, spans: [], label: '' };
+    if (compareReleases(range.to, c.release) > 0) c.release = range.to;
+    c.spans.push({ ...range });
+    byKey.set(key, c);
   }
-  const byKey = new Map<string, { release: HelmRelease; labels: string[] }>();
-  for (const span of spans) {
-    const c = byKey.get(span.key) ?? { release: span.to, labels: [] };
-    if (compareReleases(span.to, c.release) > 0) c.release = span.to;
-    c.labels.push(spanLabel(span.from, span.to));
-    byKey.set(span.key, c);
+  for (const c of byKey.values()) {
+    c.spans = mergeSpans(c.spans);
+    c.label = c.spans.map(spanLabel).join(', ');
   }
-  return [...byKey].map(([key, c]) => ({ key, release: c.release, label: c.labels.join(', ') }));
+  return [...byKey.values()];
 }
 
-function spanLabel(from: HelmRelease, to: HelmRelease): string {
+/** Adjacent spans (one starting right after the other ends, within a major) joined into one. */
+export function mergeSpans(spans: readonly BehaviourRange[]): BehaviourRange[] {
+  const all = behaviourRanges();
+  const index = (r: HelmRelease) => all.findIndex((x) => compareReleases(x.from, r) === 0);
+  const out: BehaviourRange[] = [];
+  for (const sp of [...spans].sort((a, b) => compareReleases(a.from, b.from))) {
+    const last = out[out.length - 1];
+    const lastEnd = last ? all.findIndex((x) => compareReleases(x.to, last.to) === 0) : -2;
+    if (last && last.from.major === sp.from.major && index(sp.from) === lastEnd + 1) last.to = sp.to;
+    else out.push({ ...sp });
+  }
+  return out;
+}
+
+/** `3` (all of a major), `4.2.0 and later`, `4.0.0–4.1.2`, `4.1.3`. */
+export function spanLabel({ from, to }: BehaviourRange): string {
   const first = from.major === 3 ? OLDEST_RELEASE : r(4, 0, 0);
   const newest = compareReleases(to, NEWEST_RELEASE[from.major]) >= 0;
   if (newest && compareReleases(from, first) === 0) return String(from.major);
