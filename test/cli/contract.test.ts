@@ -258,6 +258,10 @@ describe('effective -o json: exact values', () => {
     }
   });
 
+  it('--user-supplied: the -f files and --set flags merged, nulls kept, no chart defaults (as `helm get values`)', () => {
+    assert.deepStrictEqual(effective(['-f', 'user-null.yaml', '--set', 'x.y=null,data.foo=baz', '--user-supplied']), { data: { baz: null, foo: 'baz' }, x: { y: null } });
+  });
+
   it('--helm-version: an invalid release is a usage error naming the flag', () => {
     for (const bad of ['5', 'latest', '3.12', '4.2.0-rc.1']) {
       const r = cli(['effective', 'chart', '--helm-version', bad], root);
