@@ -2,6 +2,7 @@
 // the service and host functions whose cost we split (parse, load, merge, check), the CLI's `run` for whole commands
 // without process start, the language server's Workspace for the per-edit recomputation, and the protocol tests'
 // LSP client for driving real servers.
+import { NEWEST_RELEASE } from '../server/src/service/helm/versions';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,7 +46,7 @@ export function prepareMerge(chartDir: string, overlays: readonly string[]): Pre
   const caches = createServiceCaches();
   return {
     merge: () => {
-      const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, 4, caches);
+      const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, NEWEST_RELEASE[4], caches);
       if (eff.error) throw new Error(eff.error.message);
       return Object.keys(eff.values).length;
     },
@@ -67,7 +68,7 @@ export function effectiveFromDisk(chartDir: string, overlays: readonly string[])
     return r;
   });
   const t2 = performance.now();
-  const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, 4);
+  const eff = computeEffective(chart.model, { files, set: [], setString: [], setJson: [], setFile: [], setLiteral: [] }, NEWEST_RELEASE[4]);
   const t3 = performance.now();
   if (eff.error) throw new Error(eff.error.message);
   return { load: t1 - t0, overlays: t2 - t1, merge: t3 - t2, total: t3 - t0 };

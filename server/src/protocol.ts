@@ -5,7 +5,8 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 /** Settings under `helmValues.*`, as the client sends them (per resource). */
 export interface Settings {
-  helmVersion: 3 | 4;
+  /** `3`, `4` (the newest release of that major) or a release such as `4.1`, `4.2.3`; the server parses it and warns when invalid. */
+  helmVersion: string;
   environments: unknown[];
   /** The environment shown in inlay hints and code lenses per chart directory (absolute path -> name); none = all. */
   activeEnvironments: Record<string, string>;
@@ -29,7 +30,7 @@ export namespace Settings {
     const r = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
     const active = r.activeEnvironments;
     return {
-      helmVersion: r.helmVersion === 3 || r.helmVersion === '3' ? 3 : 4,
+      helmVersion: r.helmVersion === undefined || r.helmVersion === null ? '4' : String(r.helmVersion).trim(),
       environments: Array.isArray(r.environments) ? r.environments : [],
       activeEnvironments: active !== null && typeof active === 'object' && !Array.isArray(active) ? (Object.fromEntries(Object.entries(active).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
       inlayHints: r.inlayHints !== false,
@@ -76,7 +77,8 @@ export namespace SetActiveEnvironmentNotification {
 export namespace EffectiveValuesRequest {
   export const method = 'helmValues/effectiveValues';
   export interface Params { chartDir: string; environment: string; annotate: boolean }
-  export interface Result { text: string; helmVersion: 3 | 4; error?: string }
+  /** `helmVersion`: the Helm release reproduced, e.g. `4.2.4`. */
+  export interface Result { text: string; helmVersion: string; error?: string }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -4,6 +4,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { chartYaml, cli, json, show, tempDir, writeTree, type CliResult } from './cliUtil';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -227,7 +228,7 @@ describe('effective -o json: exact values', () => {
     );
   });
 
-  it('--helm-version: a user null for a key absent from the chart defaults stays in Helm 4, goes in Helm 3', () => {
+  it('--helm-version: a user null for a key absent from the chart defaults stays from Helm 3.20.1 and 4.1.3 (helm/helm#31643), goes in 3.19.5–3.20.0 and 4.0.0–4.1.2', () => {
     assert.deepStrictEqual(
       effective(['-f', 'user-null.yaml']),
       base((v) => {
@@ -243,9 +244,31 @@ describe('effective -o json: exact values', () => {
     assert.deepStrictEqual(
       effective(['-f', 'user-null.yaml', '--helm-version', '3']),
       base((v) => {
-        v.data = { foo: 'bar' };
+        v.data = { baz: null, foo: 'bar' };
       }),
     );
+    for (const release of ['3.20.0', '4.1.2']) {
+      assert.deepStrictEqual(
+        effective(['-f', 'user-null.yaml', '--helm-version', release]),
+        base((v) => {
+          v.data = { foo: 'bar' };
+        }),
+        release,
+      );
+    }
+  });
+
+  it('--user-supplied: the -f files and --set flags merged, nulls kept, no chart defaults (as `helm get values`)', () => {
+    assert.deepStrictEqual(effective(['-f', 'user-null.yaml', '--set', 'x.y=null,data.foo=baz', '--user-supplied']), { data: { baz: null, foo: 'baz' }, x: { y: null } });
+  });
+
+  it('--helm-version: an invalid release is a usage error naming the flag', () => {
+    for (const bad of ['5', 'latest', '3.12', '4.2.0-rc.1']) {
+      const r = cli(['effective', 'chart', '--helm-version', bad], root);
+      assert.equal(r.code, 2, show(r));
+      assert.match(r.stderr, /--helm-version/);
+      assert.equal(r.stdout, '');
+    }
   });
 
   it('--helm-version: multi-document values files (Helm 4 merges every document, Helm 3 reads the first)', () => {
@@ -305,6 +328,7 @@ describe('explain', () => {
         { file: 'chart/values.yaml', line: 1, column: 1, layer: 'parent defaults', chart: 'parent', value: 1 },
       ],
       helmVersion: 4,
+      helmRelease: formatRelease(NEWEST_RELEASE[4]),
     });
   });
 
@@ -317,6 +341,7 @@ describe('explain', () => {
       source: { file: 'o1.yaml', line: 3, column: 3, layer: 'o1.yaml' },
       shadowed: [{ file: 'chart/values.yaml', line: 4, column: 3, layer: 'parent defaults', chart: 'parent', value: '1.25' }],
       helmVersion: 4,
+      helmRelease: formatRelease(NEWEST_RELEASE[4]),
     });
     const sub = cli(['explain', 'chart', 'db.image.tag', '-o', 'json'], root);
     assert.deepStrictEqual(json(sub), {
@@ -326,6 +351,7 @@ describe('explain', () => {
       source: { file: 'chart/charts/sub/values.yaml', line: 3, column: 3, layer: 'sub defaults', chart: 'sub' },
       shadowed: [],
       helmVersion: 4,
+      helmRelease: formatRelease(NEWEST_RELEASE[4]),
     });
     const parentWins = cli(['explain', 'chart', 'db.port', '-o', 'json'], root);
     const pw = json<Obj>(parentWins);
@@ -336,7 +362,7 @@ describe('explain', () => {
   it('-o json: a key that is not set', () => {
     const r = cli(['explain', 'chart', 'nothere.x', '-o', 'json'], root);
     assert.equal(r.code, 0, show(r));
-    assert.deepStrictEqual(json(r), { path: 'nothere.x', found: false, value: null, source: null, shadowed: [], helmVersion: 4 });
+    assert.deepStrictEqual(json(r), { path: 'nothere.x', found: false, value: null, source: null, shadowed: [], helmVersion: 4, helmRelease: formatRelease(NEWEST_RELEASE[4]) });
   });
 
   it('text: a readable table whose "wins" row names the winning file:line', () => {
@@ -365,6 +391,7 @@ describe('explain', () => {
         { file: 'chart/values.yaml', line: 1, column: 1, layer: 'parent defaults', chart: 'parent', value: 1 },
       ],
       helmVersion: 4,
+      helmRelease: formatRelease(NEWEST_RELEASE[4]),
     });
   });
 

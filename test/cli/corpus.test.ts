@@ -124,8 +124,12 @@ describe('corpus: effective <chart> -f <overlay> -o json', { concurrency: POOL }
         assert.equal(r.code, 0, show(r));
         const values = json<Record<string, unknown>>(r, `${rel(dir)} -f ${overlay}`);
         assert.ok(values !== null && typeof values === 'object' && !Array.isArray(values), 'effective prints a JSON object');
-        const missing = [...defaults.keys()].filter((k) => !(over.has(k) && over.get(k) === null) && !Object.prototype.hasOwnProperty.call(values, k));
+        // From Helm 4.2.0 (the default) a null in values.yaml that the overlay does not set is dropped (helm/helm#31979).
+        const droppedNull = (k: string) => defaults.get(k) === null && !over.has(k);
+        const missing = [...defaults.keys()].filter((k) => !(over.has(k) && over.get(k) === null) && !droppedNull(k) && !Object.prototype.hasOwnProperty.call(values, k));
         assert.deepEqual(missing, [], `top-level keys of values.yaml missing from the effective values`);
+        const kept = [...defaults.keys()].filter((k) => droppedNull(k) && Object.prototype.hasOwnProperty.call(values, k));
+        assert.deepEqual(kept, [], `null defaults the overlay does not set, kept in the effective values`);
       });
     }
   }

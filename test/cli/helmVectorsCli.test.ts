@@ -1,34 +1,29 @@
 // Helm's own test vectors (test/fixtures/helm-vectors), run end to end through the built CLI: each vector's chart
-// is written to disk as a chart tree, its user values passed as a `-f` file or as --set-family flags, and the
-// output of `effective -o json` compared with what Helm's tests assert.
+// is written to disk as a chart tree, its user values passed as `-f` files or as --set-family flags, and the
+// output of `effective -o json` compared with what Helm's tests assert. Every run goes through the CLI's whole
+// pipeline (user values, ProcessDependencies, CoalesceValues), at the default Helm release unless the vector needs
+// another (VECTOR_RELEASE). The counts, and the precise reason for each vector not run, are printed at the end.
 //
-// What runs (the counts are printed at the end of the run):
-//   coalesce.json      CoalesceValues / ToRenderValues with one override (the CLI's effective values are exactly
-//                      CoalesceValues after dependency processing; these charts declare no dependencies in
-//                      Chart.yaml, so dependency processing leaves them alone). Not expressible: MergeValues (keeps
-//                      nulls; no CLI path skips null deletion), CoalesceTables / MergeTables (operate on two bare
-//                      tables, no chart), MergeMaps (the -f layering step alone, before coalescing over chart
-//                      defaults: the CLI only prints the coalesced result).
+//   coalesce.json      CoalesceValues / ToRenderValues: the chart as Helm's Go test builds it (subcharts added with
+//                      AddDependency, not declared in Chart.yaml: dependency processing leaves them alone), and
+//                      again with the subcharts declared in Chart.yaml, where ProcessDependencies' import step
+//                      (merge=true) first copies the subchart defaults, nulls included, into the parent's values.
+//                      MergeMaps (-f layering): the override files as `-f` with `--user-supplied`, which prints
+//                      Helm's user-supplied values (what `helm get values` shows). Not run: see NOT_RUN.
 //   dependencies.json  DependencyEnabled: the testdata chart with userValues as `-f`; an enabled subchart (at its
 //                      name or alias path) gets its own defaults and the `global` table Helm injects, a disabled
-//                      one neither. Also the import-values vectors that `helm install/template` semantics cover
-//                      (ProcessDependenciesWithMerge, merge=true), checked on the effective values; vector 15's
-//                      packaged subcharts are rebuilt from their sources under envs/. Not expressible: the
-//                      merge=false ImportValues vector (ProcessDependencies without merge is not what install or
-//                      template run; its `ensurenull` absence does not hold for the CLI, which merges like Helm's
-//                      install does).
-//   strvals.json       set / set-string / set-literal / set-json without `initial`, `files` or `thenInputs`: an
-//                      empty chart and the one flag; `expected` must equal the output, `error: true` must exit 2.
-//                      Also expressible and run as an extended group: `initial` (written as a -f file, since Helm
-//                      parses the flags into the merged -f values), `thenInputs` (repeated flags of the same kind,
-//                      parsed in order into the same map), `files` (--set-file with real files), `cli-options`
-//                      (several flag kinds at once). Not expressible: internal-setIndex (an internal function
-//                      called with an index and a value, not a --set string).
+//                      one neither. ImportValues: checked on the effective values (see VECTOR_RELEASE for the one
+//                      that needs Helm 4.1, and the merge=false one, whose assertions hold on install's values).
+//   strvals.json       set / set-string / set-literal / set-json / set-file, `initial` as a -f file, `thenInputs`
+//                      as repeated flags, cli-options as several flag kinds: `expected` must equal the output,
+//                      `error: true` must exit 2. Not run: internal-setIndex (an internal function called with an
+//                      index and a value, not a --set string).
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { assertYamlEqual, chartYaml, cliAsync, json, lookup, repoRoot, show, tempDir, writeTree } from './cliUtil';
 
 const vectorsDir = path.join(repoRoot, 'test/fixtures/helm-vectors');
@@ -36,6 +31,8 @@ const load = <T>(name: string) => JSON.parse(fs.readFileSync(path.join(vectorsDi
 const POOL = 4;
 
 const counts: Record<string, { run: number; total: number; skipped: string[] }> = {};
+/** Layouts or releases of a vector that run differently, with why (printed with the counts). */
+const notes: string[] = [];
 function count(file: string, total: number, run: boolean, why?: string): void {
   const c = (counts[file] ??= { run: 0, total, skipped: [] });
   if (run) c.run++;
@@ -47,6 +44,7 @@ after(() => {
     for (const r of c.skipped) reasons.set(r, (reasons.get(r) ?? 0) + 1);
     console.log(`# ${file}: ${c.run} of ${c.total} vectors run through the CLI${[...reasons].map(([r, n]) => `; ${n} not expressible (${r})`).join('')}`);
   }
+  for (const n of notes) console.log(`# note: ${n}`);
 });
 
 type Value = unknown;
@@ -72,45 +70,84 @@ interface CoalesceVector extends SubSpec {
   expectedWarnings?: string[];
 }
 
-function writeChart(dir: string, name: string, spec: SubSpec): void {
-  writeTree(dir, { 'Chart.yaml': chartYaml(name) });
+/** `declared`: the subcharts are also listed under `dependencies:` in Chart.yaml (so import processing runs). */
+function writeChart(dir: string, name: string, spec: SubSpec, declared: boolean): void {
+  const deps = declared ? Object.keys(spec.subcharts ?? {}) : [];
+  writeTree(dir, { 'Chart.yaml': chartYaml(name, deps.length ? `dependencies:\n${deps.map((d) => `  - name: ${d}\n    version: 0.1.0\n`).join('')}` : '') });
   if (spec.chartDefaults !== null) writeTree(dir, { 'values.yaml': stringify(spec.chartDefaults) });
-  for (const [sub, s] of Object.entries(spec.subcharts ?? {})) writeChart(path.join(dir, 'charts', sub), sub, s);
+  for (const [sub, s] of Object.entries(spec.subcharts ?? {})) writeChart(path.join(dir, 'charts', sub), sub, s, declared);
+}
+
+/** Vectors (by name) that cannot run through the CLI, or not in one layout, and exactly why. */
+const NOT_RUN: Record<string, string> = {
+  'MergeValues': 'MergeValues (merge-mode coalescing of user values over chart defaults): Helm calls it only inside import processing, with no user values; no command prints it',
+  'CoalesceTables': 'CoalesceTables on two bare tables: Helm applies it to stored release values (upgrade --reuse-values); the CLI models install/template, where the top level is coalesced by CoalesceValues, which visits only chart-default keys',
+  'MergeTables': 'MergeTables on two bare tables: Helm applies it inside import processing and globals, never to user input as such',
+};
+const DECLARED_DIFFERS: Record<string, string> = {
+  'null in subchart defaults cleaned even when user partially overrides the same map':
+    "with the subchart declared in Chart.yaml, Helm's own pipeline gives child.keyMapping.password: null (Helm 4.2.4 source: ProcessDependencies' import step copies the null into the parent's values; the user's map merges with it as a child-chart key, merge=true; the child's coalesce then keeps a null no lower layer overrides, helm/helm#31643); the vector holds for the chart its Go test builds, run above",
+};
+
+function checkCoalesceResult(v: CoalesceVector, r: { stderr: string }, result: unknown): void {
+  if (v.expected !== undefined) assertYamlEqual(result, v.expected, 'expected');
+  for (const [p, want] of Object.entries(v.expectedPaths ?? {})) {
+    const got = lookup(result, p);
+    assert.ok(got.found, `${p} should be present; got ${JSON.stringify(result)}`);
+    assertYamlEqual(got.value, want, p);
+  }
+  for (const p of v.absentPaths ?? []) assert.equal(lookup(result, p).found, false, `${p} should be absent; got ${JSON.stringify(lookup(result, p).value)}`);
+  for (const p of v.nullPaths ?? []) {
+    const got = lookup(result, p);
+    assert.ok(got.found && got.value === null, `${p} should be present and null`);
+  }
+  for (const p of v.presentPaths ?? []) assert.ok(lookup(result, p).found, `${p} should be present`);
+  // Helm prints its coalescing warnings; the CLI prints them on stderr.
+  for (const w of v.expectedWarnings ?? []) assert.ok(r.stderr.includes(w), `warning "${w}" not on stderr:\n${r.stderr}`);
 }
 
 describe('coalesce.json through `effective -f`', { concurrency: POOL }, () => {
   const { vectors } = load<CoalesceVector>('coalesce.json');
   vectors.forEach((v, i) => {
+    if (v.operation === 'MergeMaps') {
+      count('coalesce.json', vectors.length, true);
+      it(`coalesce vector ${i}: ${v.name} (effective --user-supplied)`, async () => {
+        const dir = tempDir('hv-mergemaps-');
+        writeTree(dir, { 'chart/Chart.yaml': chartYaml('chart') });
+        const args: string[] = [];
+        [v.chartDefaults, ...v.overrides].forEach((o, k) => {
+          if (o === null) return;
+          writeTree(dir, { [`f${k}.yaml`]: stringify(o) });
+          args.push('-f', `f${k}.yaml`);
+        });
+        const r = await cliAsync(['effective', 'chart', '--user-supplied', ...args, '-o', 'json'], dir);
+        assert.equal(r.code, 0, show(r));
+        checkCoalesceResult(v, r, json(r));
+      });
+      return;
+    }
     const expressible = (v.operation === 'CoalesceValues' || v.operation === 'ToRenderValues') && v.overrides.length === 1;
     if (!expressible) {
-      count('coalesce.json', vectors.length, false, v.operation === 'MergeValues' ? 'MergeValues keeps nulls; no CLI path' : v.operation === 'MergeMaps' ? 'MergeMaps alone: -f layering before coalescing is not printed' : `${v.operation} works on bare tables, not a chart`);
+      count('coalesce.json', vectors.length, false, NOT_RUN[v.operation] ?? `${v.operation}: no CLI path`);
       return;
     }
     count('coalesce.json', vectors.length, true);
-    it(`coalesce vector ${i}: ${v.name}`, async () => {
-      const dir = tempDir('hv-coalesce-');
-      const chartName = v.chart ?? 'chart';
-      writeChart(path.join(dir, 'chart'), chartName, v);
-      const overrideText = v.overridesYaml?.[0] ?? (v.overrides[0] === null ? '' : stringify(v.overrides[0]));
-      writeTree(dir, { 'override.yaml': overrideText });
-      const r = await cliAsync(['effective', 'chart', '-f', 'override.yaml', '-o', 'json'], dir);
-      assert.equal(r.code, 0, show(r));
-      const result = json(r);
-      if (v.expected !== undefined) assertYamlEqual(result, v.expected, 'expected');
-      for (const [p, want] of Object.entries(v.expectedPaths ?? {})) {
-        const got = lookup(result, p);
-        assert.ok(got.found, `${p} should be present; got ${JSON.stringify(result)}`);
-        assertYamlEqual(got.value, want, p);
+    for (const declared of v.subcharts ? [false, true] : [false]) {
+      const why = declared ? DECLARED_DIFFERS[v.name] : undefined;
+      if (why) {
+        notes.push(`coalesce vector ${i} with subcharts declared: ${why}`);
+        continue;
       }
-      for (const p of v.absentPaths ?? []) assert.equal(lookup(result, p).found, false, `${p} should be absent; got ${JSON.stringify(lookup(result, p).value)}`);
-      for (const p of v.nullPaths ?? []) {
-        const got = lookup(result, p);
-        assert.ok(got.found && got.value === null, `${p} should be present and null`);
-      }
-      for (const p of v.presentPaths ?? []) assert.ok(lookup(result, p).found, `${p} should be present`);
-      // Helm prints its coalescing warnings; the CLI prints them on stderr.
-      for (const w of v.expectedWarnings ?? []) assert.ok(r.stderr.includes(w), `warning "${w}" not on stderr:\n${r.stderr}`);
-    });
+      it(`coalesce vector ${i}: ${v.name}${declared ? ' (subcharts declared in Chart.yaml)' : ''}`, async () => {
+        const dir = tempDir('hv-coalesce-');
+        writeChart(path.join(dir, 'chart'), v.chart ?? 'chart', v, declared);
+        const overrideText = v.overridesYaml?.[0] ?? (v.overrides[0] === null ? '' : stringify(v.overrides[0]));
+        writeTree(dir, { 'override.yaml': overrideText });
+        const r = await cliAsync(['effective', 'chart', '-f', 'override.yaml', '-o', 'json'], dir);
+        assert.equal(r.code, 0, show(r));
+        checkCoalesceResult(v, r, json(r));
+      });
+    }
   });
 });
 
@@ -131,6 +168,14 @@ interface DependencyVector {
   expectedDependencyCountBeforeEnable?: number;
   expectedEnabledDependencyValues?: Record<string, Value>;
 }
+
+/** Vectors (by name) that hold only at another Helm release than the default, and why. */
+const VECTOR_RELEASE: Record<string, { version: string; why: string }> = {
+  'import-values with merge=true keeps explicit nulls': {
+    version: '4.1',
+    why: "it asserts the parent's values after import processing (ensurenull: null); the CLI prints them after coalescing, which copies a chart-default null into .Values up to Helm 4.1 and drops it from 4.2.0 (helm/helm#31979)",
+  },
+};
 
 /** Every subchart path of a chart directory tree (names or aliases as Chart.yaml declares them), e.g. `a`, `a.b`. */
 function subchartPaths(chartDir: string, prefix = ''): { path: string; dir: string }[] {
@@ -171,14 +216,13 @@ function ownKeys(dir: string): string[] {
 describe('dependencies.json through `effective -f`', { concurrency: POOL }, () => {
   const { vectors } = load<DependencyVector>('dependencies.json');
   vectors.forEach((v, i) => {
-    const enabledOnly = v.operation === 'DependencyEnabled';
-    const importMerged = v.operation !== 'DependencyEnabled' && v.merge === true;
-    if (!enabledOnly && !importMerged) {
-      count('dependencies.json', vectors.length, false, 'ImportValues with merge=false: not what install/template run');
-      return;
+    const release = VECTOR_RELEASE[v.name];
+    if (release) notes.push(`dependency vector ${i} runs with --helm-version ${release.version}: ${release.why}`);
+    if (v.operation !== 'DependencyEnabled' && v.merge === false) {
+      notes.push(`dependency vector ${i} (ImportValues, merge=false) is checked on install's values (ProcessDependencies with merge=true, then CoalesceValues at Helm ${formatRelease(NEWEST_RELEASE[4])}): its imported paths are the same, and ensurenull is absent because coalescing drops the chart-default null (helm/helm#31979), not because of merge=false's trimNilValues`);
     }
     count('dependencies.json', vectors.length, true);
-    it(`dependency vector ${i} (${v.operation}): ${v.name}`, async () => {
+    it(`dependency vector ${i} (${v.operation}${release ? `, Helm ${release.version}` : ''}): ${v.name}`, async () => {
       let chartDir = path.join(vectorsDir, v.chartDir);
       if (v.expectedDependencyCountBeforeEnable !== undefined && fs.existsSync(path.join(chartDir, 'envs'))) {
         // Helm's testdata ships these subcharts packaged; rebuild charts/<name> from their sources under envs/.
@@ -190,7 +234,7 @@ describe('dependencies.json through `effective -f`', { concurrency: POOL }, () =
       }
       const work = tempDir('hv-deps-');
       writeTree(work, { 'user.yaml': v.userValues ? stringify(v.userValues) : '' });
-      const r = await cliAsync(['effective', chartDir, '-f', 'user.yaml', '-o', 'json'], work);
+      const r = await cliAsync(['effective', chartDir, '-f', 'user.yaml', ...(release ? ['--helm-version', release.version] : []), '-o', 'json'], work);
       assert.equal(r.code, 0, show(r));
       const result = json(r);
       if (v.expectedEnabledCharts) {

@@ -1,6 +1,7 @@
 // Protocol tests: the built language server (dist/server.js) driven over stdio like an editor drives it.
 // Diagnostics are compared with `helm-values check -o json` on the same texts: the CLI and the server call the same
 // service, so they must agree line for line.
+import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -175,7 +176,7 @@ describe('examples/webapp', () => {
         // A second YAML document: Helm 4 merges it, Helm 3 reads only the first.
         await c.change(uri, `${c.text(uri)}---\nreplicaCount: 5\n`);
         const v3 = await c.waitForDiagnostics(uri, (d) => codes(d).includes('helm.version-dependent'));
-        assert.match(v3.diagnostics.find((d) => d.code === 'helm.version-dependent')?.message ?? '', /^replicaCount: Helm 3 gives 2, Helm 4 gives 5\./);
+        assert.match(v3.diagnostics.find((d) => d.code === 'helm.version-dependent')?.message ?? '', /^replicaCount: Helm 3 gives 2; Helm 4 gives 5\./);
         const pulls = c.configurationRequests.filter((r) => r.items.some((i) => i.section === 'helmValues'));
         assert.ok(pulls.length >= 1, 'the server pulled helmValues');
         assert.equal(pulls[0]?.items[0]?.scopeUri, uriOf(copy.chart), 'scoped to the chart folder');
@@ -183,10 +184,33 @@ describe('examples/webapp', () => {
 
         const before = c.configurationRequests.length;
         await c.setSettings({ helmValues: { helmVersion: 4 } });
-        const v4 = await c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'helm.version-dependent' && x.message.startsWith('replicaCount: Helm 4 gives 5, Helm 3 gives 2.')));
+        const v4 = await c.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'helm.version-dependent' && x.message.startsWith('replicaCount: Helm 4 gives 5; Helm 3 gives 2.')));
         assert.ok(v4.diagnostics.length > 0);
         assert.ok(c.configurationRequests.length > before, 'the server pulled the settings again after didChangeConfiguration');
         await assertAgreesWithCli(c, copy.chart, ['--helm-version', '4']);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues.helmVersion takes a release (4.1 is 4.1.4); an invalid one is a warning and the newest Helm 4 is used', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      await withServer({ workspaceFolders: [copy.root], settings: { helmValues: { helmVersion: '4.1' } } }, async (c) => {
+        const uri = await c.open(path.join(copy.chart, 'values-staging.yaml'));
+        await c.waitForDiagnostics(uri, () => true);
+        const r = await c.request<{ text: string; helmVersion: string }>('helmValues/effectiveValues', { chartDir: copy.chart, environment: 'default', annotate: false });
+        assert.equal(r.helmVersion, '4.1.4');
+        assert.match(r.text, /\(Helm 4\.1\.4\)/);
+        await assertAgreesWithCli(c, copy.chart, ['--helm-version', '4.1']);
+
+        await c.setSettings({ helmValues: { helmVersion: 'latest' } });
+        const values = uriOf(path.join(copy.chart, 'values.yaml'));
+        const warned = await c.waitForDiagnostics(values, (d) => d.some((x) => x.message.startsWith('helmValues.helmVersion: "latest" is not a Helm version')));
+        assert.equal(warned.diagnostics.find((x) => x.message.startsWith('helmValues.helmVersion'))?.severity, 2);
+        const fallback = await c.request<{ helmVersion: string }>('helmValues/effectiveValues', { chartDir: copy.chart, environment: 'default', annotate: false });
+        assert.equal(fallback.helmVersion, formatRelease(NEWEST_RELEASE[4]));
       });
     } finally {
       copy.dispose();

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServiceCaches } from '../../server/src/service/caches';
 import { chartDefaults } from '../../server/src/service/helm/dependencies';
 import { computeEffective } from '../../server/src/service/helm/effective';
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { MemoTable, memoKey } from '../../server/src/service/memo';
 import { renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { ChartAnalysis } from '../../server/src/service/analysis';
@@ -71,18 +72,18 @@ test('objectId: stable per object while the caches live; after clear() old numbe
 test('adopted chart defaults are shared through one ServiceCaches and separate between two, with equal values', () => {
   const a = analysisOf(chart.files);
   const shared = createServiceCaches();
-  const d1 = chartDefaults(a.model, 4, shared);
-  assert.equal(chartDefaults(a.model, 4, shared), d1);
-  const other = chartDefaults(a.model, 4, createServiceCaches());
+  const d1 = chartDefaults(a.model, NEWEST_RELEASE[4], shared);
+  assert.equal(chartDefaults(a.model, NEWEST_RELEASE[4], shared), d1);
+  const other = chartDefaults(a.model, NEWEST_RELEASE[4], createServiceCaches());
   assert.notEqual(other, d1);
   assert.deepEqual(other, d1);
   assert.ok(Object.isFrozen(d1));
   // A merge through the shared caches gives what a merge through fresh ones gives, and clearing changes nothing.
   const inputs = { files: [] };
-  const before = computeEffective(a.model, inputs, 4, shared).values;
+  const before = computeEffective(a.model, inputs, NEWEST_RELEASE[4], shared).values;
   shared.clear();
-  assert.deepEqual(computeEffective(a.model, inputs, 4, shared).values, before);
-  assert.deepEqual(computeEffective(a.model, inputs, 4).values, before);
+  assert.deepEqual(computeEffective(a.model, inputs, NEWEST_RELEASE[4], shared).values, before);
+  assert.deepEqual(computeEffective(a.model, inputs, NEWEST_RELEASE[4]).values, before);
 });
 
 test('an analysis uses the host caches it is given (or its own), and keeps its per-snapshot memos to itself', () => {

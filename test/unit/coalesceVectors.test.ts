@@ -1,4 +1,5 @@
 // Helm's own coalescing tests (test/fixtures/helm-vectors/coalesce.json) run against the engine.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ function chartOf(name: string, spec: SubSpec): CoalesceChart {
 file.vectors.forEach((v, i) => {
   test(`coalesce vector ${i}: ${v.name}`, () => {
     const warnings: string[] = [];
-    const ctx: CoalesceContext = { prov: new Provenance(), version: 4, warn: (m) => warnings.push(m) };
+    const ctx: CoalesceContext = { prov: new Provenance(), version: NEWEST_RELEASE[4], warn: (m) => warnings.push(m) };
     let result: Value;
     const before = JSON.stringify(v.overrides);
     switch (v.operation) {

@@ -1,5 +1,6 @@
 // Helm's dependency tests (test/fixtures/helm-vectors/dependencies.json): tags, conditions, aliases and
 // import-values, on Helm's own testdata charts read through the chart reader.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ function load(v: Vector): WorkingChart {
     // Helm's testdata ships these subcharts packaged; their sources live under envs/ (see the vector's note).
     source.subcharts.push(readChartDir(join(root, v.chartDir, 'envs/dev')), readChartDir(join(root, v.chartDir, 'envs/prod')));
   }
-  return workingChart(loadChart(source), 4);
+  return workingChart(loadChart(source), NEWEST_RELEASE[4]);
 }
 
 /** Numbers compared via their decimal string form, as the Go test does. */
@@ -39,7 +40,7 @@ function numText(x: Value | undefined): Value | undefined {
 file.vectors.forEach((v, i) => {
   test(`dependency vector ${i}: ${v.name}`, () => {
     const prov = new Provenance();
-    const ctx: CoalesceContext = { prov, version: 4, warn: () => undefined };
+    const ctx: CoalesceContext = { prov, version: NEWEST_RELEASE[4], warn: () => undefined };
     const chart = load(v);
     if (v.expectedDependencyCountBeforeEnable !== undefined) assert.equal(chart.dependencies.length, v.expectedDependencyCountBeforeEnable);
     let err: string | undefined;

@@ -1,6 +1,7 @@
 // The effective-values view (YAML with a source comment per key) and Explain Key (the precedence chain as markdown).
 // Large outputs are golden files under golden/effectiveView/ (UPDATE_GOLDEN=1 rewrites them); every rendering must
 // read back, with Helm's YAML rules, as exactly the effective values.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -85,7 +86,7 @@ test('annotated: every key carries its layer; header names chart, environment, l
   assert.equal(r.error, undefined);
   golden('fixture-ci-annotated.yaml', r.text);
   const lines = r.text.split('\n');
-  assert.equal(lines[0], '# Effective values of chart app 1.0.0, environment "ci" (Helm 4)');
+  assert.equal(lines[0], '# Effective values of chart app 1.0.0, environment "ci" (Helm 4.2.4)');
   assert.ok(lines.includes('  tag: 3 # --set image.tag=3'));
   assert.ok(lines.includes('  auth: "off" # --set-string cache.auth=off'));
   assert.ok(lines.includes('  port: 1 # values.yaml:8'));
@@ -103,13 +104,12 @@ test('plain: the same values, sorted as Helm prints them, no source comments', (
   assert.equal(
     r.text,
     dedent(`
-      # Effective values of chart app 1.0.0, environment "prod" (Helm 4)
+      # Effective values of chart app 1.0.0, environment "prod" (Helm 4.2.4)
       # Layers, lowest precedence first:
       #   1. redis defaults: charts/redis/values.yaml (as cache)
       #   2. app defaults: values.yaml
       #   3. values-prod.yaml
 
-      alpha: null
       cache:
         auth: true
         global:
@@ -134,11 +134,11 @@ test('plain: the same values, sorted as Helm prints them, no source comments', (
 });
 
 test('subchart defaults are named by chart; Helm 3 reads the same here', () => {
-  const a = chart({ config: CI, helmVersion: 3 });
+  const a = chart({ config: CI, helmVersion: NEWEST_RELEASE[3] });
   const r = renderEffectiveValues(a, 'default', true);
   golden('fixture-default-helm3.yaml', r.text);
   assert.ok(r.text.includes('  auth: true # redis defaults: charts/redis/values.yaml:2\n'));
-  assert.ok(r.text.startsWith('# Effective values of chart app 1.0.0, environment "default" (Helm 3)\n'));
+  assert.ok(r.text.startsWith('# Effective values of chart app 1.0.0, environment "default" (Helm 3.21.4)\n'));
   assertRoundTrip(a, 'default', r.text);
 });
 

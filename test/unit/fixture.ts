@@ -11,6 +11,7 @@
 //     tag: "2.0"
 //
 // Files under /chart/charts/<name>/ form subcharts. Environments come from the naming conventions, plus `config`.
+import { defaultSchemaDraft, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,9 +112,9 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
       return text === undefined ? { error: `${abs}: no such file` } : documents.get(abs, text);
     },
     readFile: (p) => files.get(p),
-    helmVersion: options.helmVersion ?? 4,
+    helmVersion: options.helmVersion ?? NEWEST_RELEASE[4],
     documents,
-    ...(options.schemas === false ? {} : { schemas: fixtureSchemas(files, options.helmVersion === 3 ? '2020-12' : '2020-12') }),
+    ...(options.schemas === false ? {} : { schemas: fixtureSchemas(files, defaultSchemaDraft(options.helmVersion ?? NEWEST_RELEASE[4])) }),
   });
 }
 

@@ -1,6 +1,7 @@
 // Hover on keys of values files: per-environment values, winning layer, shadowed layers, documentation.
 // Tests are data: a multi-file fixture with a `$0` cursor, and the expected markdown (whole text, or a golden file
 // under golden/hover/ rewritten with UPDATE_GOLDEN=1).
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -294,8 +295,8 @@ test('a disabled subchart, a Helm error, and the second document under Helm 3', 
   assert.ok(h.markdown.split('\n').includes('| off | not set | subchart `redis` disabled |'));
   assert.match(h.markdown, /^\| broken \| Helm error \| failed parsing --set data: /m);
   const second = fixture.replace('---\nredis:\n  enabled: false', '---\nredis:\n  enab$0led: false');
-  assert.ok(hoverOf(second, {}, { helmVersion: 3 })?.markdown.endsWith('Helm 3 reads only the first YAML document of a values file: this key is ignored.'));
-  assert.ok(!hoverOf(second, {}, { helmVersion: 4 })?.markdown.includes('Helm 3 reads'));
+  assert.ok(hoverOf(second, {}, { helmVersion: NEWEST_RELEASE[3] })?.markdown.endsWith('Helm 3 reads only the first YAML document of a values file: this key is ignored.'));
+  assert.ok(!hoverOf(second, {}, { helmVersion: NEWEST_RELEASE[4] })?.markdown.includes('Helm 3 reads'));
 });
 
 // ---------------------------------------------------------------------------------------------------------------

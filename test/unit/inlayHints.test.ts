@@ -1,5 +1,6 @@
 // Precedence inline: inlay hints and code lenses, as data. `checkHints` renders every hint of a file into its
 // text as «label» at the hint's offset and compares the whole annotated text.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -261,7 +262,7 @@ test('corpus: kube-prometheus-stack values.yaml (6,000 lines) against its ci/ en
   const dir = path.resolve('test/fixtures/corpus/charts/prometheus-community__helm-charts/charts/kube-prometheus-stack');
   const chart = loadChartAt(dir);
   const { environments } = chartEnvironments(chart.model, []);
-  const a = new ChartAnalysis({ model: chart.model, environments, resolveValues: valuesResolver(chart, dir, dir), helmVersion: 4, documents: chart.documents });
+  const a = new ChartAnalysis({ model: chart.model, environments, resolveValues: valuesResolver(chart, dir, dir), helmVersion: NEWEST_RELEASE[4], documents: chart.documents });
   const values = chart.model.values;
   assert.ok(values);
   const text = values.text;

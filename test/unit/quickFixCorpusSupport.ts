@@ -2,6 +2,7 @@
 // copies that provoke each fixable finding on real keys (chosen deterministically from the schema and the values);
 // analyses built in memory; and the checks a quick fix must pass once applied (parses, fixes what it names, adds no
 // error, touches only its own lines).
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,7 +104,7 @@ export function analyze(chart: Pick<CorpusChart, 'root' | 'schemas' | 'documents
       return text === undefined ? { error: `${abs}: no such file` } : documents.get(abs, text);
     },
     readFile: (p) => files.get(p),
-    helmVersion: 4,
+    helmVersion: NEWEST_RELEASE[4],
     documents,
     schemas: chart.schemas,
     secrets: { ignoreEntries: parseIgnoreFile(ignore).entries },
@@ -333,6 +334,9 @@ export function mutationsOf(chart: CorpusChart, perKind: number): Mutation[] {
     const key = s.path[s.path.length - 1] ?? '';
     const wrong = at ? nearMiss(key) : undefined;
     if (!at || wrong === undefined || !allowedAt(at).includes(key) || allowedAt(at).includes(wrong)) continue;
+    // A null in values.yaml never reaches validation from Helm 4.2.0 on (chart-default nils are dropped when the
+    // user does not set the key), so misspelling its key provokes nothing there.
+    if (s.file === valuesFile && /^(|~|null|Null|NULL)$/.test(s.doc.text.slice(s.entry.valueStart, s.entry.valueEnd).trim())) continue;
     add('misspell-property', s.file, splice(s.doc.text, s.entry.keyStart, s.entry.keyEnd, wrong), `${show(s, chart.root)}: key ${key} -> ${wrong}`, { code: 'schema.additional-property', path: [...parent, wrong].join('.') });
   }
   // The maps of values.yaml: the root, then every key in document order.

@@ -1,4 +1,5 @@
 // Helm's schema tests (test/fixtures/helm-vectors/schema.json) through the host compiler and the service validator.
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ file.vectors.forEach((v, i) => {
     const problems = [...compiled.values()].flatMap((c) => c.problems.filter((p) => p.severity === 'error'));
     const chart: WorkingChart = { name: 'chrt', values: {}, model: top, metaDeps: undefined, dependencies: subs.map((m) => ({ name: m.name, values: {}, model: m, metaDeps: undefined, dependencies: [] })) };
     const messages = validateEnvironment(
-      { effective: { values, prov: new Provenance(), messages: [], chart, helmVersion: 4 }, files: [] },
+      { effective: { values, prov: new Provenance(), messages: [], chart, helmVersion: NEWEST_RELEASE[4], userValues: {} }, files: [] },
       (m) => compiled.get(m),
       '/chrt/values.yaml',
     );

@@ -2,6 +2,7 @@
 // chart. An environment merged after others (sharing their defaults and memoized import processing) must equal the
 // same environment merged alone from a fresh parse, value for value and source for source, and the shared trees
 // must come out unchanged.
+import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -104,8 +105,8 @@ test('the fixtures hold charts with subcharts, aliases, globals and import-value
   assert.ok(charts.length >= 40, `only ${charts.length} charts`);
 });
 
-for (const version of [4, 3] as const) {
-  test(`Helm ${version}: every environment merged after the others equals it merged alone (all fixture charts)`, () => {
+for (const version of [NEWEST_RELEASE[4], NEWEST_RELEASE[3]]) {
+  test(`Helm ${formatRelease(version)}: every environment merged after the others equals it merged alone (all fixture charts)`, () => {
     let compared = 0;
     for (const chart of charts) {
       const shared = new DocumentCache();
@@ -146,9 +147,9 @@ test('a write into shared defaults fails loudly instead of leaking into other en
   const chart = charts.find((c) => c.endsWith('kube-prometheus-stack'));
   assert.ok(chart);
   const caches = createServiceCaches();
-  const r = merge(chart, { label: 'defaults', files: [], set: [] }, 4, new DocumentCache(), caches);
+  const r = merge(chart, { label: 'defaults', files: [], set: [] }, NEWEST_RELEASE[4], new DocumentCache(), caches);
   assert.ok(r);
-  const defaults = chartDefaults(r.model, 4, caches);
+  const defaults = chartDefaults(r.model, NEWEST_RELEASE[4], caches);
   assert.throws(() => {
     (defaults as Record<string, unknown>)['injected'] = 1;
   }, TypeError);
@@ -172,11 +173,11 @@ test('after incremental re-parses of values.yaml, reused blocks give the same va
   ];
   let text = original;
   const caches = createServiceCaches();
-  chartDefaults(load(text, shared), 4, caches);
+  chartDefaults(load(text, shared), NEWEST_RELEASE[4], caches);
   for (const [label, edit] of edits) {
     text = edit(text);
-    const incremental = computeEffective(load(text, shared), { files: [] }, 4, caches);
-    const fresh = computeEffective(load(text, new DocumentCache()), { files: [] }, 4, createServiceCaches());
+    const incremental = computeEffective(load(text, shared), { files: [] }, NEWEST_RELEASE[4], caches);
+    const fresh = computeEffective(load(text, new DocumentCache()), { files: [] }, NEWEST_RELEASE[4], createServiceCaches());
     assert.equal(fingerprint(incremental), fingerprint(fresh), label);
   }
 });

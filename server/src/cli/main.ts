@@ -8,13 +8,14 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
+import { formatRelease } from '../service/helm/versions';
 import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { unreadableValues, valuesResolver } from '../host/project';
-import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
+import { configFileEnvironments, ENVIRONMENT_PROBLEM, DEFAULT_HELM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmChoice, type Project, type ProjectRequest } from '../host/projectModel';
 import { ValidatorCache } from '../host/validatorCache';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
@@ -28,7 +29,7 @@ const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : 
 const USAGE = `helm-values ${VERSION}: Helm values, merged exactly as Helm does, with where each value comes from.
 
 Usage:
-  helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [-o yaml|json]
+  helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [--user-supplied] [-o yaml|json]
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
@@ -44,7 +45,10 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
-      --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
+      --helm-version V     reproduce a Helm release: 3 or 4 (the newest of that major), or a release such as
+                           4.1 or 4.2.3 (default 4; see docs/helm-versions.md for what differs between releases)
+      --user-supplied      effective: print only the user-supplied values (the -f files and --set flags merged,
+                           nulls kept), as \`helm get values\` shows them, instead of the values templates see
       --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
                            above the chart, up to the repository root, lists accepted findings by file, rule
                            and key path, relative to its folder)
@@ -74,7 +78,9 @@ interface Common {
   env?: string;
   config?: string;
   /** --helm-version, read by the project model's one parser. */
-  helm: HelmRelease;
+  helm: HelmChoice;
+  /** effective: print the user-supplied values (Helm's MergeValues of -f and --set*) instead of the coalesced ones. */
+  userSupplied?: boolean;
   output?: string;
   write?: boolean;
   force?: boolean;
@@ -106,6 +112,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         env: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
+        'user-supplied': { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         write: { type: 'boolean' },
@@ -122,7 +129,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   if (v.help) return { command: 'help', positionals: [], opts: emptyOpts() };
   if (v.version) return { command: 'version', positionals: [], opts: emptyOpts() };
   const helm = helmRelease(v['helm-version'] ?? '4');
-  if ('error' in helm) throw new UsageError(`--helm-version ${helm.error}`);
+  if ('error' in helm) throw new UsageError(`--helm-version: ${helm.error}`);
   const [command = 'help', ...positionals] = parsed.positionals;
   if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
   return {
@@ -138,6 +145,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       ...(v.env !== undefined ? { env: v.env } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
       helm,
+      userSupplied: v['user-supplied'] === true,
       ...(v.output !== undefined ? { output: v.output } : {}),
       write: v.write === true,
       secrets: v['no-secrets'] !== true,
@@ -148,7 +156,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
 }
 
 function emptyOpts(): Common {
-  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helm: { text: '4', major: 4, schemaDraft: '2020-12' } };
+  return { values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [], helm: DEFAULT_HELM };
 }
 
 /** Display paths of files outside a chart: relative to the current directory, as the user would type them. */
@@ -241,7 +249,7 @@ function effectiveFor(project: Project, opts: Common): Effective {
       setLiteral: [...envPart.setLiteral, ...opts.setLiteral],
       readFile: readSetFile,
     },
-    opts.helm.major,
+    opts.helm.release,
     project.input.caches,
   );
 }
@@ -262,10 +270,11 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
   const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
-  const code = failOnHelmError(eff, err);
+  // The user-supplied values are complete before Helm coalesces: only an error in the flags stops them.
+  const code = failOnHelmError(opts.userSupplied && eff.error?.code !== 'helm.bad-set' ? { ...eff, error: undefined } : eff, err);
   if (code !== undefined) return code;
-  printHelmMessages(eff.messages, err);
-  const v = sortedValue(eff.values);
+  if (!opts.userSupplied) printHelmMessages(eff.messages, err);
+  const v = sortedValue(opts.userSupplied ? eff.userValues : eff.values);
   out(format === 'json' ? JSON.stringify(v, null, 2) : stringify(v, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd());
   return 0;
 }
@@ -291,7 +300,8 @@ function cmdExplain(positionals: string[], opts: Common, out: (s: string) => voi
           ...(x.via ? { via: x.via } : {}),
           ...(x.removedBy ? { removedBy: sourceJson(x.removedBy) } : {}),
           shadowed: x.shadowed.map((c) => ({ ...sourceJson(c.source), value: sortedValue(c.value), ...(c.via ? { via: c.via } : {}) })),
-          helmVersion: eff.helmVersion,
+          helmVersion: eff.helmVersion.major,
+          helmRelease: formatRelease(eff.helmVersion),
         },
         null,
         2,
@@ -303,7 +313,7 @@ function cmdExplain(positionals: string[], opts: Common, out: (s: string) => voi
   if (x.found) rows.push(['wins', sourceText(x.source) + (x.via ? ` (via ${x.via})` : ''), brief(x.value ?? null)]);
   else if (x.removedBy) rows.push(['removes', sourceText(x.removedBy), 'null (key deleted)']);
   for (const c of x.shadowed) rows.push(['shadowed', sourceText(c.source) + (c.via ? ` (via ${c.via})` : ''), brief(c.value)]);
-  out(`${x.path} = ${x.found ? brief(x.value ?? null) : '(not set)'}   [Helm ${eff.helmVersion}]`);
+  out(`${x.path} = ${x.found ? brief(x.value ?? null) : '(not set)'}   [Helm ${formatRelease(eff.helmVersion)}]`);
   if (rows.length === 0) out('  no layer sets this key');
   const w0 = Math.max(...rows.map((r) => (r[0] ?? '').length), 0);
   const w1 = Math.max(...rows.map((r) => (r[1] ?? '').length), 0);

@@ -21,7 +21,7 @@ import type { AnalysisInput } from '../service/analysis';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
 import { chartEnvironments, configAppliesTo, readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import { EnvironmentMemo } from '../service/check/envMemo';
-import type { HelmVersion } from '../service/helm/coalesce';
+import { DEFAULT_RELEASE, parseHelmRelease, type HelmRelease } from '../service/helm/versions';
 import type { SchemaDraft } from '../service/schema/types';
 import { secretOptionsFromSettings } from '../service/secrets/options';
 import { IGNORE_FILE_NAME, parseIgnoreFile, type IgnoreEntry } from '../service/secrets/ignoreFile';
@@ -37,24 +37,30 @@ import { defaultDraftFor, SchemaCache, type SchemaCacheOptions } from './schemaC
 // ---------------------------------------------------------------------------------------------------------------
 // Helm release: the one place a version setting or flag is read.
 
-export interface HelmRelease {
-  /** As written (`4`, `3`, `3.18`). */
+export interface HelmChoice {
+  /** As written (`4`, `3`, `3.18`, `4.2.3`). */
   text: string;
-  /** Whose merge rules apply. */
-  major: HelmVersion;
+  /** The release whose rules apply (`3`/`4` are the newest of that major; service/helm/versions.ts). */
+  release: HelmRelease;
   /** The draft Helm validates with when a schema has no `$schema`. */
   schemaDraft: SchemaDraft;
 }
 
-/** `3`, `4` (the newest release of that major) or a release such as `3.18` or `4.1.2`; an error phrase otherwise. */
-export function helmRelease(raw: unknown = '4'): HelmRelease | { error: string } {
-  const text = typeof raw === 'number' || typeof raw === 'string' ? String(raw).trim() : '';
-  if (!/^[34](\.\d+)*$/.test(text)) return { error: `must be 3 or 4, not "${typeof raw === 'string' || typeof raw === 'number' ? String(raw) : JSON.stringify(raw)}"` };
-  return { text, major: text.startsWith('3') ? 3 : 4, schemaDraft: defaultDraftFor(text) };
+/**
+ * `3`, `4` (the newest release of that major) or a release such as `3.18` or `4.1.2`; an error phrase otherwise.
+ * The one reader of a version setting or flag: the editor's setting and the CLI's `--helm-version` both come here.
+ */
+export function helmRelease(raw: unknown = '4'): HelmChoice | { error: string } {
+  const parsed = parseHelmRelease(raw);
+  if ('error' in parsed) return parsed;
+  return { text: String(raw).trim(), release: parsed.release, schemaDraft: defaultDraftFor(parsed.release) };
 }
 
+/** What an invalid setting falls back to: the newest Helm 4. */
+export const DEFAULT_HELM: HelmChoice = Object.freeze({ text: '4', release: DEFAULT_RELEASE, schemaDraft: defaultDraftFor(DEFAULT_RELEASE) });
+
 /** The `$schema` URI of an inferred schema draft for a release (what Helm would assume without one). */
-export function schemaUriFor(release: HelmRelease): string {
+export function schemaUriFor(release: HelmChoice): string {
   return release.schemaDraft === '07' ? 'http://json-schema.org/draft-07/schema#' : 'https://json-schema.org/draft/2020-12/schema';
 }
 
@@ -266,8 +272,8 @@ export function secretsContext(dir: string, workspaceRoot: string | undefined, o
   };
 }
 
-function configFinding(file: string, line: number, column: number, code: string, message: string): Finding {
-  return { file, line, column, endLine: line, endColumn: column + 1, severity: 'error', code, message };
+function configFinding(file: string, line: number, column: number, code: string, message: string, severity: Finding['severity'] = 'error'): Finding {
+  return { file, line, column, endLine: line, endColumn: column + 1, severity, code, message };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -280,7 +286,9 @@ export interface ProjectRequest {
   displayDir?: string;
   /** The editor's workspace folder holding the chart; the CLI's current directory. */
   workspaceRoot: string | undefined;
-  helm: HelmRelease;
+  helm: HelmChoice;
+  /** Settings that could not be used as given and what was used instead (warnings at the chart's values.yaml, line 1). */
+  settingWarnings?: readonly { code: string; message: string }[];
   /** Tried in order; configured names first, then the naming conventions and `default`. */
   environments: readonly EnvironmentSource[];
   /** Raw `helmValues.secrets.*` settings (the CLI: `{enabled}` from --no-secrets). */
@@ -318,6 +326,7 @@ export function openProject(req: ProjectRequest): Project {
   const problems: Finding[] = [];
   const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
 
+  for (const w of req.settingWarnings ?? []) problems.push(configFinding(fallback, 1, 1, w.code, w.message, 'warning'));
   const environments = discoverEnvironments(model, chartDir, req.environments, configProblem);
 
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
@@ -337,7 +346,7 @@ export function openProject(req: ProjectRequest): Project {
     environments: anchorSetFiles(environments, chartDir),
     resolveValues: valuesResolver(chart, chartDir, displayDir, open),
     readFile,
-    helmVersion: req.helm.major,
+    helmVersion: req.helm.release,
     documents: caches.documents,
     schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote),
     secrets: { ...secretSettings.options, ignoreEntries: secrets.entries },

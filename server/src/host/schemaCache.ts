@@ -7,6 +7,7 @@ import type { CompiledSchema, SchemaDraft } from '../service/schema/types';
 import { compileSchema, validatorPreKey, type CompileOptions } from './schemaCompiler';
 import { compileOffThread, LayeredValidatorStore, type OffThreadJob } from './schemaOffThread';
 import type { ValidatorCache } from './validatorCache';
+import { defaultSchemaDraft, type HelmRelease } from '../service/helm/versions';
 
 export interface SchemaCacheOptions {
   /** Compiled validators kept on disk across runs (see validatorCache.ts); absent: in memory only. */
@@ -15,10 +16,9 @@ export interface SchemaCacheOptions {
   workerFile?: string;
 }
 
-/** Helm's default draft when `$schema` is absent: 2020-12 from Helm 3.19 and in Helm 4, draft-07 before. */
-export function defaultDraftFor(helmVersion: string): SchemaDraft {
-  const [major = 4, minor = 99] = helmVersion.split('.').map(Number);
-  return major >= 4 || (major === 3 && minor >= 19) ? '2020-12' : '07';
+/** Helm's default draft when `$schema` is absent, for a Helm release (versions.ts `jsonschema-v6`: 2020-12 from 3.18.5 and in 4.x). */
+export function defaultDraftFor(release: HelmRelease): SchemaDraft {
+  return defaultSchemaDraft(release);
 }
 
 interface Entry {

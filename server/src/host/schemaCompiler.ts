@@ -37,7 +37,7 @@ import { keyOf, workerStarted, type ValidatorStore } from './validatorCache';
 import { version as ourVersion } from '../../../package.json';
 
 export interface CompileOptions {
-  /** Draft used when `$schema` is absent (Helm 4 and 3.19+: 2020-12; older Helm 3: draft-07). */
+  /** Draft used when `$schema` is absent (Helm 4 and 3.18.5+: 2020-12; older Helm 3: draft-07; service/helm/versions.ts). */
   defaultDraft: SchemaDraft;
   /** Reads a local file referenced by `$ref` (absolute path). Default: from disk. */
   readFile?: (absPath: string) => string | undefined;

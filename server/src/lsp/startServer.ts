@@ -7,6 +7,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
 import { HostCaches, schemaUriFor } from '../host/projectModel';
+import { formatRelease } from '../service/helm/versions';
 import { defaultWorkerFile } from '../host/schemaOffThread';
 import { ValidatorCache } from '../host/validatorCache';
 import { computeCodeActions } from '../service/features/codeActions';
@@ -210,9 +211,9 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
   });
   connection.onRequest(EffectiveValuesRequest.type, (p) =>
-    guard('effective values', p.chartDir, { text: '', helmVersion: 4 as const, error: 'internal error' }, async () => {
+    guard('effective values', p.chartDir, { text: '', helmVersion: '', error: 'internal error' }, async () => {
       const s = await snapshotOf(p.chartDir);
-      return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: s.helm.major };
+      return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: formatRelease(s.helm.release) };
     }),
   );
   connection.onRequest(ExplainRequest.type, (p, token) => onTarget('explain', p.uri, token, null, ({ snapshot: s, file, doc }) => explainAt(s.analysis, file, doc.offsetAt(p.position)) ?? null));

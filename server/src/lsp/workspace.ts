@@ -8,7 +8,8 @@ import { IGNORE_FILE_NAME } from '../service/secrets/ignoreFile';
 import type { Finding } from '../service/types';
 import type { Settings } from '../protocol';
 import { findChartRoot } from '../host/chartReader';
-import { helmRelease, HostCaches, openProject, settingsEnvironments, type HelmRelease, type ProjectRequest } from '../host/projectModel';
+import { formatRelease } from '../service/helm/versions';
+import { DEFAULT_HELM, helmRelease, HostCaches, openProject, settingsEnvironments, type HelmChoice, type ProjectRequest } from '../host/projectModel';
 
 export interface OpenDocument {
   text: string;
@@ -19,7 +20,7 @@ export interface Snapshot {
   chartDir: string;
   analysis: ChartAnalysis;
   settings: Settings;
-  helm: HelmRelease;
+  helm: HelmChoice;
   /** Configuration problems as findings (`config.*`), published with the chart's findings. */
   problems: Finding[];
 }
@@ -37,10 +38,14 @@ export function outermostChart(file: string): string | undefined {
   return root;
 }
 
-/** The editor's release: the setting, read by the one parser (an invalid value falls back to the newest Helm 4). */
-export function settingsRelease(settings: Settings): HelmRelease {
+/**
+ * The editor's release: the setting, read by the project model's one parser; an invalid value is a warning and the
+ * newest Helm 4 is used.
+ */
+export function settingsRelease(settings: Settings): { helm: HelmChoice; warnings: { code: string; message: string }[] } {
   const r = helmRelease(settings.helmVersion);
-  return 'error' in r ? { text: '4', major: 4, schemaDraft: '2020-12' } : r;
+  if (!('error' in r)) return { helm: r, warnings: [] };
+  return { helm: DEFAULT_HELM, warnings: [{ code: 'config.helm-version', message: `helmValues.helmVersion: ${r.error}; using Helm ${formatRelease(DEFAULT_HELM.release)}` }] };
 }
 
 export class Workspace {
@@ -110,10 +115,12 @@ export class Workspace {
   /** What the project model is asked for a chart under these settings (the CLI builds the same from its flags). */
   projectRequest(chartDir: string, settings: Settings, open: ReadonlyMap<string, string>): ProjectRequest {
     const root = this.rootOf(chartDir);
+    const release = settingsRelease(settings);
     return {
       chartDir,
       workspaceRoot: root,
-      helm: settingsRelease(settings),
+      helm: release.helm,
+      settingWarnings: release.warnings,
       environments: [settingsEnvironments(settings.environments, root)],
       secrets: settings.secrets,
       fetchRemoteRefs: settings.fetchRemoteRefs,

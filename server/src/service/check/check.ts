@@ -8,11 +8,12 @@ import { createServiceCaches, type ServiceCaches } from '../caches';
 import { DocumentCache } from '../yaml/documentCache';
 import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
-import { environmentSignature, needsVersionComparison, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
+import { environmentSignature, relevantBehaviours, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
 import type { HelmVersion } from '../helm/coalesce';
 import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
+import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
 import { reviewFindings } from './review';
 import type { EnvironmentResult } from './types';
 
@@ -23,7 +24,7 @@ export interface CheckInput {
   resolveValues: (path: string) => ValuesDocument | { error: string };
   readFile?: (path: string) => string | undefined;
   helmVersion: HelmVersion;
-  /** Also merge with the other Helm major version and report keys whose result differs. Default true. */
+  /** Also merge as the other Helm releases (those that differ in a behaviour change these inputs touch) and report keys whose result differs. Default true. */
   compareVersions?: boolean;
   /** Parses overlay files (shared with the caller so each file is parsed once). */
   documents?: DocumentCache;
@@ -111,6 +112,45 @@ function locate(eff: Effective, path: string[]): Source | undefined {
   return undefined;
 }
 
+/**
+ * `helm.version-dependent`: the keys whose value differs between Helm releases, naming the releases on each side
+ * ("Helm 4.2.0 and later give X; Helm 3, 4.0.0–4.1.4 give Y"). Releases are merged once per class that differs in a
+ * behaviour change these inputs can trigger (versions.ts); the class of the configured release comes first.
+ */
+function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effective, caches: ServiceCaches): HelmMessage[] {
+  const relevant = relevantBehaviours(input.model, inputs);
+  if (relevant.size === 0) return [];
+  const mine = restrictedKey(input.helmVersion, relevant);
+  const classes = releaseClasses(relevant);
+  const others = classes.filter((c) => c.key !== mine).map((c) => ({ c, eff: computeEffective(input.model, inputs, c.release, caches) })).filter((o) => !o.eff.error);
+  if (others.length === 0) return [];
+  const paths = new Map<string, string[]>();
+  for (const o of others) for (const p of differingPaths(eff.values, o.eff.values)) paths.set(JSON.stringify(p), p);
+  const out: HelmMessage[] = [];
+  const results = [{ key: mine, eff }, ...others.map((o) => ({ key: o.c.key, eff: o.eff }))];
+  for (const p of paths.values()) {
+    // Each span of releases gets the value its class computed; adjacent spans that agree read as one.
+    const byText = new Map<string, BehaviourRange[]>();
+    for (const c of classes) {
+      const r = results.find((x) => x.key === c.key);
+      if (!r) continue;
+      const text = JSON.stringify(getPath(r.eff.values, p)) ?? '(absent)';
+      byText.set(text, [...(byText.get(text) ?? []), ...c.spans]);
+    }
+    const ownText = JSON.stringify(getPath(eff.values, p)) ?? '(absent)';
+    const parts = [...byText]
+      .sort(([a], [b]) => (a === ownText ? -1 : b === ownText ? 1 : 0))
+      .map(([text, spans]) => {
+        const labels = mergeSpans(spans).map(spanLabel);
+        const plural = labels.length > 1 || /–|later/.test(labels[0] ?? '');
+        return `Helm ${labels.join(', ')} ${plural ? 'give' : 'gives'} ${text}`;
+      });
+    const src = locate(eff, p) ?? others.map((o) => locate(o.eff, p)).find((s) => s !== undefined);
+    out.push({ severity: 'info', code: 'helm.version-dependent', message: `${p.join('.')}: ${parts.join('; ')}.`, ...(src ? { source: src } : {}) });
+  }
+  return out;
+}
+
 /** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
   const caches = input.caches ?? createServiceCaches();
@@ -122,20 +162,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
-  if (input.compareVersions !== false && !eff.error && needsVersionComparison(input.model, inputs)) {
-    const other = computeEffective(input.model, inputs, input.helmVersion === 4 ? 3 : 4, caches);
-    if (!other.error) {
-      for (const p of differingPaths(eff.values, other.values)) {
-        const src = locate(eff, p) ?? locate(other, p);
-        messages.push({
-          severity: 'info',
-          code: 'helm.version-dependent',
-          message: `${p.join('.')}: Helm ${input.helmVersion} gives ${JSON.stringify(getPath(eff.values, p)) ?? '(absent)'}, Helm ${input.helmVersion === 4 ? 3 : 4} gives ${JSON.stringify(getPath(other.values, p)) ?? '(absent)'}.`,
-          ...(src ? { source: src } : {}),
-        });
-      }
-    }
-  }
+  if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff, caches));
   const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
   input.memo?.set(slot, signature, check);
   return check;

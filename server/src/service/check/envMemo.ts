@@ -8,6 +8,7 @@ import type { Finding, Value } from '../types';
 import type { ValuesDocument } from '../yaml/valuesDocument';
 import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
+import { formatRelease, type BehaviourId, type HelmRelease } from '../helm/versions';
 import type { EnvironmentResult } from './types';
 
 export interface EnvironmentCheck {
@@ -22,8 +23,8 @@ function chartSignature(m: ChartModel, caches: ServiceCaches): string {
 }
 
 /** A key that changes whenever anything an environment's result depends on changes (identities named by `caches`). */
-export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string, caches: ServiceCaches): string {
-  return [helmVersion, extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: HelmRelease, extra: string, caches: ServiceCaches): string {
+  return [formatRelease(helmVersion), extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
 }
 
 /**
@@ -51,33 +52,65 @@ export class EnvironmentMemo {
   }
 }
 
-/** Whether a document can make the Helm versions disagree: a fact of the document alone, kept in its memo. */
-const VERSION_SENSITIVE = memoKey<{ value?: boolean }>('check.version-sensitive', () => ({}));
-function hasNull(v: Value): boolean {
-  if (v === null) return true;
-  if (Array.isArray(v)) return v.some(hasNull);
-  if (typeof v === 'object') return Object.values(v).some((x) => hasNull(x ?? null));
-  return false;
+interface DocumentShape {
+  /** Several YAML documents. */
+  multi: boolean;
+  /** A null in a map at any depth (the only nulls coalescing acts on: it never looks inside lists). */
+  nulls: boolean;
+  /** A null in a map below the top level (top-level nulls are handled alike by every release). */
+  nestedNulls: boolean;
+}
+/** What in a document can make Helm releases disagree: a fact of the document alone, kept in its memo. */
+const SHAPE = memoKey<{ value?: DocumentShape }>('check.document-shape', () => ({}));
+
+/** The least depth (1 = top level) at which a map holds a null, or 0 when none does. */
+function nullDepth(v: Value, depth: number): number {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 0;
+  let best = 0;
+  for (const x of Object.values(v)) {
+    const d = x === null || x === undefined ? depth : nullDepth(x, depth + 1);
+    if (d > 0 && (best === 0 || d < best)) best = d;
+    if (best === 1) break;
+  }
+  return best;
 }
 
-/** Whether a document can make Helm 3 and Helm 4 disagree: several YAML documents, or a null anywhere. */
-function versionSensitive(doc: ValuesDocument): boolean {
-  const slot = doc.memo.get(VERSION_SENSITIVE);
-  slot.value ??= doc.documents.length > 1 || doc.documents.some((d) => hasNull(d));
+function shapeOf(doc: ValuesDocument): DocumentShape {
+  const slot = doc.memo.get(SHAPE);
+  if (slot.value === undefined) {
+    const nulls = doc.documents.some((d) => nullDepth(d, 1) > 0);
+    const nestedNulls = doc.documents.some((d) => Object.values(d).some((x) => x !== null && x !== undefined && nullDepth(x, 2) > 0));
+    slot.value = { multi: doc.documents.length > 1, nulls, nestedNulls };
+  }
   return slot.value;
 }
 
 /**
- * Whether merging with the other Helm major version can give a different result. The engine's version differences
- * are all about nulls (chart-default nils, user nulls for absent keys), multi-document files, `--set-json` objects
- * and malformed `--set` indexes; inputs without any of these merge identically, so the second merge is skipped.
+ * The behaviour changes between Helm releases (versions.ts) that can change this chart's result for these inputs.
+ * Each change is about multi-document files, `--set-json` objects, malformed `--set` indexes, nulls in chart
+ * defaults, or nulls the user sets; inputs without the trigger merge identically in every release, so comparing
+ * releases needs one merge per class of releases that differ in a relevant change (none when nothing is relevant).
  */
-export function needsVersionComparison(model: ChartModel, inputs: ValuesInputs): boolean {
-  // Nulls in the root chart's own defaults are kept by both versions; only subchart defaults are cleaned by Helm 4.
+export function relevantBehaviours(model: ChartModel, inputs: ValuesInputs): Set<BehaviourId> {
+  const out = new Set<BehaviourId>();
   const charts = (m: ChartModel): ChartModel[] => [m, ...m.subcharts.flatMap(charts)];
-  if (model.values && model.values.documents.length > 1) return true;
-  if (charts(model).slice(1).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
-  if (inputs.files.some(versionSensitive)) return true;
-  if ((inputs.setJson ?? []).length > 0 || (inputs.setFile ?? []).length > 0) return true;
-  return [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? [])].some((a) => /null|\[/i.test(a));
+  for (const m of charts(model)) {
+    if (!m.values) continue;
+    const s = shapeOf(m.values);
+    if (s.multi) out.add('multi-document-values');
+    if (s.nulls) out.add('clean-chart-default-nils');
+  }
+  const userNull = () => ['child-chart-merge', 'null-merge-fix', 'keep-null-without-default'].forEach((id) => out.add(id as BehaviourId));
+  for (const f of inputs.files) {
+    const s = shapeOf(f);
+    if (s.multi) out.add('multi-document-values');
+    if (s.nestedNulls) userNull();
+  }
+  const setJson = inputs.setJson ?? [];
+  if (setJson.some((a) => a.trim().startsWith('{'))) out.add('set-json-object');
+  const flags = [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? []), ...setJson, ...(inputs.setFile ?? [])];
+  if (flags.some((a) => a.includes('['))) out.add('strvals-wrapped-eof');
+  // A --set null below the top level (`a.b=null`), or any --set-json value (JSON may hold nulls at any depth).
+  if ((inputs.set ?? []).some((a) => /null/i.test(a) && /[.[]/.test(a)) || setJson.some((a) => /null/i.test(a))) userNull();
+  return out;
 }

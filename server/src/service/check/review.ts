@@ -10,6 +10,7 @@ import type { Effective } from '../helm/effective';
 import { formatPath } from '../helm/explain';
 import type { Candidate, Slot, Source } from '../helm/provenance';
 import { getPath, hasOwn, isTable } from '../values/valueUtil';
+import { multiDocumentValues, type HelmRelease } from '../helm/versions';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { EnvironmentResult } from './types';
@@ -239,7 +240,7 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   const helmWarned = new Set<string>();
   for (const m of eff.messages) if (m.code === 'helm.type-conflict' && m.source?.kind === 'file') helmWarned.add(`${m.source.file}\u0000${m.source.line}\u0000${m.source.column}`);
   const shape = declaredShape(model, input.caches);
-  const docCount = (d: ValuesDocument) => (eff.helmVersion === 4 ? d.documents.length : 1);
+  const docCount = (d: ValuesDocument) => (multiDocumentValues(eff.helmVersion) ? d.documents.length : 1);
 
   const compare = (doc: ValuesDocument, entry: KeyEntry, path: PathSegment[], chain: Candidate[]) => {
     const i = indexInChain(chain, doc.file, entry);
@@ -358,7 +359,7 @@ const foreign = (key: string) => key.includes('_');
  * object, data keys (file names, labels) or another program's snake_case configuration; and not a new entry of
  * a named collection (a map sharing most of its keys with a declared sibling, as `route.main` -> `route.extra`).
  */
-function unknownKey(shape: Shape, path: string[], value: Value, below: readonly ValuesDocument[], version: number): Unknown | undefined {
+function unknownKey(shape: Shape, path: string[], value: Value, below: readonly ValuesDocument[], version: HelmRelease): Unknown | undefined {
   if (path.includes('global')) return undefined;
   const key = path[path.length - 1] ?? '';
   const parents = path.slice(0, -1);
@@ -373,7 +374,7 @@ function unknownKey(shape: Shape, path: string[], value: Value, below: readonly 
   const siblings = [...node.keys.keys()];
   if (siblings.filter(foreign).length * 2 >= siblings.length || siblings.every(dataKey)) return undefined;
   for (const d of below) {
-    const docs = version === 4 ? d.documents : d.documents.slice(0, 1);
+    const docs = multiDocumentValues(version) ? d.documents : d.documents.slice(0, 1);
     if (docs.some((v) => getPath(v, path) !== undefined)) return undefined;
   }
   if (node.decls.some((d) => commentedOut(d.doc, d.path, key))) return undefined;

@@ -1,5 +1,6 @@
 // What the layers of a chart offer at a key path of a file, for completion: the keys (with their values) of the
 // layers below, the keys other values files set there, and the subcharts whose values live there.
+import { multiDocumentValues, type HelmRelease } from '../helm/versions';
 import type { ChartAnalysis } from '../analysis';
 import { hasOwn, isTable } from '../values/valueUtil';
 import type { Value, ValueMap } from '../types';
@@ -30,8 +31,8 @@ export function valueAt(root: Value | undefined, path: readonly PathSegment[]): 
 }
 
 /** The documents Helm reads from a file, last (winning) first. */
-export function documentsOf(doc: ValuesDocument, helmVersion: number): readonly ValueMap[] {
-  const docs = helmVersion === 4 ? doc.documents : doc.documents.slice(0, 1);
+export function documentsOf(doc: ValuesDocument, helmVersion: HelmRelease): readonly ValueMap[] {
+  const docs = multiDocumentValues(helmVersion) ? doc.documents : doc.documents.slice(0, 1);
   return [...docs].reverse();
 }
 

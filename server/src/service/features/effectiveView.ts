@@ -9,6 +9,7 @@ import { explainPath, formatPath } from '../helm/explain';
 import type { Provenance, Source } from '../helm/provenance';
 import { memoKey } from '../memo';
 import { isTable } from '../values/valueUtil';
+import { formatRelease } from '../helm/versions';
 import type { Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 import { cell, code, disabledSubchart, isSourceOf, keyAt, relativeToChart, shortValue, sourceLabel } from './hover';
@@ -79,7 +80,7 @@ function header(analysis: ChartAnalysis, environment: string, effective: Effecti
     ];
     for (const [flag, args] of flags) for (const a of args) layers.push(`${flag} ${a}`);
   }
-  const lines = [`Effective values of chart ${model.name}${model.version ? ` ${model.version}` : ''}, environment "${environment}" (Helm ${effective.helmVersion})`, 'Layers, lowest precedence first:'];
+  const lines = [`Effective values of chart ${model.name}${model.version ? ` ${model.version}` : ''}, environment "${environment}" (Helm ${formatRelease(effective.helmVersion)})`, 'Layers, lowest precedence first:'];
   layers.forEach((l, i) => lines.push(`  ${i + 1}. ${l}`));
   for (const m of missing) lines.push(`Missing values file (left out): ${m}`);
   for (const m of effective.messages.slice(0, MAX_WARNINGS)) lines.push(m.message.toLowerCase().startsWith(`${m.severity}:`) ? `Helm ${m.severity}${m.message.slice(m.severity.length)}` : `Helm ${m.severity}: ${m.message}`);
@@ -178,7 +179,7 @@ export function explainAt(analysis: ChartAnalysis, file: string, offset: number)
       if (names) names.push(env);
       else groups.set(body, [env]);
     }
-    const parts = [`## ${code(formatPath(path))}`, `Chart ${code(analysis.model.name)}, Helm ${analysis.input.helmVersion}. Layers from the highest precedence down: the first row is what templates see.`];
+    const parts = [`## ${code(formatPath(path))}`, `Chart ${code(analysis.model.name)}, Helm ${formatRelease(analysis.input.helmVersion)}. Layers from the highest precedence down: the first row is what templates see.`];
     for (const [body, names] of groups) parts.push(`### ${names.join(', ')}`, body);
     sections.push(parts.join('\n\n'));
   }

@@ -7,6 +7,7 @@ import type { Effective } from '../helm/effective';
 import { explainPath, formatPath, type Explanation } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
+import { multiDocumentValues } from '../helm/versions';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { keyDocumentation } from '../yaml/keyDocs';
@@ -230,7 +231,7 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
   if (active !== undefined && role.kind === 'overlay' && !role.environments.includes(active) && analysis.environments.some((e) => e.name === active)) {
     out.push(`${code(relativeToChart(analysis, doc.file))} is not a layer of **${active}** (it is used by ${envList([...role.environments].sort())}).`);
   }
-  if (analysis.input.helmVersion === 3 && entry.document > 0) out.push('Helm 3 reads only the first YAML document of a values file: this key is ignored.');
+  if (!multiDocumentValues(analysis.input.helmVersion) && entry.document > 0) out.push(`Helm ${analysis.input.helmVersion.major} reads only the first YAML document of a values file: this key is ignored.`);
   return out.join('\n\n');
 }
 

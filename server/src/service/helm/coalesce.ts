@@ -11,8 +11,10 @@ import type { Value, ValueMap } from '../types';
 import type { Provenance } from './provenance';
 import { hasOwn, isTable, setOwn } from '../values/valueUtil';
 import { goValue } from './goFormat';
+import { cleansChartDefaultNils, hasBehaviour, type HelmRelease } from './versions';
 
-export type HelmVersion = 3 | 4;
+/** The Helm release whose rules are reproduced (see versions.ts: the engine asks it about each behaviour change). */
+export type HelmVersion = HelmRelease;
 
 /** A chart as the coalescer sees it: its name (alias applied), default values, and dependencies (enabled ones). */
 export interface CoalesceChart {
@@ -92,7 +94,7 @@ function hasNil(prov: Provenance, m: ValueMap): boolean {
   return r;
 }
 
-/** Helm's cleanNilValues (4.2+, subchart defaults) without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
+/** Helm's cleanNilValues (4.2+, chart defaults) without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
 function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
   if (!hasNil(prov, m)) return m;
   const out: ValueMap = {};
@@ -210,7 +212,11 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
   const subPrefix = concatPrefix(prefix, chart.name);
   // Helm copies the defaults first (vc); they are frozen here, so they are read in place and shared.
   const vc = chart.values;
-  const cleanDefaults = ctx.version === 4 && !merge && prefix !== '';
+  // Helm 4.2.0+ (00638773d): when coalescing, nils in chart defaults are dropped, at every level: the root chart's
+  // values too, which after dependency processing hold copies of subchart defaults (helm/helm#32132).
+  const cleanNils = cleansChartDefaultNils(ctx.version);
+  const cleanDefaults = cleanNils && !merge;
+  const childChartMerge = hasBehaviour(ctx.version, 'child-chart-merge');
   for (const key of Object.keys(vc)) {
     let val = vc[key] ?? null;
     if (hasOwn(v, key)) {
@@ -225,8 +231,8 @@ function coalesceChartValues(ctx: CoalesceContext, chart: CoalesceChart, v: Valu
           }
           prov.shadow(v, key, prov.get(vc, key), val);
         } else {
-          const childMerge = chart.dependencies.some((d) => d.name === key) ? true : merge;
-          if (ctx.version === 4 && !childMerge && prefix !== '') val = withoutNils(prov, val);
+          const childMerge = childChartMerge && chart.dependencies.some((d) => d.name === key) ? true : merge;
+          if (cleanNils && !childMerge) val = withoutNils(prov, val);
           coalesceTablesFullKey(ctx, ownTable(prov, v, key), val, concatPrefix(subPrefix, key), childMerge);
           prov.shadow(v, key, prov.get(vc, key), val);
         }
@@ -249,13 +255,15 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
   const { prov } = ctx;
   if (src === null) return dst;
   if (dst === null) return src;
-  // Helm writes src[key] = nil for each null in dst so the loop below sees the user's null; `nulled` is that
-  // view of src, without writing into it. The lower value's provenance is kept.
+  // Helm (3.19.5+, 4.x: "fix null merge") writes src[key] = nil for each null in dst so the loop below sees the
+  // user's null; `nulled` is that view of src, without writing into it. The lower value's provenance is kept.
+  const nullMergeFix = hasBehaviour(ctx.version, 'null-merge-fix');
+  const keepNullWithoutDefault = hasBehaviour(ctx.version, 'keep-null-without-default');
   let nulled: Set<string> | undefined;
   for (const key of Object.keys(dst)) {
     if (dst[key] !== null) continue;
     if (hasOwn(src, key) && src[key] !== null) prov.remove(dst, key, prov.get(src, key));
-    (nulled ??= new Set()).add(key);
+    if (nullMergeFix) (nulled ??= new Set()).add(key);
   }
   const keys = nulled ? [...Object.keys(src), ...[...nulled].filter((k) => !hasOwn(src, k))] : Object.keys(src);
   for (const key of keys) {
@@ -264,7 +272,8 @@ export function coalesceTablesFullKey(ctx: CoalesceContext, dst: ValueMap | null
     const fullkey = concatPrefix(prefix, key);
     const ok = hasOwn(dst, key);
     const dv = ok ? (dst[key] ?? null) : undefined;
-    const deleteNull = ctx.version === 4 ? ok && !merge && dv === null && srcNonNil : ok && !merge && dv === null;
+    // Since 3.20.1 / 4.1.3 (helm/helm#31643) a null is deleted only over a non-null lower value.
+    const deleteNull = ok && !merge && dv === null && (!keepNullWithoutDefault || srcNonNil);
     if (deleteNull) {
       if (!prov.removal(dst, key)) prov.remove(dst, key, prov.get(src, key));
       delete dst[key];

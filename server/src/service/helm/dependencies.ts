@@ -9,6 +9,7 @@ import type { ValuesDocument } from '../yaml/valuesDocument';
 import { createServiceCaches, type ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
 import { hasOwn, isTable, setOwn } from '../values/valueUtil';
+import { behaviourKey, multiDocumentValues } from './versions';
 
 export interface WorkingDep extends Dependency {
   enabled: boolean;
@@ -42,7 +43,8 @@ export function isCompatibleRange(constraint: string | undefined, version: strin
  * It lives in the host's caches, with the adopted defaults it describes.
  */
 const DEFAULTS_PROVENANCE = memoKey('helm.defaults-provenance', () => new Provenance());
-const ADOPTED = memoKey('helm.adopted-defaults', () => new WeakMap<ValuesDocument, Map<HelmVersion, ValueMap>>());
+/** Adopted defaults per parsed document, by whether every YAML document of values.yaml counts (multi-document releases). */
+const ADOPTED = memoKey('helm.adopted-defaults', () => new WeakMap<ValuesDocument, Map<boolean, ValueMap>>());
 /** Adopted (frozen) top-level blocks of values.yaml files: an edit re-adopts only the blocks it changed. */
 const ADOPTED_BLOCKS = memoKey<AdoptionCache>('helm.adopted-blocks', () => new WeakMap());
 const NO_DEFAULTS: ValueMap = Object.freeze({});
@@ -57,20 +59,21 @@ export function chartDefaults(model: ChartModel, version: HelmVersion, caches: S
   const doc = model.values;
   if (!doc) return NO_DEFAULTS;
   const adopted = caches.get(ADOPTED);
+  const multi = multiDocumentValues(version);
   let byVersion = adopted.get(doc);
-  const hit = byVersion?.get(version);
+  const hit = byVersion?.get(multi);
   if (hit) return hit;
   const prov = defaultsProvenance(caches);
   const adoptedBlocks = caches.get(ADOPTED_BLOCKS);
   const layer = `${model.name} defaults`;
-  const count = version === 4 ? doc.documents.length : 1;
+  const count = multi ? doc.documents.length : 1;
   let out: ValueMap = {};
   for (let i = 0; i < count; i++) out = mergeMaps(prov, out, adoptDocument(prov, doc, i, layer, model.name, adoptedBlocks));
   if (!byVersion) {
     byVersion = new Map();
     adopted.set(doc, byVersion);
   }
-  byVersion.set(version, freezeDeep(out));
+  byVersion.set(multi, freezeDeep(out));
   return out;
 }
 
@@ -117,7 +120,7 @@ const ENABLED = memoKey('helm.enabled-decisions', () => new Map<string, Map<stri
  */
 function enabledShared(ctx: CoalesceContext, caches: ServiceCaches, chart: WorkingChart, userValues: ValueMap, notes: DependencyNote[]): string | undefined {
   const enabledMemo = caches.get(ENABLED);
-  const signature = `${ctx.version}|${enabledSignature(chart, userValues, caches)}`;
+  const signature = `${behaviourKey(ctx.version)}|${enabledSignature(chart, userValues, caches)}`;
   const hit = enabledMemo.get(signature);
   if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit });
   const record = new Map<string, EnabledLevel>();
@@ -194,7 +197,7 @@ function treeSignature(c: WorkingChart, caches: ServiceCaches): string {
 function importValuesShared(ctx: CoalesceContext, caches: ServiceCaches, chart: WorkingChart, notes: DependencyNote[], merge: boolean): string | undefined {
   const importMemo = caches.get(IMPORTS);
   const key = chart.model.values ?? chart.model;
-  const signature = `${ctx.version}|${merge}|${treeSignature(chart, caches)}`;
+  const signature = `${behaviourKey(ctx.version)}|${merge}|${treeSignature(chart, caches)}`;
   let byTree = importMemo.get(key);
   const hit = byTree?.get(signature);
   const all = nodes(chart);

@@ -10,6 +10,7 @@ import { defaultsProvenance, processDependencies, workingChart, type DependencyC
 import { adoptDocument, Provenance, sameSource, type Source } from './provenance';
 import { parseSetInto, type SetFlag } from './strvals';
 import { isTable } from '../values/valueUtil';
+import { DEFAULT_RELEASE, multiDocumentValues, setJsonObjects } from './versions';
 
 export interface ValuesInputs {
   /** `-f` files in command-line order. */
@@ -41,6 +42,8 @@ export interface Effective {
   /** The chart tree after dependency processing: enabled subcharts under their name or alias. */
   chart: WorkingChart;
   helmVersion: HelmVersion;
+  /** The user-supplied values (Options.MergeValues of -f and --set*, nulls kept): what `helm get values` shows. */
+  userValues: ValueMap;
 }
 
 const FLAG_ORDER: { key: keyof ValuesInputs; flag: SetFlag; option: string }[] = [
@@ -55,14 +58,14 @@ const FLAG_ORDER: { key: keyof ValuesInputs; flag: SetFlag; option: string }[] =
 export function userValues(prov: Provenance, inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
   let base: ValueMap = {};
   for (const doc of inputs.files) {
-    const count = version === 4 ? doc.documents.length : 1;
+    const count = multiDocumentValues(version) ? doc.documents.length : 1;
     for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, doc.file));
   }
   for (const { key, flag, option } of FLAG_ORDER) {
     const args = (inputs[key] as readonly string[] | undefined) ?? [];
     for (const arg of args) {
       const source: Source = { kind: 'flag', flag: option, arg };
-      if (flag === 'set-json' && version === 4 && arg.trim().startsWith('{')) {
+      if (flag === 'set-json' && setJsonObjects(version) && arg.trim().startsWith('{')) {
         const parsed = parseJsonObject(arg);
         if (parsed === undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing --set-json data JSON: ${arg}`, source } };
         const layer = prov.copy(parsed);
@@ -118,7 +121,7 @@ function stampAll(prov: Provenance, v: unknown, source: Source): void {
  * Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. `caches`: the
  * host's (adopted defaults and dependency decisions are shared through them); without, this merge's own.
  */
-export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = 4, caches: ServiceCaches = createServiceCaches()): Effective {
+export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = DEFAULT_RELEASE, caches: ServiceCaches = createServiceCaches()): Effective {
   const prov = new Provenance(defaultsProvenance(caches));
   const messages: HelmMessage[] = [];
   const seen = new Set<string>();
@@ -135,16 +138,17 @@ export function computeEffective(model: ChartModel, inputs: ValuesInputs, versio
   };
   const chart = workingChart(model, version, caches);
   const user = userValues(prov, inputs, version);
-  if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version };
+  const supplied = user.values;
+  if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version, userValues: supplied };
   const notes: DependencyNote[] = [];
   const depError = processDependencies(ctx, chart, user.values, notes);
   for (const n of notes) {
     messages.push({ severity: 'warning', code: 'helm.dependency', message: n.message, ...(n.file ? { source: { kind: 'file', file: n.file, line: n.line ?? 1, column: 1, layer: 'Chart.yaml' } as Source } : {}) });
   }
-  if (depError) return { values: user.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: depError }, chart, helmVersion: version };
+  if (depError) return { values: user.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: depError }, chart, helmVersion: version, userValues: supplied };
   const r = coalesceValues(ctx, chart, user.values, false);
-  if ('error' in r) return { values: r.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: r.error }, chart, helmVersion: version };
-  return { values: r.values, prov, messages, chart, helmVersion: version };
+  if ('error' in r) return { values: r.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: r.error }, chart, helmVersion: version, userValues: supplied };
+  return { values: r.values, prov, messages, chart, helmVersion: version, userValues: supplied };
 }
 
 /** Dotted paths of the enabled charts, e.g. `parent`, `parent.sub`, `parent.sub.alias`. */

@@ -9,6 +9,7 @@
 // The parser is iterative: Helm nests without limit through list indices (`a[0][0][0]...`), which a recursive
 // JavaScript parser could not follow without overflowing the call stack.
 import { hasOwn, isTable, setOwn } from '../values/valueUtil';
+import { hasBehaviour, type HelmRelease } from './versions';
 
 export type SetFlag = 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal';
 
@@ -17,8 +18,8 @@ export interface ParseSetOptions {
   readFile?: (path: string) => string | undefined;
   /** Called each time a value is stored at container[key] (a leaf, a list made by {a,b}, a JSON value, a null). Used by callers to record provenance. */
   onAssign?: (container: Record<string, unknown> | unknown[], key: string | number) => void;
-  /** Helm 3 wraps errors with errors.Wrap, so a wrapped io.EOF (`a[` cut short) is an error there; Helm 4's %w keeps it success. Default 4. */
-  helmVersion?: 3 | 4;
+  /** Helm 3 wraps errors with errors.Wrap, so a wrapped io.EOF (`a[` cut short) is an error there; Helm 4's %w keeps it success (versions.ts `strvals-wrapped-eof`). Default: the newest release. */
+  helmVersion?: HelmRelease;
 }
 
 /** Largest list index Helm accepts (strvals.MaxIndex). */
@@ -203,7 +204,7 @@ class Parser {
     for (;;) {
       const err = this.key(dest);
       if (err === undefined) continue;
-      const success = err.eof && (this.options.helmVersion !== 3 || err.message === 'EOF');
+      const success = err.eof && (this.options.helmVersion === undefined || hasBehaviour(this.options.helmVersion, 'strvals-wrapped-eof') || err.message === 'EOF');
       return success ? undefined : err.message;
     }
   }
