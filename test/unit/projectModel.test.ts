@@ -178,15 +178,17 @@ describe('environments and their problems', () => {
 });
 
 describe('the Helm release and the schema draft: one parser', () => {
-  test('3 and 4 mean the newest release of the major; 3.18 and older default to draft-07', () => {
+  test('3 and 4 mean the newest release of the major; releases before 3.18.5 default to draft-07', () => {
     const cases: [unknown, string | undefined][] = [
       ['4', '2020-12'],
       [4, '2020-12'],
       ['3', '2020-12'],
       [3, '2020-12'],
       ['3.19', '2020-12'],
-      ['3.18', '07'],
+      ['3.18', '2020-12'], // the newest 3.18 patch: Helm switched to jsonschema/v6 in 3.18.5
+      ['3.18.5', '2020-12'],
       ['3.18.4', '07'],
+      ['3.17', '07'],
       ['4.1', '2020-12'],
       ['5', undefined],
       ['x', undefined],

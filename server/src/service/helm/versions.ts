@@ -2,7 +2,6 @@
 // ("does this release clean chart-default nils?") instead of comparing majors. Each change was read off Helm's
 // source at the tags on either side of it (helm/helm, pkg/chartutil in Helm 3, pkg/chart/common/util and
 // pkg/chart/v2/util in Helm 4); docs/helm-versions.md lists them for users.
-import type { SchemaDraft } from '../schema/types';
 
 export interface HelmRelease {
   readonly major: 3 | 4;
@@ -131,8 +130,11 @@ export const multiDocumentValues = (release: HelmRelease): boolean => hasBehavio
 export const cleansChartDefaultNils = (release: HelmRelease): boolean => hasBehaviour(release, 'clean-chart-default-nils');
 export const setJsonObjects = (release: HelmRelease): boolean => hasBehaviour(release, 'set-json-object');
 
+/** The drafts Helm assumes for a schema without `$schema` (a subset of schema/types.ts SchemaDraft; no import, so helm/ does not depend on schema/). */
+export type DefaultSchemaDraft = '07' | '2020-12';
+
 /** Helm's default JSON Schema draft when `$schema` is absent. */
-export function defaultSchemaDraft(release: HelmRelease): SchemaDraft {
+export function defaultSchemaDraft(release: HelmRelease): DefaultSchemaDraft {
   return hasBehaviour(release, 'jsonschema-v6') ? '2020-12' : '07';
 }
 
