@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
-import { formatRelease } from '../service/helm/versions';
+import { formatRelease, hasResetThenReuseValues, RESET_THEN_REUSE_SINCE } from '../service/helm/versions';
 import { computeEffective, type Effective, type HelmMessage, type PreviousRelease } from '../service/helm/effective';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
@@ -151,6 +151,9 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   const [command = 'help', ...positionals] = parsed.positionals;
   if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
   const previous = previousRelease(v['reuse-values'], v['reuse-values-all'], v['reset-then-reuse-values'], command);
+  if (previous?.mode === 'reset-then-reuse' && !hasResetThenReuseValues(helm.release)) {
+    throw new UsageError(`--reset-then-reuse-values: Helm ${formatRelease(helm.release)} has no such flag (helm upgrade has it from ${formatRelease(RESET_THEN_REUSE_SINCE)}); use --reuse-values`);
+  }
   return {
     command,
     positionals,
