@@ -50,18 +50,6 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            4.1 or 4.2.3 (default 4; see docs/helm-versions.md for what differs between releases)
       --user-supplied      effective: print only the user-supplied values (the -f files and --set flags merged,
                            nulls kept), as \`helm get values\` shows them, instead of the values templates see
-
-Upgrades (effective, explain; as helm upgrade; PREV is what \`helm get values RELEASE -o yaml\` prints,
-PREV_ALL what \`helm get values RELEASE --all -o yaml\` prints):
-      --reset-then-reuse-values PREV
-                           the chart's values.yaml, then the previous release's user-supplied values, then -f and
-                           --set (Helm: CoalesceTables(new values, previous values); a null in -f/--set deletes
-                           a previous value)
-      --reuse-values PREV  as --reset-then-reuse-values, but the chart's own values.yaml is not read: the previous
-                           release's computed values take its place (Helm sets chart.Values to them), so new chart
-                           defaults do not apply; needs --reuse-values-all PREV_ALL (subcharts keep their defaults)
-      --reuse-values-all PREV_ALL
-                           the previous release's computed values, for --reuse-values
       --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
                            above the chart, up to the repository root, lists accepted findings by file, rule
                            and key path, relative to its folder)
@@ -73,6 +61,18 @@ PREV_ALL what \`helm get values RELEASE --all -o yaml\` prints):
   -o, --output FORMAT      output format
   -h, --help               this help
       --version            print the version
+
+Upgrades (effective, explain; as helm upgrade; PREV is what \`helm get values RELEASE -o yaml\` prints,
+PREV_ALL what \`helm get values RELEASE --all -o yaml\` prints; --reset-then-reuse-values needs Helm 3.14.0 or later):
+      --reset-then-reuse-values PREV
+                           the chart's values.yaml, then the previous release's user-supplied values, then -f and
+                           --set (Helm: CoalesceTables(new values, previous values); a null in -f/--set deletes
+                           a previous value)
+      --reuse-values PREV  as --reset-then-reuse-values, but the chart's own values.yaml is not read: the previous
+                           release's computed values take its place (Helm sets chart.Values to them), so new chart
+                           defaults do not apply; needs --reuse-values-all PREV_ALL (subcharts keep their defaults)
+      --reuse-values-all PREV_ALL
+                           the previous release's computed values, for --reuse-values
 
 Exit codes: 0 success (check: no error-severity finding), 1 findings of error severity or Helm would fail,
 2 usage or file errors.`;
