@@ -313,6 +313,107 @@ describe('effective -o json: exact values', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Upgrades (helm upgrade --reset-then-reuse-values / --reuse-values, Upgrade.reuseValues in pkg/action/upgrade.go).
+// The previous release was installed with prev.yaml (`helm get values REL -o yaml`); prev-all.yaml is what
+// `helm get values REL --all -o yaml` printed for it: an older version of the chart, with global.region eu, no
+// list/data keys, an `oldKey`, and fromExtra as its own import step left it.
+// ---------------------------------------------------------------------------------------------------------------
+describe('effective: upgrades reusing the previous release\'s values', () => {
+  let dir = '';
+  before(() => {
+    dir = tempDir('hv-upgrade-');
+    writeTree(dir, {
+      'chart/Chart.yaml': PARENT_CHART,
+      'chart/values.yaml': PARENT_VALUES,
+      'chart/charts/sub/Chart.yaml': chartYaml('sub'),
+      'chart/charts/sub/values.yaml': SUB_VALUES,
+      'chart/charts/extra/Chart.yaml': chartYaml('extra'),
+      'chart/charts/extra/values.yaml': EXTRA_VALUES,
+      'prev.yaml': 'replicaCount: 5\nimage:\n  tag: "1.24"\ndb:\n  port: 7000\n',
+      'prev-all.yaml':
+        'cache:\n  enabled: false\ndb:\n  enabled: true\n  port: 7000\nfromExtra:\n  level: 2\n  name: parent-wins\nglobal:\n  region: eu\nimage:\n  repository: nginx\n  tag: "1.24"\noldKey: kept\nreplicaCount: 5\ntags:\n  optional: true\n',
+      'o1.yaml': 'replicaCount: 2\nimage:\n  tag: "2"\n',
+      'none.yaml': 'null\n',
+      'table.yaml': 'USER-SUPPLIED VALUES:\nreplicaCount: 5\n',
+    });
+  });
+  const run = (args: string[]) => effective(args, dir);
+
+  it('--reset-then-reuse-values: chart defaults, then the previous user-supplied values, then -f/--set', () => {
+    const expected = base((v) => {
+      v.replicaCount = 2;
+      v.image = { repository: 'nginx', tag: '2' };
+      v.db = { enabled: true, global: { fromSub: 's', region: 'us' }, image: { tag: '1.0' }, port: 7000 };
+    });
+    assert.deepStrictEqual(run(['--reset-then-reuse-values', 'prev.yaml', '-f', 'o1.yaml']), expected);
+    // The new release's user-supplied values: CoalesceTables(-f values, previous values).
+    assert.deepStrictEqual(run(['--reset-then-reuse-values', 'prev.yaml', '-f', 'o1.yaml', '--user-supplied']), { db: { port: 7000 }, image: { tag: '2' }, replicaCount: 2 });
+  });
+
+  it('--reset-then-reuse-values: a null in the new values deletes the previous value (the chart default applies)', () => {
+    assert.deepStrictEqual(
+      run(['--reset-then-reuse-values', 'prev.yaml', '--set', 'db.port=null']),
+      base((v) => {
+        v.replicaCount = 5;
+        v.image = { repository: 'nginx', tag: '1.24' };
+      }),
+    );
+    assert.deepStrictEqual(run(['--reset-then-reuse-values', 'prev.yaml', '--set', 'db.port=null', '--user-supplied']), { db: {}, image: { tag: '1.24' }, replicaCount: 5 });
+  });
+
+  it('--reset-then-reuse-values with a release that had no values (`null`): the new values alone', () => {
+    assert.deepStrictEqual(run(['--reset-then-reuse-values', 'none.yaml', '--set', 'x=null', '--user-supplied']), { x: null });
+    assert.deepStrictEqual(run(['--reset-then-reuse-values', 'none.yaml', '-f', 'o1.yaml']), run(['-f', 'o1.yaml']));
+  });
+
+  it('--reuse-values: the previous computed values replace values.yaml; subcharts keep their defaults', () => {
+    assert.deepStrictEqual(run(['--reuse-values', 'prev.yaml', '--reuse-values-all', 'prev-all.yaml', '--set', 'replicaCount=3']), {
+      cache: { enabled: false },
+      db: { enabled: true, global: { fromSub: 's', region: 'eu' }, image: { tag: '1.0' }, port: 7000 },
+      extra: { exported: { level: 3, name: 'extra' }, global: { region: 'eu' }, own: true },
+      fromExtra: { level: 2, name: 'parent-wins' },
+      global: { region: 'eu' },
+      image: { repository: 'nginx', tag: '1.24' },
+      oldKey: 'kept',
+      replicaCount: 3,
+      tags: { optional: true },
+    });
+    assert.deepStrictEqual(run(['--reuse-values', 'prev.yaml', '--reuse-values-all', 'prev-all.yaml', '--set', 'replicaCount=3', '--user-supplied']), { db: { port: 7000 }, image: { tag: '1.24' }, replicaCount: 3 });
+  });
+
+  it('explain names the previous release\'s file as the layer a reused value comes from', () => {
+    const r = cli(['explain', 'chart', 'db.port', '--reset-then-reuse-values', 'prev.yaml', '-o', 'json'], dir);
+    assert.equal(r.code, 0, show(r));
+    const x = json<{ value: Json; source: { file: string; line: number; layer: string } }>(r);
+    assert.equal(x.value, 7000);
+    assert.equal(x.source.file, 'prev.yaml');
+    assert.equal(x.source.line, 5);
+    assert.match(x.source.layer, /previous release/);
+  });
+
+  it('usage errors: exit 2, naming the flag and what to do', () => {
+    const cases: [string[], RegExp][] = [
+      [['effective', 'chart', '--reuse-values', 'prev.yaml'], /--reuse-values needs --reuse-values-all .*helm get values RELEASE --all -o yaml/],
+      [['effective', 'chart', '--reuse-values-all', 'prev-all.yaml'], /--reuse-values-all goes with --reuse-values/],
+      [['effective', 'chart', '--reuse-values', 'prev.yaml', '--reuse-values-all', 'prev-all.yaml', '--reset-then-reuse-values', 'prev.yaml'], /pass one/],
+      [['effective', 'chart', '--reset-then-reuse-values', 'prev.yaml', '--reuse-values-all', 'prev-all.yaml'], /--reuse-values-all goes with --reuse-values/],
+      [['effective', 'chart', '--reset-then-reuse-values', 'table.yaml'], /table\.yaml:1: this is the table output of `helm get values`.* -o yaml/],
+      [['effective', 'chart', '--reset-then-reuse-values', 'missing.yaml'], /--reset-then-reuse-values .*missing\.yaml/],
+      [['effective', 'chart', '--reset-then-reuse-values', 'prev.yaml', '--helm-version', '3.13'], /Helm 3\.13\.3 has no such flag .*3\.14\.0/],
+      [['check', 'chart', '--reset-then-reuse-values', 'prev.yaml'], /applies to effective and explain/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(args, dir);
+      assert.equal(r.code, 2, show(r));
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '');
+    }
+    // Helm 3.14.0 is the first release with the flag.
+    assert.equal(cli(['effective', 'chart', '--reset-then-reuse-values', 'prev.yaml', '--helm-version', '3.14.0'], dir).code, 0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
 describe('explain', () => {
   it('-o json: source, shadowed (highest first) with lines', () => {
     const r = cli(['explain', 'chart', 'replicaCount', '-f', 'o1.yaml', '-f', 'o2.yaml', '--set', 'replicaCount=4', '-o', 'json'], root);

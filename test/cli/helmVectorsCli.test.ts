@@ -9,22 +9,28 @@
 //                      again with the subcharts declared in Chart.yaml, where ProcessDependencies' import step
 //                      (merge=true) first copies the subchart defaults, nulls included, into the parent's values.
 //                      MergeMaps (-f layering): the override files as `-f` with `--user-supplied`, which prints
-//                      Helm's user-supplied values (what `helm get values` shows). Not run: see NOT_RUN.
+//                      Helm's user-supplied values (what `helm get values` shows).
+//                      CoalesceTables: Helm's Upgrade.reuseValues, CoalesceTables(new values, previous release's
+//                      values): the new values as `-f`, the previous ones as `--reset-then-reuse-values` (and as
+//                      `--reuse-values` with the computed values of that previous install as `--reuse-values-all`).
+//                      MergeTables / MergeValues: charts whose import-values processing (ProcessDependencies, merge
+//                      mode) applies them to the vector's tables; see runMergeTables and runMergeValues.
 //   dependencies.json  DependencyEnabled: the testdata chart with userValues as `-f`; an enabled subchart (at its
 //                      name or alias path) gets its own defaults and the `global` table Helm injects, a disabled
 //                      one neither. ImportValues: checked on the effective values (see VECTOR_RELEASE for the one
 //                      that needs Helm 4.1, and the merge=false one, whose assertions hold on install's values).
 //   strvals.json       set / set-string / set-literal / set-json / set-file, `initial` as a -f file, `thenInputs`
 //                      as repeated flags, cli-options as several flag kinds: `expected` must equal the output,
-//                      `error: true` must exit 2. Not run: internal-setIndex (an internal function called with an
-//                      index and a value, not a --set string).
+//                      `error: true` must exit 2. internal-setIndex (setIndex(list, index, value)): the list as a
+//                      key of a -f file and `--set key[index]=value`, which Helm parses into the map built from the
+//                      -f files (strvals.ParseInto(value, base)), so listItem calls setIndex on that very list.
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
-import { assertYamlEqual, chartYaml, cliAsync, json, lookup, repoRoot, show, tempDir, writeTree } from './cliUtil';
+import { assertYamlEqual, chartYaml, cliAsync, json, lookup, repoRoot, show, tempDir, writeTree, type CliResult } from './cliUtil';
 
 const vectorsDir = path.join(repoRoot, 'test/fixtures/helm-vectors');
 const load = <T>(name: string) => JSON.parse(fs.readFileSync(path.join(vectorsDir, name), 'utf8')) as { vectors: T[] };
@@ -78,12 +84,34 @@ function writeChart(dir: string, name: string, spec: SubSpec, declared: boolean)
   for (const [sub, s] of Object.entries(spec.subcharts ?? {})) writeChart(path.join(dir, 'charts', sub), sub, s, declared);
 }
 
-/** Vectors (by name) that cannot run through the CLI, or not in one layout, and exactly why. */
-const NOT_RUN: Record<string, string> = {
-  'MergeValues': 'MergeValues (merge-mode coalescing of user values over chart defaults): Helm calls it only inside import processing, with no user values; no command prints it',
-  'CoalesceTables': 'CoalesceTables on two bare tables: Helm applies it to stored release values (upgrade --reuse-values); the CLI models install/template, where the top level is coalesced by CoalesceValues, which visits only chart-default keys',
-  'MergeTables': 'MergeTables on two bare tables: Helm applies it inside import processing and globals, never to user input as such',
-};
+/**
+ * The release MergeTables and MergeValues vectors run at. Their results keep nulls; Helm computes them inside import
+ * processing, and the values templates see are coalesced once more afterwards, which from 4.2.0 drops every
+ * chart-default null (helm/helm#31979). So the nulls they assert reach `.Values` only before 4.2.0: the newest
+ * release before it. Both functions are the same at 4.1.4 and at the vectors' commit (the 4.2 changes to
+ * coalesceTablesFullKey and coalesceValues apply only when not merging).
+ */
+const MERGE_RELEASE = '4.1';
+
+/** cleanNilValues: a copy without null map entries, at every depth (lists are left as they are, as in Helm). */
+function withoutNulls(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+}
+
+/**
+ * The chart in `dir` at MERGE_RELEASE, and at the default release: there the vector's table (`pick`), which no
+ * chart's defaults are coalesced with after import processing, differs only by the final coalescing's
+ * cleanNilValues (the same values without their nulls). Returns the MERGE_RELEASE output of `pick`.
+ */
+async function atMergeRelease(dir: string, chart: string, pick: (values: unknown) => unknown): Promise<{ r: CliResult; values: unknown }> {
+  const [r, now] = await Promise.all([cliAsync(['effective', chart, '--helm-version', MERGE_RELEASE, '-o', 'json'], dir), cliAsync(['effective', chart, '-o', 'json'], dir)]);
+  assert.equal(r.code, 0, show(r));
+  assert.equal(now.code, 0, show(now));
+  const values = pick(json(r));
+  assertYamlEqual(pick(json(now)), withoutNulls(values), `at the default release (${formatRelease(NEWEST_RELEASE[4])}), the ${MERGE_RELEASE} values without their nulls`);
+  return { r, values };
+}
 const DECLARED_DIFFERS: Record<string, string> = {
   'null in subchart defaults cleaned even when user partially overrides the same map':
     "with the subchart declared in Chart.yaml, Helm's own pipeline gives child.keyMapping.password: null (Helm 4.2.4 source: ProcessDependencies' import step copies the null into the parent's values; the user's map merges with it as a child-chart key, merge=true; the child's coalesce then keeps a null no lower layer overrides, helm/helm#31643); the vector holds for the chart its Go test builds, run above",
@@ -106,9 +134,97 @@ function checkCoalesceResult(v: CoalesceVector, r: { stderr: string }, result: u
   for (const w of v.expectedWarnings ?? []) assert.ok(r.stderr.includes(w), `warning "${w}" not on stderr:\n${r.stderr}`);
 }
 
+/** The vector's higher-precedence table (`overrides[0]`) as YAML, in the spelling the Go test parsed when it has one. */
+const overrideYaml = (v: CoalesceVector) => v.overridesYaml?.[0] ?? (v.overrides[0] === null ? '' : stringify(v.overrides[0]));
+/** A table as `helm get values -o yaml` prints it (`null` for none: a release stores empty values as nil). */
+const getValuesYaml = (t: Record<string, Value> | null) => (t === null || Object.keys(t).length === 0 ? 'null\n' : stringify(t));
+
+/**
+ * CoalesceTables(dst = overrides[0], src = chartDefaults), as Upgrade.reuseValues calls it: CoalesceTables(newVals,
+ * current.Config). `helm upgrade REL empty -f new.yaml --reset-then-reuse-values` on a chart without values: the
+ * new release's user-supplied values are the vector's result, and so are the values templates see. With
+ * `--reuse-values` the user-supplied values are the same; the chart's values.yaml is replaced by the previous
+ * computed values (what `effective -f prev.yaml` printed for the previous install), so those are not checked there.
+ */
+async function runCoalesceTables(v: CoalesceVector): Promise<void> {
+  const dir = tempDir('hv-coalescetables-');
+  writeTree(dir, { 'empty/Chart.yaml': chartYaml('empty'), 'new.yaml': overrideYaml(v), 'prev.yaml': getValuesYaml(v.chartDefaults) });
+  const flags = ['-f', 'new.yaml', '--reset-then-reuse-values', 'prev.yaml'];
+  const supplied = await cliAsync(['effective', 'empty', ...flags, '--user-supplied', '-o', 'json'], dir);
+  assert.equal(supplied.code, 0, show(supplied));
+  checkCoalesceResult(v, supplied, json(supplied));
+  const effective = await cliAsync(['effective', 'empty', ...flags, '-o', 'json'], dir);
+  assert.equal(effective.code, 0, show(effective));
+  checkCoalesceResult(v, effective, json(effective));
+  // --reuse-values: the previous release installed with -f prev.yaml; its computed values are `helm get values --all`.
+  const install = await cliAsync(['effective', 'empty', ...(v.chartDefaults === null ? [] : ['-f', 'prev.yaml']), '-o', 'json'], dir);
+  assert.equal(install.code, 0, show(install));
+  writeTree(dir, { 'prev-all.yaml': getValuesYaml(json(install)) });
+  const reuse = await cliAsync(['effective', 'empty', '-f', 'new.yaml', '--reuse-values', 'prev.yaml', '--reuse-values-all', 'prev-all.yaml', '--user-supplied', '-o', 'json'], dir);
+  assert.equal(reuse.code, 0, show(reuse));
+  checkCoalesceResult(v, reuse, json(reuse));
+}
+
+/**
+ * MergeTables(dst = overrides[0], src = chartDefaults), as processImportValues calls it last: c.Values =
+ * MergeTables(cvals, b), where cvals is the parent's values (MergeValues(parent, nil): its values.yaml, here dst)
+ * and b what it imports (here src, imported whole: `import-values: [{child: data, parent: .}]` from a subchart `s`
+ * whose values are `data: src`). For a nil src Helm's pipeline has no exact counterpart (b is never nil); the
+ * subchart exports an empty table, and MergeTables(cvals, {}) leaves cvals as a nil src does. `.Values` is the
+ * parent's values after import processing, coalesced once more (see MERGE_RELEASE), plus the subchart's table `s`.
+ */
+async function runMergeTables(v: CoalesceVector): Promise<void> {
+  const dir = tempDir('hv-mergetables-');
+  writeTree(dir, {
+    'parent/Chart.yaml': chartYaml('parent', 'dependencies:\n  - name: s\n    version: 0.1.0\n    import-values:\n      - child: data\n        parent: .\n'),
+    'parent/values.yaml': overrideYaml(v),
+    'parent/charts/s/Chart.yaml': chartYaml('s'),
+    'parent/charts/s/values.yaml': stringify({ data: v.chartDefaults ?? {} }),
+  });
+  const { r, values } = await atMergeRelease(dir, 'parent', (x) => x);
+  const { s, ...parent } = values as Record<string, unknown>;
+  assertYamlEqual(lookup(s, 'data').value, v.chartDefaults ?? {}, 'the subchart keeps its own values');
+  checkCoalesceResult(v, r, parent);
+}
+
+/**
+ * MergeValues(chart, overrides): processImportValues calls MergeValues(c, nil) on every chart that declares
+ * dependencies, and its coalesceDeps calls coalesce(subchart, parentValues[subchart], merge=true) on each
+ * subchart: MergeValues of the subchart with its parent's values for it. So: `mw` holds the vector's overrides
+ * under `moby` (its subchart, the vector's chart tree as the Go test builds it), and `w` above it imports that
+ * merged table (`child: moby` from `mw`) to `merged`, where no later coalescing against moby's defaults reaches it.
+ */
+async function runMergeValues(v: CoalesceVector): Promise<void> {
+  const dir = tempDir('hv-mergevalues-');
+  const indented = overrideYaml(v).split('\n').map((l) => (l === '' ? l : `  ${l}`)).join('\n');
+  writeTree(dir, {
+    'w/Chart.yaml': chartYaml('w', 'dependencies:\n  - name: mw\n    version: 0.1.0\n    import-values:\n      - child: moby\n        parent: merged\n'),
+    'w/charts/mw/Chart.yaml': chartYaml('mw'),
+    'w/charts/mw/values.yaml': `moby:\n${indented}`,
+  });
+  writeChart(path.join(dir, 'w/charts/mw/charts/moby'), v.chart ?? 'moby', v, false);
+  const { r, values } = await atMergeRelease(dir, 'w', (x) => {
+    const merged = lookup(x, 'merged');
+    assert.ok(merged.found, 'w imports the merged table to `merged`');
+    return merged.value;
+  });
+  checkCoalesceResult(v, r, values);
+}
+
+const RUNNERS: Record<string, (v: CoalesceVector) => Promise<void>> = { CoalesceTables: runCoalesceTables, MergeTables: runMergeTables, MergeValues: runMergeValues };
+
 describe('coalesce.json through `effective -f`', { concurrency: POOL }, () => {
   const { vectors } = load<CoalesceVector>('coalesce.json');
   vectors.forEach((v, i) => {
+    const runner = RUNNERS[v.operation];
+    if (runner) {
+      count('coalesce.json', vectors.length, true);
+      if (v.operation !== 'CoalesceTables') {
+        notes.push(`coalesce vector ${i} (${v.operation}) runs with --helm-version ${MERGE_RELEASE}: its nulls reach .Values only before 4.2.0 (see MERGE_RELEASE); at the default release the same values, without nulls`);
+      }
+      it(`coalesce vector ${i}: ${v.name} (${v.operation === 'CoalesceTables' ? '--reset-then-reuse-values, --reuse-values' : `import-values chart, Helm ${MERGE_RELEASE}`})`, () => runner(v));
+      return;
+    }
     if (v.operation === 'MergeMaps') {
       count('coalesce.json', vectors.length, true);
       it(`coalesce vector ${i}: ${v.name} (effective --user-supplied)`, async () => {
@@ -128,7 +244,7 @@ describe('coalesce.json through `effective -f`', { concurrency: POOL }, () => {
     }
     const expressible = (v.operation === 'CoalesceValues' || v.operation === 'ToRenderValues') && v.overrides.length === 1;
     if (!expressible) {
-      count('coalesce.json', vectors.length, false, NOT_RUN[v.operation] ?? `${v.operation}: no CLI path`);
+      count('coalesce.json', vectors.length, false, `${v.operation}: no CLI path`);
       return;
     }
     count('coalesce.json', vectors.length, true);
@@ -141,8 +257,7 @@ describe('coalesce.json through `effective -f`', { concurrency: POOL }, () => {
       it(`coalesce vector ${i}: ${v.name}${declared ? ' (subcharts declared in Chart.yaml)' : ''}`, async () => {
         const dir = tempDir('hv-coalesce-');
         writeChart(path.join(dir, 'chart'), v.chart ?? 'chart', v, declared);
-        const overrideText = v.overridesYaml?.[0] ?? (v.overrides[0] === null ? '' : stringify(v.overrides[0]));
-        writeTree(dir, { 'override.yaml': overrideText });
+        writeTree(dir, { 'override.yaml': overrideYaml(v) });
         const r = await cliAsync(['effective', 'chart', '-f', 'override.yaml', '-o', 'json'], dir);
         assert.equal(r.code, 0, show(r));
         checkCoalesceResult(v, r, json(r));
@@ -286,6 +401,9 @@ interface StrvalsVector {
   expected?: Value;
   error?: boolean;
   errorMessage?: string;
+  /** internal-setIndex: setIndex(initial, index, value). */
+  index?: number;
+  value?: Value;
 }
 
 const FLAG: Record<string, string> = { set: '--set', 'set-string': '--set-string', 'set-literal': '--set-literal', 'set-json': '--set-json', 'set-file': '--set-file' };
@@ -331,6 +449,29 @@ async function runStrvals(v: StrvalsVector, extended: boolean): Promise<void> {
   assertYamlEqual(json(r), v.expected, 'expected');
 }
 
+/**
+ * setIndex(initial, index, value) through `-f` (a key `list` holding `initial`) and `--set list[index]=value`: Options.
+ * MergeValues parses each --set into the map built from the -f files, where key() finds the list and listItem
+ * calls setIndex on it. An error stops Helm ("failed parsing --set data: ..."; the messages are setIndex's, and
+ * listItem's own check for a negative index, in pkg/strvals/parser.go), so nothing is printed: the list stays
+ * unchanged only inside Helm, and the CLI, like Helm, prints no values.
+ */
+async function runSetIndex(v: StrvalsVector): Promise<void> {
+  const cwd = tempDir('hv-setindex-');
+  writeTree(cwd, { 'empty/Chart.yaml': chartYaml('empty'), 'initial.yaml': stringify({ list: v.initial }) });
+  const r = await cliAsync(['effective', 'empty', '-f', 'initial.yaml', `--set=list[${v.index}]=${String(v.value)}`, '-o', 'json'], cwd);
+  if (v.error) {
+    assert.equal(r.code, 2, `should fail: ${show(r)}`);
+    const index = v.index ?? 0;
+    const message = index < 0 ? `negative ${index} index not allowed` : `index of ${index} is greater than maximum supported index of 65536`;
+    assert.ok(r.stderr.includes(`failed parsing --set data: ${message}`), `stderr has Helm's error "${message}": ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    return;
+  }
+  assert.equal(r.code, 0, show(r));
+  assertYamlEqual(json(r), { list: v.expected }, 'expected');
+}
+
 describe('strvals.json through `effective --set*`', { concurrency: POOL }, () => {
   const { vectors } = load<StrvalsVector>('strvals.json');
   vectors.forEach((v, i) => {
@@ -349,7 +490,8 @@ describe('strvals.json through `effective` (extended: -f initial values, repeate
     const plain = simpleKind && v.initial === undefined && v.files === undefined && v.thenInputs === undefined && (v.expected !== undefined || v.error === true);
     if (plain) return;
     if (v.kind === 'internal-setIndex') {
-      count('strvals.json', vectors.length, false, 'internal-setIndex is an internal function, not a --set string');
+      count('strvals.json', vectors.length, true);
+      it(`strvals vector ${i} (${v.kind}, -f list then --set list[${v.index}]=${String(v.value)}): ${v.name}`, () => runSetIndex(v));
       return;
     }
     if (v.expected === undefined && v.error !== true) {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { BEHAVIOUR_CHANGES, defaultSchemaDraft, formatRelease, hasBehaviour, parseHelmRelease, releaseClasses, type BehaviourId, type HelmRelease } from '../../server/src/service/helm/versions';
+import { BEHAVIOUR_CHANGES, defaultSchemaDraft, formatRelease, hasBehaviour, hasResetThenReuseValues, parseHelmRelease, releaseClasses, type BehaviourId, type HelmRelease } from '../../server/src/service/helm/versions';
 import { computeEffective } from '../../server/src/service/helm/effective';
 import { checkChart } from '../../server/src/service/check/check';
 import { analysisOf } from './fixture';
@@ -156,4 +156,24 @@ test('helm.version-dependent on a user null: adjacent releases that agree read a
     ['data.baz: Helm 3.13.1–3.19.4, 3.20.1–3.21.4, 4.1.3 and later give null; Helm 3.19.5–3.20.0, 4.0.0–4.1.2 give (absent). [environment: prod]'],
   );
   assert.deepEqual(findingsWith('top: null\n'), []);
+});
+
+test('upgrades reusing values (Upgrade.reuseValues: CoalesceTables(new, previous)) follow the release: keep-null-without-default, and --reset-then-reuse-values from 3.14.0', () => {
+  const files = { '/chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 1.0.0\n', '/chart/values.yaml': 'a: 1\n', '/new.yaml': 'a: null\nfresh: null\n', '/prev.yaml': 'a: 2\nkept: 3\n' };
+  const run = (version: HelmRelease) => {
+    const map = new Map(Object.entries(files));
+    const an = analysisOf(map, { helmVersion: version });
+    const doc = (f: string) => an.input.documents?.get(f, map.get(f) ?? '');
+    const [next, prev] = [doc('/new.yaml'), doc('/prev.yaml')];
+    assert.ok(next && prev);
+    return computeEffective(an.model, { files: [next], previous: { mode: 'reset-then-reuse', config: prev } }, version).userValues;
+  };
+  // The user's null deletes the previous value; a null for a key the previous release lacks is kept only from
+  // keep-null-without-default on (3.20.1 / 4.1.3), and deleted before (null-merge-fix).
+  checkBoundary('keep-null-without-default', run, 'fresh', { found: false }, { found: true, value: null });
+  for (const r of ['3.20.0', '4.1.3']) assert.deepEqual(at(run(release(r)), 'a'), { found: false });
+  assert.deepEqual(at(run(release('4')), 'kept'), { found: true, value: 3 });
+  assert.equal(hasResetThenReuseValues(release('3.13.3')), false);
+  assert.equal(hasResetThenReuseValues(release('3.14.0')), true);
+  assert.equal(hasResetThenReuseValues(release('4.0.0')), true);
 });

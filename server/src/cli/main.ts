@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import type { Environment } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
-import { formatRelease } from '../service/helm/versions';
-import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
+import { formatRelease, hasResetThenReuseValues, RESET_THEN_REUSE_SINCE } from '../service/helm/versions';
+import { computeEffective, type Effective, type HelmMessage, type PreviousRelease } from '../service/helm/effective';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
-import { parseValuesDocument } from '../service/yaml/valuesDocument';
+import { parseValuesDocument, type ValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { unreadableValues, valuesResolver } from '../host/project';
 import { configFileEnvironments, ENVIRONMENT_PROBLEM, DEFAULT_HELM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmChoice, type Project, type ProjectRequest } from '../host/projectModel';
@@ -30,6 +30,7 @@ const USAGE = `helm-values ${VERSION}: Helm values, merged exactly as Helm does,
 
 Usage:
   helm-values effective <chart-dir> [-f FILE]... [--set K=V]... [--env NAME] [--user-supplied] [-o yaml|json]
+                        [--reset-then-reuse-values PREV | --reuse-values PREV --reuse-values-all PREV_ALL]
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
@@ -61,6 +62,18 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
   -h, --help               this help
       --version            print the version
 
+Upgrades (effective, explain; as helm upgrade; PREV is what \`helm get values RELEASE -o yaml\` prints,
+PREV_ALL what \`helm get values RELEASE --all -o yaml\` prints; --reset-then-reuse-values needs Helm 3.14.0 or later):
+      --reset-then-reuse-values PREV
+                           the chart's values.yaml, then the previous release's user-supplied values, then -f and
+                           --set (Helm: CoalesceTables(new values, previous values); a null in -f/--set deletes
+                           a previous value)
+      --reuse-values PREV  as --reset-then-reuse-values, but the chart's own values.yaml is not read: the previous
+                           release's computed values take its place (Helm sets chart.Values to them), so new chart
+                           defaults do not apply; needs --reuse-values-all PREV_ALL (subcharts keep their defaults)
+      --reuse-values-all PREV_ALL
+                           the previous release's computed values, for --reuse-values
+
 Exit codes: 0 success (check: no error-severity finding), 1 findings of error severity or Helm would fail,
 2 usage or file errors.`;
 
@@ -81,6 +94,8 @@ interface Common {
   helm: HelmChoice;
   /** effective: print the user-supplied values (Helm's MergeValues of -f and --set*) instead of the coalesced ones. */
   userSupplied?: boolean;
+  /** --reuse-values / --reset-then-reuse-values PREV (and --reuse-values-all PREV_ALL): an upgrade's reused values. */
+  previous?: { mode: 'reuse' | 'reset-then-reuse'; config: string; computed?: string };
   output?: string;
   write?: boolean;
   force?: boolean;
@@ -113,6 +128,9 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         config: { type: 'string' },
         'helm-version': { type: 'string' },
         'user-supplied': { type: 'boolean' },
+        'reuse-values': { type: 'string' },
+        'reuse-values-all': { type: 'string' },
+        'reset-then-reuse-values': { type: 'string' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
         write: { type: 'boolean' },
@@ -132,6 +150,10 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
   if ('error' in helm) throw new UsageError(`--helm-version: ${helm.error}`);
   const [command = 'help', ...positionals] = parsed.positionals;
   if (v['fetch-remote-refs'] && command !== 'check') throw new UsageError(`--fetch-remote-refs applies to check (the command that validates values against schemas), not to ${command}`);
+  const previous = previousRelease(v['reuse-values'], v['reuse-values-all'], v['reset-then-reuse-values'], command);
+  if (previous?.mode === 'reset-then-reuse' && !hasResetThenReuseValues(helm.release)) {
+    throw new UsageError(`--reset-then-reuse-values: Helm ${formatRelease(helm.release)} has no such flag (helm upgrade has it from ${formatRelease(RESET_THEN_REUSE_SINCE)}); use --reuse-values`);
+  }
   return {
     command,
     positionals,
@@ -146,6 +168,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       ...(v.config !== undefined ? { config: v.config } : {}),
       helm,
       userSupplied: v['user-supplied'] === true,
+      ...(previous ? { previous } : {}),
       ...(v.output !== undefined ? { output: v.output } : {}),
       write: v.write === true,
       secrets: v['no-secrets'] !== true,
@@ -153,6 +176,27 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       fetchRemoteRefs: v['fetch-remote-refs'] === true,
     },
   };
+}
+
+/** The upgrade flags, checked together: one mode, and --reuse-values with the computed values it needs. */
+function previousRelease(reuse: string | undefined, reuseAll: string | undefined, resetThenReuse: string | undefined, command: string): Common['previous'] {
+  if (reuse === undefined && reuseAll === undefined && resetThenReuse === undefined) return undefined;
+  const flag = reuse !== undefined ? '--reuse-values' : reuseAll !== undefined ? '--reuse-values-all' : '--reset-then-reuse-values';
+  if (command !== 'effective' && command !== 'explain') throw new UsageError(`${flag} applies to effective and explain (the values of an upgrade), not to ${command}`);
+  if (reuse !== undefined && resetThenReuse !== undefined) {
+    throw new UsageError('--reuse-values and --reset-then-reuse-values are two ways to upgrade: pass one (helm upgrade ignores --reset-then-reuse-values when --reuse-values is given)');
+  }
+  if (resetThenReuse !== undefined) {
+    if (reuseAll !== undefined) throw new UsageError('--reuse-values-all goes with --reuse-values; --reset-then-reuse-values reads the chart\'s own values.yaml instead');
+    return { mode: 'reset-then-reuse', config: resetThenReuse };
+  }
+  if (reuse === undefined) throw new UsageError('--reuse-values-all goes with --reuse-values PREV (the previous release\'s user-supplied values, `helm get values RELEASE -o yaml`)');
+  if (reuseAll === undefined) {
+    throw new UsageError(
+      "--reuse-values needs --reuse-values-all PREV_ALL, the previous release's computed values (`helm get values RELEASE --all -o yaml`): helm upgrade --reuse-values uses them in place of the chart's values.yaml. Or use --reset-then-reuse-values PREV, which keeps the chart's values.yaml",
+    );
+  }
+  return { mode: 'reuse', config: reuse, computed: reuseAll };
 }
 
 function emptyOpts(): Common {
@@ -233,6 +277,7 @@ function effectiveFor(project: Project, opts: Common): Effective {
   }
   const broken = unreadableValues([...(chart.model.values ? [chart.model.values] : []), ...files]);
   if (broken) throw new HelmFailure(broken);
+  const previous = opts.previous ? previousValues(opts.previous, fromCwd) : undefined;
   for (const spec of opts.setFile) {
     const eq = spec.indexOf('=');
     const p = eq >= 0 ? spec.slice(eq + 1) : '';
@@ -248,10 +293,29 @@ function effectiveFor(project: Project, opts: Common): Effective {
       setFile: [...envPart.setFile, ...opts.setFile],
       setLiteral: [...envPart.setLiteral, ...opts.setLiteral],
       readFile: readSetFile,
+      ...(previous ? { previous } : {}),
     },
     opts.helm.release,
     project.input.caches,
   );
+}
+
+/** The header `helm get values` prints in its default (table) output; its YAML is what these flags read. */
+const TABLE_HEADER = /^(USER-SUPPLIED|COMPUTED) VALUES:\s*$/m;
+
+/** The previous release's values files (cwd-relative, as -f files): read, parsed, and checked to be a values map. */
+function previousValues(p: NonNullable<Common['previous']>, resolve: (f: string) => ValuesDocument | { error: string }): PreviousRelease {
+  const read = (file: string, flag: string, all: boolean): ValuesDocument => {
+    const doc = resolve(file);
+    if ('error' in doc) throw new UsageError(`${flag} ${doc.error}`);
+    const header = TABLE_HEADER.exec(doc.text.split('\n', 1)[0] ?? '');
+    if (header) throw new UsageError(`${flag} ${doc.file}:1: this is the table output of \`helm get values\` ("${header[0].trim()}"); save the values with \`helm get values RELEASE${all ? ' --all' : ''} -o yaml\``);
+    const broken = unreadableValues([doc]);
+    if (broken) throw new UsageError(`${flag} ${broken}`);
+    return doc;
+  };
+  const config = read(p.config, p.mode === 'reuse' ? '--reuse-values' : '--reset-then-reuse-values', false);
+  return { mode: p.mode, config, ...(p.computed !== undefined ? { computed: read(p.computed, '--reuse-values-all', true) } : {}) };
 }
 
 function printHelmMessages(messages: HelmMessage[], err: (s: string) => void): void {

@@ -1,10 +1,11 @@
 // The effective values of a chart for a set of user inputs, exactly as Helm computes `.Values`:
 // user values (Options.MergeValues: -f files, then --set-json, --set, --set-string, --set-file, --set-literal),
-// ProcessDependencies (aliases, tags, conditions, import-values), then CoalesceValues.
+// for an upgrade that reuses the previous release's values Upgrade.reuseValues (CoalesceTables over the previous
+// release's user-supplied values), ProcessDependencies (aliases, tags, conditions, import-values), then CoalesceValues.
 import type { ChartModel } from '../chart/chartModel';
 import type { Severity, ValueMap } from '../types';
 import type { ValuesDocument, PathSegment } from '../yaml/valuesDocument';
-import { coalesceValues, mergeMaps, type HelmVersion } from './coalesce';
+import { coalesceTablesFullKey, coalesceValues, freezeDeep, mergeMaps, type CoalesceContext, type HelmVersion } from './coalesce';
 import { createServiceCaches, type ServiceCaches } from '../caches';
 import { defaultsProvenance, processDependencies, workingChart, type DependencyContext, type DependencyNote, type WorkingChart } from './dependencies';
 import { adoptDocument, Provenance, sameSource, type Source } from './provenance';
@@ -22,6 +23,22 @@ export interface ValuesInputs {
   setLiteral?: readonly string[];
   /** Reads a `--set-file` path (the host supplies it); undefined when unreadable. */
   readFile?: (path: string) => string | undefined;
+  /** `helm upgrade --reuse-values` / `--reset-then-reuse-values`: the previous release's values to reuse. */
+  previous?: PreviousRelease;
+}
+
+/**
+ * What Helm's Upgrade.reuseValues (pkg/action/upgrade.go) reads from the release being upgraded. Both modes make the
+ * new release's user-supplied values CoalesceTables(-f and --set values, `config`). `reuse` also replaces the
+ * chart's own values.yaml (its top level; subcharts keep theirs) with `computed`, the previous release's computed
+ * values (Helm: CoalesceValues(current.Chart, current.Config), where the stored chart has no subcharts).
+ */
+export interface PreviousRelease {
+  mode: 'reuse' | 'reset-then-reuse';
+  /** The previous release's user-supplied values, as `helm get values RELEASE -o yaml` prints them (current.Config). */
+  config: ValuesDocument;
+  /** reuse: the previous release's computed values, as `helm get values RELEASE --all -o yaml` prints them. */
+  computed?: ValuesDocument;
 }
 
 /** A message Helm would print (or an error that stops it), placed where the user can act on it. */
@@ -54,13 +71,18 @@ const FLAG_ORDER: { key: keyof ValuesInputs; flag: SetFlag; option: string }[] =
   { key: 'setLiteral', flag: 'set-literal', option: '--set-literal' },
 ];
 
+/** A values file as Helm loads it (every YAML document merged with MergeMaps in Helm 4, the first in Helm 3). */
+function fileValues(prov: Provenance, doc: ValuesDocument, version: HelmVersion, layer: string, into: ValueMap = {}): ValueMap {
+  let base = into;
+  const count = multiDocumentValues(version) ? doc.documents.length : 1;
+  for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, layer));
+  return base;
+}
+
 /** Options.MergeValues: the user-supplied values, with provenance. */
 export function userValues(prov: Provenance, inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
   let base: ValueMap = {};
-  for (const doc of inputs.files) {
-    const count = multiDocumentValues(version) ? doc.documents.length : 1;
-    for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, doc.file));
-  }
+  for (const doc of inputs.files) base = fileValues(prov, doc, version, doc.file, base);
   for (const { key, flag, option } of FLAG_ORDER) {
     const args = (inputs[key] as readonly string[] | undefined) ?? [];
     for (const arg of args) {
@@ -138,17 +160,35 @@ export function computeEffective(model: ChartModel, inputs: ValuesInputs, versio
   };
   const chart = workingChart(model, version, caches);
   const user = userValues(prov, inputs, version);
-  const supplied = user.values;
-  if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version, userValues: supplied };
+  if (user.error) return { values: user.values, prov, messages, error: user.error, chart, helmVersion: version, userValues: user.values };
+  const supplied = inputs.previous ? reuseValues(ctx, chart, user.values, inputs.previous, caches) : user.values;
   const notes: DependencyNote[] = [];
-  const depError = processDependencies(ctx, chart, user.values, notes);
+  const depError = processDependencies(ctx, chart, supplied, notes);
   for (const n of notes) {
     messages.push({ severity: 'warning', code: 'helm.dependency', message: n.message, ...(n.file ? { source: { kind: 'file', file: n.file, line: n.line ?? 1, column: 1, layer: 'Chart.yaml' } as Source } : {}) });
   }
-  if (depError) return { values: user.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: depError }, chart, helmVersion: version, userValues: supplied };
-  const r = coalesceValues(ctx, chart, user.values, false);
+  if (depError) return { values: supplied, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: depError }, chart, helmVersion: version, userValues: supplied };
+  const r = coalesceValues(ctx, chart, supplied, false);
   if ('error' in r) return { values: r.values, prov, messages, error: { severity: 'error', code: 'helm.type-mismatch', message: r.error }, chart, helmVersion: version, userValues: supplied };
   return { values: r.values, prov, messages, chart, helmVersion: version, userValues: supplied };
+}
+
+/**
+ * Upgrade.reuseValues for --reuse-values and --reset-then-reuse-values: newVals = CoalesceTables(newVals,
+ * current.Config); with --reuse-values the chart's values.yaml is replaced by the previous computed values
+ * (`chart.Values = oldVals`). Returns the new release's user-supplied values; mutates `newVals` and `chart.values`.
+ */
+function reuseValues(ctx: CoalesceContext, chart: WorkingChart, newVals: ValueMap, previous: PreviousRelease, caches: ServiceCaches): ValueMap {
+  const layer = (doc: ValuesDocument, what: string) => `${doc.file} (${what})`;
+  const config = fileValues(ctx.prov, previous.config, ctx.version, layer(previous.config, 'previous release, user-supplied'));
+  // A release stores its values as JSON with `omitempty`: empty ones come back as a nil map (`helm get values` prints
+  // `null`), and CoalesceTables returns newVals untouched for a nil src.
+  const vals = Object.keys(config).length === 0 ? newVals : (coalesceTablesFullKey(ctx, newVals, config, '', false) ?? newVals);
+  if (previous.mode === 'reuse' && previous.computed) {
+    // In the chart's defaults' provenance, as values.yaml would be: import processing records there.
+    chart.values = freezeDeep(fileValues(defaultsProvenance(caches), previous.computed, ctx.version, layer(previous.computed, 'previous release, computed')));
+  }
+  return vals;
 }
 
 /** Dotted paths of the enabled charts, e.g. `parent`, `parent.sub`, `parent.sub.alias`. */

@@ -114,6 +114,15 @@ export const BEHAVIOUR_CHANGES: readonly BehaviourChange[] = [
   },
 ];
 
+/**
+ * `helm upgrade --reset-then-reuse-values` appeared in 3.14.0 (commit a9d59f946, "add --reset-then-reuse-values flag
+ * to 'helm upgrade'"); `--reuse-values` is older than every release modelled. Upgrade.reuseValues is otherwise the
+ * same from 3.13.1 to 4.2.4. A flag, not a change of what given inputs compute, so not in BEHAVIOUR_CHANGES.
+ */
+export const RESET_THEN_REUSE_SINCE: HelmRelease = r(3, 14, 0);
+
+export const hasResetThenReuseValues = (release: HelmRelease): boolean => compareReleases(release, RESET_THEN_REUSE_SINCE) >= 0;
+
 const BY_ID = new Map(BEHAVIOUR_CHANGES.map((c) => [c.id, c]));
 
 export function compareReleases(a: HelmRelease, b: HelmRelease): number {
