@@ -8,11 +8,12 @@
 // compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically, unless the
 // process started a worker thread (see WORKER_STARTED in host/validatorCache.ts).
 import './host/v8Limits';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { writeFileAtomic } from './host/atomicWrite';
 import { defaultValidatorCacheDir, workerStarted } from './host/validatorCache';
 
 const KEEP = 4;
@@ -32,11 +33,8 @@ const script = new vm.Script((Module as unknown as { wrap: (s: string) => string
 if (file !== undefined && dir !== undefined && (cachedData === undefined || script.cachedDataRejected)) {
   process.once('exit', () => {
     if (workerStarted()) return; // V8 would reject it in a process without a worker (see WORKER_STARTED)
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    if (!writeFileAtomic(file, script.createCachedData())) return;
     try {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(temp, script.createCachedData());
-      fs.renameSync(temp, file);
       const old = fs
         .readdirSync(dir)
         .map((n) => path.join(dir, n))
@@ -46,7 +44,7 @@ if (file !== undefined && dir !== undefined && (cachedData === undefined || scri
         .filter((e) => e.p !== file);
       for (const e of old.slice(KEEP - 1)) fs.rmSync(e.p, { force: true });
     } catch {
-      fs.rmSync(temp, { force: true });
+      // pruning is best effort: the next start prunes again
     }
   });
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 
 export type RemoteDocument = { text: string } | { error: string };
 
@@ -131,16 +132,8 @@ export class RemoteSchemaStore {
 
   /** Writes through a temporary file and a rename, so a concurrent reader never sees half an entry. */
   private writeDisk(url: string, text: string): void {
-    const target = this.filePath(url);
-    const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    try {
-      fs.mkdirSync(this.cacheDir, { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify({ url, fetchedAt: new Date().toISOString(), text }) + '\n');
-      fs.renameSync(tmp, target);
-    } catch {
-      // An unwritable cache only costs a download next session; the document is in memory for this one.
-      fs.rmSync(tmp, { force: true });
-    }
+    // An unwritable cache only costs a download next session; the document is in memory for this one.
+    writeFileAtomic(this.filePath(url), JSON.stringify({ url, fetchedAt: new Date().toISOString(), text }) + '\n');
   }
 }
 

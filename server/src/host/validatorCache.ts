@@ -10,10 +10,11 @@
 // header holds the full key and the code's length and sha256. Beside it, V8's code cache of that code
 // (`<pre-key>.v8cache`: the compiled function, so loading skips V8's parse and compile), with the same kind of
 // header plus the Node version; V8 also checks it, and a rejected one is written again.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 
 export interface ValidatorCacheOptions {
   /** Directory of the cache (created on first write). */
@@ -140,19 +141,7 @@ export class ValidatorCache implements ValidatorStore {
   write(preKey: string, key: string, code: string): void {
     const header: Header = { key, bytes: code.length, sha256: sha256(code) };
     const file = this.fileOf(preKey);
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temp, `${MAGIC}${JSON.stringify(header)}\n${code}`);
-      fs.renameSync(temp, file);
-    } catch {
-      try {
-        fs.rmSync(temp, { force: true });
-      } catch {
-        // nothing more to do
-      }
-      return;
-    }
+    if (!writeFileAtomic(file, `${MAGIC}${JSON.stringify(header)}\n${code}`)) return;
     this.prune(file);
   }
 
@@ -179,19 +168,7 @@ export class ValidatorCache implements ValidatorStore {
   writeCodeCache(preKey: string, key: string, data: Buffer): void {
     const header = { key, node: process.version, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
     const file = path.join(this.dir, preKey + V8_SUFFIX);
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.writeFileSync(temp, Buffer.concat([Buffer.from(`${V8_MAGIC}${JSON.stringify(header)}\n`), data]));
-      fs.renameSync(temp, file);
-    } catch {
-      try {
-        fs.rmSync(temp, { force: true });
-      } catch {
-        // nothing more to do
-      }
-      return;
-    }
+    if (!writeFileAtomic(file, Buffer.concat([Buffer.from(`${V8_MAGIC}${JSON.stringify(header)}\n`), data]))) return;
     this.prune(file);
   }
 
