@@ -10,7 +10,8 @@ import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
 import { environmentSignature, needsVersionComparison, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
 import type { HelmVersion } from '../helm/coalesce';
-import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
+import { computeEffective, type Effective, type HelmMessage, type UserLayer, type ValuesInputs } from '../helm/effective';
+import { inlineDocument } from './inlineDocuments';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
 import { reviewFindings } from './review';
@@ -45,19 +46,40 @@ export interface CheckInput {
 export type { EnvironmentResult };
 
 /** Builds the Helm inputs of an environment; problems (missing files) are returned as findings. */
-export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
+export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model' | 'caches'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
   const files: ValuesDocument[] = [];
   const problems: Finding[] = [];
-  for (const p of env.values) {
+  const resolve = (p: string): ValuesDocument | undefined => {
     const r = input.resolveValues(p);
-    if ('error' in r) {
-      const at = input.model.chartFile ?? input.model.dir;
-      const binary = /not a text file/.test(r.error);
-      problems.push({ file: binary ? r.error.split(': ')[0] ?? at : at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: binary ? 'host.binary-file' : 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
-    } else files.push(r);
+    if (!('error' in r)) return r;
+    const at = input.model.chartFile ?? input.model.dir;
+    const binary = /not a text file/.test(r.error);
+    problems.push({ file: binary ? r.error.split(': ')[0] ?? at : at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: binary ? 'host.binary-file' : 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
+    return undefined;
+  };
+  const readFile = input.readFile ? { readFile: input.readFile } : {};
+  if (env.layers) {
+    const layers: UserLayer[] = [];
+    const defaults: ValuesDocument[] = [];
+    for (const l of env.layers) {
+      if (l.type === 'flag') {
+        layers.push({ kind: 'flag', flag: l.flag, arg: l.arg, ...(l.at ? { at: l.at } : {}), ...(l.origin ? { origin: l.origin } : {}), ...(l.detail ? { detail: l.detail } : {}) });
+        continue;
+      }
+      const doc = l.type === 'file' ? resolve(l.path) : inlineDocument(input.caches ?? createServiceCaches(), l);
+      if (!doc) continue;
+      files.push(doc);
+      if (l.defaults) defaults.push(doc);
+      else layers.push({ kind: 'values', doc, ...(l.origin ? { origin: l.origin } : {}), ...(l.type === 'inline' ? { inline: true } : {}), ...(l.type === 'inline' && l.mergePatch ? { mergePatch: true } : {}), ...(l.sops ? { sops: true } : {}) });
+    }
+    return { inputs: { files, layers, ...(defaults.length > 0 ? { defaults } : {}), ...readFile }, problems };
+  }
+  for (const p of env.values) {
+    const doc = resolve(p);
+    if (doc) files.push(doc);
   }
   return {
-    inputs: { files, set: env.set, setString: env.setString, setJson: env.setJson, setFile: env.setFile, setLiteral: env.setLiteral, ...(input.readFile ? { readFile: input.readFile } : {}) },
+    inputs: { files, set: env.set, setString: env.setString, setJson: env.setJson, setFile: env.setFile, setLiteral: env.setLiteral, ...readFile },
     problems,
   };
 }

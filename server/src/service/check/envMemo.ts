@@ -23,7 +23,14 @@ function chartSignature(m: ChartModel, caches: ServiceCaches): string {
 
 /** A key that changes whenever anything an environment's result depends on changes (identities named by `caches`). */
 export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: number, extra: string, caches: ServiceCaches): string {
-  return [helmVersion, extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+  return [helmVersion, extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral]), layersSignature(inputs, caches)].join('|');
+}
+
+/** A discovered environment's ordered layers and replaced defaults (the merge depends on their order and kinds). */
+function layersSignature(inputs: ValuesInputs, caches: ServiceCaches): string {
+  if (!inputs.layers) return '';
+  const layers = inputs.layers.map((l) => (l.kind === 'flag' ? JSON.stringify([l.flag, l.arg, l.at ?? null, l.origin ?? '', l.detail ?? '']) : `${caches.objectId(l.doc)}:${l.inline ? 'i' : ''}${l.mergePatch ? 'p' : ''}${l.sops ? 's' : ''}:${l.origin ?? ''}`));
+  return `${layers.join(';')}|${(inputs.defaults ?? []).map((d) => caches.objectId(d)).join(',')}`;
 }
 
 /**
@@ -79,5 +86,7 @@ export function needsVersionComparison(model: ChartModel, inputs: ValuesInputs):
   if (charts(model).slice(1).some((m) => m.values !== undefined && versionSensitive(m.values))) return true;
   if (inputs.files.some(versionSensitive)) return true;
   if ((inputs.setJson ?? []).length > 0 || (inputs.setFile ?? []).length > 0) return true;
+  if (inputs.defaults && inputs.defaults.length > 0) return true;
+  for (const l of inputs.layers ?? []) if (l.kind === 'flag' && (l.flag === 'set-json' || l.flag === 'set-file' || /null|\[/i.test(l.arg))) return true;
   return [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? [])].some((a) => /null|\[/i.test(a));
 }

@@ -4,7 +4,7 @@
 // value are shown (`sourceLabel`, `shortValue`, `code`).
 import type { ChartAnalysis, FileRole } from '../analysis';
 import type { Effective } from '../helm/effective';
-import { explainPath, formatPath, type Explanation } from '../helm/explain';
+import { explainPath, formatPath, manifestFlagText, type Explanation } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
 import type { Value } from '../types';
@@ -63,8 +63,8 @@ export function sourceLabel(analysis: ChartAnalysis, s: Source | undefined, via?
   let text: string;
   if (s.kind === 'file') {
     const at = `${relativeToChart(analysis, s.file)}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
-    text = s.chart !== undefined && s.file !== analysis.model.values?.file ? `${s.chart} defaults: ${at}` : at;
-  } else if (s.kind === 'flag') text = `${s.flag} ${s.arg}`;
+    text = s.origin !== undefined ? `${s.origin} (${at})` : s.chart !== undefined && s.file !== analysis.model.values?.file ? `${s.chart} defaults: ${at}` : at;
+  } else if (s.kind === 'flag') text = s.at ? manifestFlagText(s, `${relativeToChart(analysis, s.at.file)}:${s.at.line}`) : `${s.flag} ${s.arg}`;
   else text = `(${s.reason})`;
   if (via === 'global') return `global from ${text}`;
   if (via === 'import') return `imported from ${text}`;
