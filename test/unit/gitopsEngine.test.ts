@@ -16,9 +16,11 @@ function withEnvironment(fixture: string, layers: EnvironmentLayer[]): ChartAnal
 
 function explain(a: ChartAnalysis, path: string) {
   const r = a.environment('gitops');
-  assert.ok(r, 'environment merged');
+  assert.ok(r?.effective, 'environment merged');
   assert.equal(r.effective.error, undefined);
-  return explainPath(r.effective, parsePathExpression(path));
+  const segments = parsePathExpression(path);
+  assert.ok(segments);
+  return explainPath(r.effective, segments);
 }
 
 const CHART = `

@@ -2,13 +2,16 @@
 //   helm-values effective <chart-dir> [flags]          the values Helm passes to templates
 //   helm-values explain <chart-dir> <path> [flags]     the precedence chain of one key
 //   helm-values check <chart-dir|values-file>... [flags]   findings, as text, JSON or SARIF
+//   helm-values environments [dir]                      environments found (Argo CD, Flux, helmfile, config, conventions)
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { Environment } from '../service/chart/environments';
+import type { Environment, EnvironmentLayer } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
-import { computeEffective, type Effective, type HelmMessage } from '../service/helm/effective';
+import { computeEffective, type Effective, type HelmMessage, type UserLayer } from '../service/helm/effective';
+import { environmentJson, type EnvironmentJson } from '../service/gitops';
+import { chartOf, gitWorkTree, listWorkspace } from '../host/gitops';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
@@ -32,6 +35,10 @@ Usage:
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
+  helm-values environments [DIR] [--config FILE] [-o text|json]
+                        the environments found under DIR (default: the current directory): Argo CD Applications
+                        and ApplicationSets, Flux HelmReleases (one per kustomize overlay), helmfile releases (one per
+                        helmfile environment), then each chart's configured and conventional ones, with their layers
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -42,7 +49,11 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --set-file K=PATH    set a value to a file's content
       --set-literal K=V    set a literal string (commas not split)
       --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
-                           values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
+                           values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml, or a deployment an Argo CD, Flux or
+                           helmfile manifest declares, as \`helm-values environments\` names it; then the chart
+                           directory may be left out)
+      --workspace DIR      where Argo CD, Flux and helmfile manifests are discovered (default: the enclosing git
+                           work tree, else the current directory)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
       --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
@@ -82,6 +93,8 @@ interface Common {
   secrets?: boolean;
   /** check: resolve remote `$ref`s from fetched documents (--fetch-remote-refs). */
   fetchRemoteRefs?: boolean;
+  /** --workspace: where GitOps manifests are discovered. */
+  workspace?: string;
 }
 
 /** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
@@ -112,6 +125,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'no-secrets': { type: 'boolean' },
         'fetch-remote-refs': { type: 'boolean' },
         force: { type: 'boolean' },
+        workspace: { type: 'string' },
         version: { type: 'boolean' },
       },
     });
@@ -143,6 +157,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       secrets: v['no-secrets'] !== true,
       force: v.force === true,
       fetchRemoteRefs: v['fetch-remote-refs'] === true,
+      ...(v.workspace !== undefined ? { workspace: v.workspace } : {}),
     },
   };
 }
@@ -158,8 +173,9 @@ const displayFromCwd = (abs: string) => path.relative(process.cwd(), abs) || '.'
  * What the project model is asked for a chart under these flags (the language server builds the same from its
  * settings): the workspace root is the current directory; environments come from --config.
  */
-function projectRequest(dir: string, display: string, opts: Common, caches: HostCaches): ProjectRequest {
+function projectRequest(dir: string, display: string, opts: Common, caches: HostCaches, gitops = true): ProjectRequest {
   return {
+    ...(gitops ? { gitops: { workspace: gitopsWorkspace(opts) } } : {}),
     chartDir: path.resolve(dir),
     displayDir: display,
     workspaceRoot: process.cwd(),
@@ -170,6 +186,34 @@ function projectRequest(dir: string, display: string, opts: Common, caches: Host
     display: displayFromCwd,
     caches,
   };
+}
+
+/** Where manifests are discovered: --workspace, else the enclosing git work tree, else the current directory. */
+function gitopsWorkspace(opts: Common): string {
+  if (opts.workspace !== undefined) {
+    if (!fs.existsSync(opts.workspace) || !fs.statSync(opts.workspace).isDirectory()) throw new UsageError(`--workspace ${opts.workspace}: no such directory`);
+    return path.resolve(opts.workspace);
+  }
+  return gitWorkTree(process.cwd()) ?? process.cwd();
+}
+
+/**
+ * The chart a discovered environment deploys, for `--env NAME` without a chart directory (a usage error naming what
+ * to do when there is no such environment or its chart is neither in the workspace nor in Helm's cache).
+ */
+function chartOfEnvironment(name: string, opts: Common, caches: HostCaches): string {
+  const run = caches.gitops(gitopsWorkspace(opts));
+  const env = run.discovery.environments.find((e) => e.name === name);
+  if (!env) {
+    const known = run.discovery.environments.map((e) => e.name);
+    throw new UsageError(`--env ${name}: no Argo CD, Flux or helmfile deployment of that name under ${displayFromCwd(run.root)}${known.length > 0 ? ` (found: ${known.join(', ')})` : ' (none found; give the chart directory, or --workspace DIR)'}`);
+  }
+  const dir = chartOf(env, run.root);
+  if (dir === undefined) {
+    const why = env.findings.find((f) => f.code.startsWith('gitops.chart') || f.code.startsWith('gitops.remote'))?.message ?? (env.chart.type === 'unknown' ? env.chart.reason : `chart ${env.chart.type === 'remote' ? env.chart.chart : ''} is not in the workspace nor in Helm's repository cache`);
+    throw new UsageError(`--env ${name} (${env.definedAt.file}:${env.definedAt.line}): ${why}`);
+  }
+  return displayFromCwd(dir);
 }
 
 /** A CLI run's caches: compiled validators persist on disk between runs, as the server's do (host/validatorCache.ts). */
@@ -186,7 +230,8 @@ export function cliProjectRequest(argv: string[], chartDir: string, caches = cli
 function openChart(dir: string, opts: Common, caches = cliCaches()): Project {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);
   if (!fs.existsSync(path.join(dir, 'Chart.yaml')) && !dir.endsWith('.tgz')) throw new UsageError(`${dir}: not a chart directory (no Chart.yaml)`);
-  return openProject(projectRequest(dir, path.normalize(dir), opts, caches));
+  // Discovered deployments matter only to name one with --env.
+  return openProject(projectRequest(dir, path.normalize(dir), opts, caches, opts.env !== undefined));
 }
 
 const findingLine = (x: Finding) => `${x.file}:${x.line}:${x.column}: ${x.severity} [${x.code}] ${x.message}`;
@@ -215,7 +260,7 @@ function effectiveFor(project: Project, opts: Common): Effective {
     if (!found) throw new UsageError(`--env ${opts.env}: no such environment for chart ${chart.displayDir} (known: ${envs.map((e) => e.name).join(', ')})`);
     envPart = found;
   }
-  const envInputs = environmentInputs({ model: chart.model, resolveValues: fromChart, readFile: readSetFile }, envPart);
+  const envInputs = environmentInputs({ model: chart.model, resolveValues: fromChart, readFile: readSetFile, caches: project.input.caches }, envPart);
   if (envInputs.problems.length > 0) throw new UsageError(envInputs.problems.map((p) => p.message).join('\n'));
   const files = [...envInputs.inputs.files];
   for (const f of opts.values) {
@@ -229,6 +274,11 @@ function effectiveFor(project: Project, opts: Common): Effective {
     const eq = spec.indexOf('=');
     const p = eq >= 0 ? spec.slice(eq + 1) : '';
     if (p !== '' && readSetFile(p) === undefined) throw new UsageError(`--set-file ${spec}: cannot read ${p}`);
+  }
+  if (envInputs.inputs.layers) {
+    // A discovered environment: its layers in the tool's order, then the command line's files and flags.
+    const extra: UserLayer[] = [...files.slice(envInputs.inputs.files.length).map((doc) => ({ kind: 'values' as const, doc })), ...commandLineFlags(opts).map((l) => ({ kind: 'flag' as const, flag: l.flag, arg: l.arg }))];
+    return computeEffective(chart.model, { ...envInputs.inputs, files, layers: [...envInputs.inputs.layers, ...extra], readFile: readSetFile }, opts.helm.major, project.input.caches);
   }
   return computeEffective(
     chart.model,
@@ -246,6 +296,18 @@ function effectiveFor(project: Project, opts: Common): Effective {
   );
 }
 
+/** The command line's --set* flags in Helm's fixed order of kinds. */
+function commandLineFlags(opts: Common): (EnvironmentLayer & { type: 'flag' })[] {
+  const kinds = [
+    ['set-json', opts.setJson],
+    ['set', opts.set],
+    ['set-string', opts.setString],
+    ['set-file', opts.setFile],
+    ['set-literal', opts.setLiteral],
+  ] as const;
+  return kinds.flatMap(([flag, args]) => args.map((arg) => ({ type: 'flag' as const, flag, arg })));
+}
+
 function printHelmMessages(messages: HelmMessage[], err: (s: string) => void): void {
   for (const m of messages) err(`${m.source ? sourceText(m.source) + ': ' : ''}${m.message}`);
 }
@@ -258,6 +320,7 @@ function failOnHelmError(eff: Effective, err: (s: string) => void): number | und
 }
 
 function cmdEffective(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length === 0 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, cliCaches())];
   if (positionals.length !== 1) throw new UsageError('effective takes exactly one chart directory');
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
@@ -271,6 +334,7 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
 }
 
 function cmdExplain(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length === 1 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, cliCaches()), ...positionals];
   if (positionals.length !== 2) throw new UsageError('explain takes a chart directory and a dotted path');
   const format = opts.output ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: explain prints text or json`);
@@ -356,6 +420,7 @@ async function prefetchRemoteSchemas(positionals: string[], opts: Common, caches
 }
 
 function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void, context: RunContext = {}): number {
+  if (positionals.length === 0 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, context.caches ?? cliCaches())];
   if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
@@ -392,19 +457,24 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       if (!fs.existsSync(f)) throw new UsageError(`-f ${f}: no such file`);
     }
     if (explicit) {
-      const base = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
+      const base: Environment = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
       const extra = opts.values.map((f) => path.relative(project.chart.absDir, path.resolve(f)));
-      envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
+      if (opts.env !== undefined && base.layers) {
+        // A discovered environment: its layers in the tool's order, then the command line's files and flags.
+        const layers: EnvironmentLayer[] = [...base.layers, ...extra.map((p) => ({ type: 'file' as const, path: p })), ...commandLineFlags(opts)];
+        envs = [{ ...base, values: [...base.values, ...extra], layers }];
+      } else
+        envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
     const { findings: f } = checkChart({ ...project.input, environments: envs });
     const onlyFile = isDir ? undefined : path.resolve(target);
     const chart = project.chart;
-    findings.push(...[...project.problems, ...f].filter((x) => onlyFile === undefined || x.code.startsWith('config.') || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
+    findings.push(...[...project.problems, ...f].filter((x) => onlyFile === undefined || x.code.startsWith('config.') || x.code.startsWith('gitops.') || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }
   // The same configuration problem (a --config file, an ignore file) reached through several targets is one finding.
   const seen = new Set<string>();
   const unique = findings.filter((x) => {
-    if (!x.code.startsWith('config.')) return true;
+    if (!x.code.startsWith('config.') && !x.code.startsWith('gitops.')) return true;
     const key = findingLine(x);
     return !seen.has(key) && !!seen.add(key);
   });
@@ -439,6 +509,67 @@ function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void
   return 0;
 }
 
+/** Top-level charts under a workspace (a chart under another chart's charts/ is a subchart), workspace-relative. */
+function chartsIn(root: string, files: readonly string[]): string[] {
+  const dirs = new Set(files.filter((f) => /(^|\/)Chart\.yaml$/.test(f)).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '')));
+  const isSub = (d: string) => {
+    const parts = d.split('/');
+    return parts.length >= 2 && parts[parts.length - 2] === 'charts' && dirs.has(parts.slice(0, -2).join('/'));
+  };
+  return [...dirs].filter((d) => !isSub(d) && fs.existsSync(path.join(root, d, 'Chart.yaml'))).sort();
+}
+
+const ORIGIN_KIND = { config: 'config', convention: 'convention', defaults: 'default' } as const;
+const FLAG_TYPE = [
+  ['setJson', 'set-json'],
+  ['set', 'set'],
+  ['setString', 'set-string'],
+  ['setFile', 'set-file'],
+  ['setLiteral', 'set-literal'],
+] as const;
+
+/** `environments [DIR]`: what discovery found under DIR, then each chart's configured and conventional environments. */
+function cmdEnvironments(positionals: string[], opts: Common, out: (s: string) => void): number {
+  if (positionals.length > 1) throw new UsageError('environments takes at most one directory');
+  const dir = positionals[0] ?? '.';
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir}: no such directory`);
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: environments prints text or json`);
+  const caches = cliCaches();
+  const root = path.resolve(dir);
+  const run = caches.gitops(root);
+  const list: EnvironmentJson[] = run.discovery.environments.map((e) => {
+    const j = environmentJson(e);
+    return { ...j, chart: j.chart === '' ? '.' : j.chart };
+  });
+  for (const chart of chartsIn(root, listWorkspace(root))) {
+    const project = openProject(projectRequest(path.join(root, chart), path.join(dir, chart), opts, caches, false));
+    const rel = (p: string) => path.relative(root, path.resolve(project.chart.absDir, p)).split(path.sep).join('/');
+    for (const e of project.input.environments) {
+      if (e.discovered) continue;
+      list.push({
+        name: e.name,
+        kind: ORIGIN_KIND[e.origin],
+        chart: chart === '' ? '.' : chart,
+        definedAt: null,
+        layers: [...e.values.map((f) => ({ type: 'file' as const, file: rel(f) })), ...FLAG_TYPE.flatMap(([key, type]) => e[key].map((arg) => ({ type, arg })))],
+        findings: [],
+      });
+    }
+  }
+  if (format === 'json') {
+    out(JSON.stringify({ environments: list }, null, 2));
+    return 0;
+  }
+  for (const e of list) {
+    out(`${e.name}  [${e.kind}]  chart: ${e.chart ?? '(not in the workspace)'}${e.definedAt ? `  defined at ${e.definedAt.file}:${e.definedAt.line}` : ''}`);
+    for (const l of e.layers) out(`  ${l.type.padEnd(10)} ${l.arg ?? ''}${l.arg !== undefined && l.file !== undefined ? '  ' : ''}${l.file !== undefined ? `${l.file}${l.line !== undefined ? `:${l.line}` : ''}` : ''}`);
+  }
+  for (const f of run.discovery.findings) out(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`);
+  if (list.length === 0) out(`no environments found under ${dir}`);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n'), context: RunContext = {}): number {
   try {
@@ -458,8 +589,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
+      case 'environments':
+        return cmdEnvironments(positionals, opts, out);
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

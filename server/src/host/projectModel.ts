@@ -13,7 +13,9 @@
 //   `config.*` code, at the file and line at fault (settings have no file: the chart's values.yaml, line 1). The
 //   environment entries at fault are left out; everything else is still checked.
 // - Environments: every `EnvironmentSource` in order (editor: the setting; CLI: --config), then the naming
-//   conventions. The next sources (Argo CD, Flux, helmfile manifests) plug in as more `EnvironmentSource`s.
+//   conventions, then the deployments that Argo CD, Flux and helmfile manifests in the workspace declare for this
+//   chart (host/gitops.ts; a name already taken gets the tool's name appended). Discovery findings (`gitops.*`) are
+//   the same for every chart of a workspace: each project reports all of them, so that editor and CI agree.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
@@ -30,6 +32,7 @@ import { createServiceCaches, type ServiceCaches } from '../service/caches';
 import { DocumentCache } from '../service/yaml/documentCache';
 import { readChartDir, readTextFile } from './chartReader';
 import { compileUserPattern } from './patterns';
+import { chartOf, discoverWorkspace, engineEnvironment, gitopsFinding, type GitopsOptions, type WorkspaceDiscovery } from './gitops';
 import { anchorSetFiles, valuesResolver, withOpenTexts, type LoadedChart } from './project';
 import { RemoteSchemaStore } from './remoteSchemas';
 import { defaultDraftFor, SchemaCache, type SchemaCacheOptions } from './schemaCache';
@@ -68,6 +71,8 @@ export class HostCaches {
   service: ServiceCaches = createServiceCaches();
   remoteSchemas: RemoteSchemaStore;
   private charts = new Map<string, ChartSource>();
+  /** GitOps discoveries by workspace root (dropped when `invalidate` names a file under the root). */
+  private gitopsRuns = new Map<string, WorkspaceDiscovery>();
   /**
    * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
    * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
@@ -111,9 +116,23 @@ export class HostCaches {
     return memo;
   }
 
+  /** The environments Argo CD, Flux and helmfile manifests under `root` declare (discovered once, then kept). */
+  gitops(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
+    const key = path.resolve(root);
+    let run = this.gitopsRuns.get(key);
+    if (!run) {
+      run = discoverWorkspace(key, options);
+      this.gitopsRuns.set(key, run);
+    }
+    return run;
+  }
+
   /** Forgets what was read from disk under the given absolute paths (`keepDocuments`: files whose text is open). */
   invalidate(paths: readonly string[], keepDocuments: (p: string) => boolean = () => false): string[] {
     const dropped: string[] = [];
+    for (const root of [...this.gitopsRuns.keys()]) {
+      if (paths.some((p) => p.startsWith(root + path.sep) && !/[\/](\.git|node_modules)[\/]/.test(p.slice(root.length)))) this.gitopsRuns.delete(root);
+    }
     for (const key of [...this.charts.keys()]) {
       const dir = key.split('\0')[0] ?? key;
       if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
@@ -138,6 +157,7 @@ export class HostCaches {
     this.service.clear();
     this.remoteSchemas = this.newRemoteStore();
     this.charts.clear();
+    this.gitopsRuns.clear();
     this.memos.clear();
   }
 }
@@ -290,6 +310,11 @@ export interface ProjectRequest {
   open?: ReadonlyMap<string, string>;
   /** Display path of a file outside the chart (the CLI: relative to the current directory). Default: absolute. */
   display?: (abs: string) => string;
+  /**
+   * Where Argo CD, Flux and helmfile manifests are discovered (the CLI: --workspace, else the git work tree, else the
+   * current directory; the editor: the workspace folder). Absent: no discovery.
+   */
+  gitops?: { workspace: string } & GitopsOptions;
   caches: HostCaches;
 }
 
@@ -300,6 +325,11 @@ export interface Project {
   /** Configuration problems as findings (codes `config.*`); both adapters report them with the chart's findings. */
   problems: Finding[];
   secrets: SecretsContext;
+  /**
+   * The workspace's GitOps discovery, when the request asked for one. `problems` holds the findings of this chart's
+   * discovered environments; the rest (a malformed manifest, a deployment of a chart elsewhere) are here.
+   */
+  gitops?: WorkspaceDiscovery;
 }
 
 /** Findings with these codes say an environment could not be read as configured (the CLI's effective/explain stop). */
@@ -319,6 +349,13 @@ export function openProject(req: ProjectRequest): Project {
   const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
 
   const environments = discoverEnvironments(model, chartDir, req.environments, configProblem);
+  let gitops: WorkspaceDiscovery | undefined;
+  if (req.gitops) {
+    gitops = caches.gitops(req.gitops.workspace, req.gitops);
+    const mine = gitopsEnvironments(gitops, chartDir, environments, display, req.gitops.helmCacheDir);
+    environments.push(...mine.environments);
+    problems.push(...mine.findings);
+  }
 
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
   for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
@@ -346,7 +383,29 @@ export function openProject(req: ProjectRequest): Project {
     memo: caches.memo(req.fetchRemoteRefs),
     caches: caches.service,
   };
-  return { chart, input, problems, secrets };
+  return { chart, input, problems, secrets, ...(gitops ? { gitops } : {}) };
+}
+
+/** The discovered deployments of the chart at `chartDir` (named apart from the environments already there), with their findings. */
+function gitopsEnvironments(run: WorkspaceDiscovery, chartDir: string, existing: readonly Environment[], display: (abs: string) => string, helmCacheDir: string | undefined): { environments: Environment[]; findings: Finding[] } {
+  const taken = new Set(existing.map((e) => e.name));
+  const environments: Environment[] = [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const env of run.discovery.environments) {
+    if (chartOf(env, run.root, helmCacheDir) !== chartDir) continue;
+    const e = engineEnvironment(env, run.root, chartDir, display);
+    if (taken.has(e.name)) e.name = `${e.name} (${env.kind})`;
+    taken.add(e.name);
+    environments.push(e);
+    for (const f of env.findings) {
+      const finding = gitopsFinding(f, run.root, display);
+      const key = `${finding.file}:${finding.line}:${finding.column}:${finding.code}:${finding.message}`;
+      if (!seen.has(key)) findings.push(finding);
+      seen.add(key);
+    }
+  }
+  return { environments, findings };
 }
 
 /** The file a configuration problem without a file of its own is reported on: the chart's values.yaml. */

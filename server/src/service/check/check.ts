@@ -105,6 +105,8 @@ export function messageFinding(m: HelmMessage, fallbackFile: string, docs: Reado
     }
     return { file: s.file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1, severity: m.severity, code: m.code, message: m.message, ...data };
   }
+  // A flag a manifest passes (an Argo CD parameter, a Flux targetPath, a helmfile set) is found on the manifest's line.
+  if (s && s.kind === 'flag' && s.at) return { file: s.at.file, line: s.at.line, column: s.at.column, endLine: s.at.line, endColumn: s.at.column + 1, severity: m.severity, code: m.code, message: m.message, ...data };
   const suffix = s && s.kind === 'flag' ? ` (from ${s.flag} ${s.arg})` : '';
   return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix, ...data };
 }
@@ -158,6 +160,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
       }
     }
   }
+  if (env.layers) messages.push(...overridesOutsideValues(eff));
   const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
   input.memo?.set(slot, signature, check);
   return check;
@@ -212,4 +215,31 @@ function dedupe(findings: Finding[]): Finding[] {
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+}
+
+/**
+ * `helm.override-outside-values`: a flag that a manifest passes (an Argo CD parameter, a Flux targetPath value, a
+ * helmfile set) wins over a value a values file or inline values of the same deployment set: the override that
+ * nobody reading the values files sees. One info finding per key, on the manifest's line.
+ */
+export function overridesOutsideValues(eff: Effective): HelmMessage[] {
+  const out: HelmMessage[] = [];
+  const walk = (v: Value, path: string): void => {
+    if (v === null || typeof v !== 'object') return;
+    const keys: (string | number)[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys) {
+      const here = Array.isArray(v) ? `${path}[${k}]` : path === '' ? String(k) : `${path}.${k}`;
+      const slot = eff.prov.get(v, k);
+      const s = slot?.source;
+      if (slot && s && s.kind === 'flag' && s.at) {
+        const hidden = slot.shadowed.find((c) => c.source.kind === 'file' && c.source.chart === undefined);
+        if (hidden && hidden.source.kind === 'file') {
+          out.push({ severity: 'info', code: 'helm.override-outside-values', message: `${here}: ${s.detail ?? `${s.flag} ${s.arg}`} overrides ${JSON.stringify(hidden.value)} from ${hidden.source.file}:${hidden.source.line}; whoever reads the values files does not see this value`, source: s });
+        }
+      }
+      walk((v as Record<string | number, Value>)[k] ?? null, here);
+    }
+  };
+  walk(eff.values, '');
+  return out;
 }
