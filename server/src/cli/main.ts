@@ -11,7 +11,7 @@ import type { Environment, EnvironmentLayer } from '../service/chart/environment
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
 import { computeEffective, type Effective, type HelmMessage, type UserLayer } from '../service/helm/effective';
 import { environmentJson, type EnvironmentJson } from '../service/gitops';
-import { chartOf, gitWorkTree, listWorkspace } from '../host/gitops';
+import { chartOf, gitopsFinding, gitWorkTree, listWorkspace } from '../host/gitops';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
@@ -53,7 +53,8 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            helmfile manifest declares, as \`helm-values environments\` names it; then the chart
                            directory may be left out)
       --workspace DIR      where Argo CD, Flux and helmfile manifests are discovered (default: the enclosing git
-                           work tree, else the current directory)
+                           work tree, else the current directory); check then also reports every manifest's
+                           findings (gitops.*), not only those of the checked charts' deployments
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
       --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
@@ -466,6 +467,9 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       } else
         envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
+    // With --workspace, the manifests under it are checked too (a malformed one, a deployment of a chart elsewhere).
+    const run = project.gitops;
+    if (opts.workspace !== undefined && run) findings.push(...run.discovery.findings.map((x) => gitopsFinding(x, run.root, displayFromCwd)));
     const { findings: f } = checkChart({ ...project.input, environments: envs });
     const onlyFile = isDir ? undefined : path.resolve(target);
     const chart = project.chart;

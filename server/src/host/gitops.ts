@@ -114,7 +114,7 @@ export function engineEnvironment(env: DiscoveredEnvironment, root: string, char
       const flags = { ...(l.replacesChartDefaults ? { defaults: true } : {}), ...(l.sops ? { sops: true } : {}) };
       if (l.text !== undefined) layers.push({ type: 'inline', file: display(l.inChart ? path.join(chartDir, l.path) : abs(l.path)), text: l.text, line: 0, column: 0, origin, ...flags });
       else {
-        layers.push({ type: 'file', path: rel, origin, ...flags });
+        layers.push({ type: 'file', path: rel, ...flags });
         values.push(rel);
       }
     } else if (l.type === 'inline') {

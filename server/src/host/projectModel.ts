@@ -131,7 +131,10 @@ export class HostCaches {
   invalidate(paths: readonly string[], keepDocuments: (p: string) => boolean = () => false): string[] {
     const dropped: string[] = [];
     for (const root of [...this.gitopsRuns.keys()]) {
-      if (paths.some((p) => p.startsWith(root + path.sep) && !/[\/](\.git|node_modules)[\/]/.test(p.slice(root.length)))) this.gitopsRuns.delete(root);
+      if (paths.some((p) => p.startsWith(root + path.sep) && !/[\/](\.git|node_modules)[\/]/.test(p.slice(root.length)))) {
+        this.gitopsRuns.delete(root);
+        dropped.push(root);
+      }
     }
     for (const key of [...this.charts.keys()]) {
       const dir = key.split('\0')[0] ?? key;

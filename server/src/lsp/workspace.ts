@@ -62,7 +62,11 @@ export class Workspace {
     // The secrets ignore file lives above the charts: every snapshot may read it.
     if (paths.some((p) => path.basename(p) === IGNORE_FILE_NAME)) this.snapshots.clear();
     const open = this.openDocuments();
-    for (const dir of this.caches.invalidate(paths, (p) => open.has(p))) this.snapshots.delete(dir);
+    for (const dir of this.caches.invalidate(paths, (p) => open.has(p))) {
+      this.snapshots.delete(dir);
+      // A workspace folder whose discovery was dropped (a manifest changed): every chart under it may deploy differently.
+      for (const d of [...this.snapshots.keys()]) if (d.startsWith(dir + path.sep)) this.snapshots.delete(d);
+    }
     for (const dir of [...this.snapshots.keys()]) if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) this.snapshots.delete(dir);
   }
 
@@ -115,6 +119,8 @@ export class Workspace {
       workspaceRoot: root,
       helm: settingsRelease(settings),
       environments: [settingsEnvironments(settings.environments, root)],
+      // Argo CD, Flux and helmfile manifests of the workspace folder give more environments (discovered once per folder).
+      ...(root !== undefined ? { gitops: { workspace: root } } : {}),
       secrets: settings.secrets,
       fetchRemoteRefs: settings.fetchRemoteRefs,
       open,
