@@ -22,6 +22,8 @@ export interface WorkspaceDiscovery {
   discovery: GitopsDiscovery;
   files: number;
   ms: number;
+  /** A manifest's text (workspace-relative path), read once when asked (inline values placed in their manifest). */
+  text(file: string): string | undefined;
 }
 
 /** Helm's repository cache: `$HELM_CACHE_HOME/repository`, else `$XDG_CACHE_HOME/helm/repository`, else `~/.cache/helm/repository`. */
@@ -31,6 +33,14 @@ export function helmRepositoryCache(env: Readonly<Record<string, string | undefi
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Workspace-relative paths (`/`-separated) of the files discovery reads: YAML (and Chart.yaml) outside skipped folders. */
 export function listWorkspace(root: string): string[] {
@@ -62,17 +72,16 @@ export function discoverWorkspace(root: string, options: GitopsOptions = {}): Wo
   const env = options.env ?? (Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)) as Record<string, string>);
   const discovery = discoverEnvironments({
     files,
-    read: (p) => {
-      try {
-        return fs.readFileSync(path.join(abs, p), 'utf8');
-      } catch {
-        return undefined;
-      }
-    },
+    read: (p) => readText(path.join(abs, p)),
     env,
     hasCachedChart: (archive) => fs.existsSync(path.join(cache, archive)),
   });
-  return { root: abs, discovery, files: files.length, ms: performance.now() - started };
+  const texts = new Map<string, string | undefined>();
+  const text = (p: string) => {
+    if (!texts.has(p)) texts.set(p, readText(path.join(abs, p)));
+    return texts.get(p);
+  };
+  return { root: abs, discovery, files: files.length, ms: performance.now() - started, text };
 }
 
 /** The enclosing git work tree of `dir` (the first directory at or above it holding `.git`), else undefined. */
@@ -102,7 +111,7 @@ export function originOf(env: DiscoveredEnvironment): string {
  * A discovered environment as the engine's Environment for the chart at `chartDir` (absolute): files relative to
  * the chart, manifests' lines as `display` shows their files, `--set-file` paths absolute.
  */
-export function engineEnvironment(env: DiscoveredEnvironment, root: string, chartDir: string, display: (abs: string) => string): Environment {
+export function engineEnvironment(env: DiscoveredEnvironment, root: string, chartDir: string, display: (abs: string) => string, read?: (file: string) => string | undefined): Environment {
   const origin = originOf(env);
   const abs = (p: string) => path.join(root, p);
   const place = (at: Layer['at']) => ({ file: display(abs(at.file)), line: at.line, column: at.column });
@@ -118,7 +127,9 @@ export function engineEnvironment(env: DiscoveredEnvironment, root: string, char
         values.push(rel);
       }
     } else if (l.type === 'inline') {
-      layers.push({ type: 'inline', file: display(abs(l.source.file)), text: l.source.text, line: l.source.line, column: l.source.column, origin, ...(l.merge === 'merge-patch' ? { mergePatch: true } : {}) });
+      const whole = l.source.exact ? read?.(l.source.file) : undefined;
+      const placed = whole !== undefined ? placeInManifest(whole, l.source) : undefined;
+      layers.push({ type: 'inline', file: display(abs(l.source.file)), text: placed ?? l.source.text, line: l.source.line, column: l.source.column, origin, ...(placed !== undefined ? { placed: true } : {}), ...(l.merge === 'merge-patch' ? { mergePatch: true } : {}) });
     } else {
       const eq = l.arg.indexOf('=');
       const key = eq < 0 ? l.arg : l.arg.slice(0, eq);
@@ -128,6 +139,27 @@ export function engineEnvironment(env: DiscoveredEnvironment, root: string, char
   }
   const at = place(env.definedAt);
   return { name: env.name, origin: 'config', values, set: [], setString: [], setJson: [], setFile: [], setLiteral: [], layers, discovered: { kind: env.kind, ...at, label: origin } };
+}
+
+/**
+ * Inline values at their place in the manifest's own text: everything before them and left of their column blanked
+ * (newlines kept), the text cut after them, so that offsets, lines and columns are the manifest's. Undefined when the
+ * manifest's bytes there are not the values' text (it changed since discovery).
+ */
+export function placeInManifest(manifest: string, source: { text: string; line: number; column: number }): string | undefined {
+  const lines = manifest.split('\n');
+  const own = source.text.replace(/\n$/, '').split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < source.line; i++) out.push(' '.repeat((lines[i] ?? '').length));
+  for (let i = 0; i < own.length; i++) {
+    const line = lines[source.line + i];
+    const mine = own[i] ?? '';
+    if (line === undefined) return undefined;
+    const body = line.slice(source.column).replace(/\r$/, '');
+    if (mine !== '' && body !== mine) return undefined;
+    out.push(mine === '' ? ' '.repeat(line.length) : ' '.repeat(source.column) + line.slice(source.column));
+  }
+  return out.join('\n') + '\n';
 }
 
 /** A discovery finding as a finding of the project, on the manifest's line. */

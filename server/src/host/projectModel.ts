@@ -397,7 +397,7 @@ function gitopsEnvironments(run: WorkspaceDiscovery, chartDir: string, existing:
   const seen = new Set<string>();
   for (const env of run.discovery.environments) {
     if (chartOf(env, run.root, helmCacheDir) !== chartDir) continue;
-    const e = engineEnvironment(env, run.root, chartDir, display);
+    const e = engineEnvironment(env, run.root, chartDir, display, (f) => run.text(f));
     if (taken.has(e.name)) e.name = `${e.name} (${env.kind})`;
     taken.add(e.name);
     environments.push(e);

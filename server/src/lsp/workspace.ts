@@ -8,6 +8,7 @@ import { IGNORE_FILE_NAME } from '../service/secrets/ignoreFile';
 import type { Finding } from '../service/types';
 import type { Settings } from '../protocol';
 import { findChartRoot } from '../host/chartReader';
+import { chartOf } from '../host/gitops';
 import { helmRelease, HostCaches, openProject, settingsEnvironments, type HelmRelease, type ProjectRequest } from '../host/projectModel';
 
 export interface OpenDocument {
@@ -104,6 +105,25 @@ export class Workspace {
    */
   compileSchemasOffThread(snapshot: Snapshot): Promise<void> {
     return this.caches.schemas.compileOffThread(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.chartDir, snapshot.chartDir);
+  }
+
+  /**
+   * The chart a request about `file` concerns: the chart holding it, else (a GitOps manifest with inline values) the
+   * chart a deployment declared there deploys, from the discovery of its workspace folder.
+   */
+  chartOfFile(file: string): string | undefined {
+    const dir = outermostChart(file);
+    if (dir !== undefined) return dir;
+    const root = this.rootOf(file);
+    if (root === undefined || !/\.(ya?ml|gotmpl)$/.test(file)) return undefined;
+    const run = this.caches.gitops(root);
+    const rel = path.relative(run.root, file).split(path.sep).join('/');
+    for (const env of run.discovery.environments) {
+      if (!env.layers.some((l) => l.type === 'inline' && l.source.file === rel)) continue;
+      const chart = chartOf(env, run.root);
+      if (chart !== undefined && !chart.endsWith('.tgz')) return chart;
+    }
+    return undefined;
   }
 
   /** The workspace folder holding a chart (the innermost), if any. */

@@ -57,9 +57,11 @@ export type EnvironmentLayer =
   | { type: 'file'; path: string; defaults?: boolean; sops?: boolean; origin?: string }
   /**
    * YAML written inside a manifest (or a rendered template): line `i` of `text` is line `line + i` (0-based) of
-   * `file`, shifted right by `column`. `mergePatch`: a kustomize patch of the inline values before it (RFC 7386).
+   * `file`, shifted right by `column`. `placed`: `text` is the whole manifest up to the end of the values, everything
+   * else blanked (newlines kept), so its offsets are the manifest's too (`line`/`column` then only name the block).
+   * `mergePatch`: a kustomize patch of the inline values before it (RFC 7386).
    */
-  | { type: 'inline'; file: string; text: string; line: number; column: number; origin: string; mergePatch?: boolean; sops?: boolean; defaults?: boolean }
+  | { type: 'inline'; file: string; text: string; line: number; column: number; origin: string; mergePatch?: boolean; sops?: boolean; defaults?: boolean; placed?: boolean }
   /** A `--set*` flag; `at` is the manifest line that sets it (an Argo CD parameter's `value:`). */
   | { type: 'flag'; flag: 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal'; arg: string; at?: LayerPlace; origin?: string; detail?: string };
 

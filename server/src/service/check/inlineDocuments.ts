@@ -11,7 +11,8 @@ type InlineLayer = EnvironmentLayer & { type: 'inline' };
 const INLINE = memoKey('check.inline-documents', () => new Map<string, { text: string; doc: ValuesDocument }>());
 
 /** The text of `layer` at its place: `line` empty lines, each line indented by `column` (YAML reads it the same). */
-export function placedText(layer: Pick<InlineLayer, 'text' | 'line' | 'column'>): string {
+export function placedText(layer: Pick<InlineLayer, 'text' | 'line' | 'column' | 'placed'>): string {
+  if (layer.placed) return layer.text;
   const pad = ' '.repeat(layer.column);
   return '\n'.repeat(layer.line) + (pad === '' ? layer.text : layer.text.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n'));
 }

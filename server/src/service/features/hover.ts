@@ -31,7 +31,7 @@ export interface KeyTarget {
  * scalar or a flow collection. Undefined between keys (indentation, comments inside a block map).
  */
 export function keyAt(analysis: ChartAnalysis, file: string, offset: number): KeyTarget | undefined {
-  const doc = analysis.document(file);
+  const doc = analysis.document(file, offset);
   if (!doc) return undefined;
   const entry = doc.index.entryAt(offset);
   if (!entry) return undefined;
@@ -54,6 +54,12 @@ export function relativeToChart(analysis: ChartAnalysis, file: string): string {
   return file;
 }
 
+/** A file outside the chart (a GitOps manifest) as the user finds it: relative to the workspace when known. */
+function placeOf(analysis: ChartAnalysis, file: string): string {
+  const rel = relativeToChart(analysis, file);
+  return rel !== file ? rel : (analysis.input.relativePath?.(file) ?? file);
+}
+
 /**
  * Where a value came from, in one line: `values-prod.yaml:12`, `--set image.tag=2`,
  * `redis defaults: charts/redis/values.yaml:40`, `global from values.yaml:3`.
@@ -62,9 +68,9 @@ export function sourceLabel(analysis: ChartAnalysis, s: Source | undefined, via?
   if (!s) return '(unknown)';
   let text: string;
   if (s.kind === 'file') {
-    const at = `${relativeToChart(analysis, s.file)}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
+    const at = `${s.origin !== undefined ? placeOf(analysis, s.file) : relativeToChart(analysis, s.file)}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
     text = s.origin !== undefined ? `${s.origin} (${at})` : s.chart !== undefined && s.file !== analysis.model.values?.file ? `${s.chart} defaults: ${at}` : at;
-  } else if (s.kind === 'flag') text = s.at ? manifestFlagText(s, `${relativeToChart(analysis, s.at.file)}:${s.at.line}`) : `${s.flag} ${s.arg}`;
+  } else if (s.kind === 'flag') text = s.at ? manifestFlagText(s, `${placeOf(analysis, s.at.file)}:${s.at.line}`) : `${s.flag} ${s.arg}`;
   else text = `(${s.reason})`;
   if (via === 'global') return `global from ${text}`;
   if (via === 'import') return `imported from ${text}`;
