@@ -82,6 +82,19 @@ ${helm
     server: https://kubernetes.default.svc
 `;
 
+test('flux2-kustomize-helm-example: effective --env merges the base spec.values and the overlay\'s patch (the chart is remote)', () => {
+  const root = path.join(corpus, 'fluxcd__flux2-kustomize-helm-example');
+  const r = cli(['effective', '--env', 'production/podinfo', '--workspace', root, '-o', 'json'], root);
+  assert.equal(r.code, 0, show(r));
+  const values = JSON.parse(r.stdout) as { httpRoute?: { hostnames?: Json; enabled?: Json }; redis?: { enabled?: Json } };
+  assert.deepEqual(values.httpRoute?.hostnames, ['podinfo.production']);
+  assert.equal(values.redis?.enabled, true, 'from the base HelmRelease');
+  const x = explain(['--env', 'staging/podinfo', '--workspace', root, 'httpRoute.hostnames'], root);
+  assert.deepEqual(x.value, ['podinfo.staging']);
+  assert.deepEqual({ file: x.source?.file, line: x.source?.line }, { file: 'apps/staging/podinfo-values.yaml', line: 14 });
+  assert.deepEqual(x.shadowed.map((c) => `${c.file}:${c.line}`), ['apps/base/podinfo/release.yaml:34']);
+});
+
 test('environments -o json: flux2-kustomize-helm-example gives one environment per overlay, in the issue\'s shape', () => {
   const root = path.join(corpus, 'fluxcd__flux2-kustomize-helm-example');
   const envs = environments(root);
@@ -296,14 +309,21 @@ test('eks-blueprints ApplicationSets: cluster generators are findings on their l
   assert.equal(environments(root).filter((e) => e.kind === 'argocd').length, 0);
 });
 
-test('a chart not in the workspace nor in Helm\'s cache: --env says which chart to pull; with the archive in the cache it is used', () => {
+test('a chart not in the workspace nor in Helm\'s cache: the layers alone, with a note saying which chart to pull; with the archive in the cache it is used', () => {
   const root = workspace(undefined, {
     'apps/remote.yaml':
       'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: remote\nspec:\n  source:\n    repoURL: https://charts.example.com\n    chart: web\n    targetRevision: 1.2.3\n    helm:\n      valuesObject:\n        a: 1\n',
   });
-  const r = cli(['effective', '--env', 'remote'], root);
-  assert.equal(r.code, 2, show(r));
-  assert.match(r.stderr, /--env remote \(apps\/remote\.yaml:4\): .*helm pull web --repo https:\/\/charts\.example\.com --version 1\.2\.3/);
+  // Without the chart, the layers are merged among themselves (no chart defaults), with a note naming what to pull.
+  const r = cli(['effective', '--env', 'remote', '-o', 'json'], root);
+  assert.equal(r.code, 0, show(r));
+  assert.deepEqual(JSON.parse(r.stdout), { a: 1 });
+  assert.match(r.stderr, /--env remote \(apps\/remote\.yaml:4\): .*helm pull web --repo https:\/\/charts\.example\.com --version 1\.2\.3.*without the chart's defaults/);
+  const x = explain(['--env', 'remote', 'a'], root);
+  assert.deepEqual({ file: x.source?.file, line: x.source?.line }, { file: 'apps/remote.yaml', line: 12 });
+  const checked = cli(['check', '--env', 'remote', '-o', 'json'], root);
+  assert.equal(checked.code, 0, show(checked));
+  assert.ok(json<{ findings: { code: string }[] }>(checked).findings.some((f) => f.code === 'gitops.chart-not-local'));
   // `helm pull` puts web-1.2.3.tgz in $HELM_CACHE_HOME/repository: then the chart's defaults are there.
   const cache = tempDir('hv-helm-cache-');
   const src = tempDir('hv-chart-src-');

@@ -17,7 +17,7 @@ import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { unreadableValues, valuesResolver } from '../host/project';
-import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
+import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openDeployment, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
 import { ValidatorCache } from '../host/validatorCache';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
@@ -199,9 +199,32 @@ function gitopsWorkspace(opts: Common): string {
 }
 
 /**
- * The chart a discovered environment deploys, for `--env NAME` without a chart directory (a usage error naming what
- * to do when there is no such environment or its chart is neither in the workspace nor in Helm's cache).
+ * For `--env NAME` without a chart directory: the chart the discovered deployment deploys (display path), or, when
+ * that chart is neither in the workspace nor in Helm's cache, the deployment alone over a chart without defaults
+ * (its layers merged and checked among themselves; `note` says which chart to `helm pull`).
  */
+function deploymentOf(name: string, opts: Common, caches: HostCaches): { chart: string } | { project: Project; note: string } {
+  const run = caches.gitops(gitopsWorkspace(opts));
+  const env = run.discovery.environments.find((e) => e.name === name);
+  const dir = env ? chartOf(env, run.root) : undefined;
+  if (!env || dir !== undefined) return { chart: chartOfEnvironment(name, opts, caches) };
+  const project = openDeployment(name, { ...projectRequest(run.root, displayFromCwd(run.root), opts, caches), gitops: { workspace: run.root } });
+  if (!project) return { chart: chartOfEnvironment(name, opts, caches) };
+  const why = env.findings.find((f) => f.code === 'gitops.chart-not-local')?.message ?? (env.chart.type === 'unknown' ? env.chart.reason : 'the chart is not available offline');
+  return { project, note: `note: --env ${name} (${env.definedAt.file}:${env.definedAt.line}): ${why}; without the chart's defaults` };
+}
+
+/** The project for effective/explain: the chart given, else the one `--env` names (a note on stderr when detached). */
+function projectFor(chartArg: string | undefined, opts: Common, err: (s: string) => void): Project {
+  if (chartArg !== undefined || opts.env === undefined) return openChart(chartArg ?? '', opts);
+  const caches = cliCaches();
+  const d = deploymentOf(opts.env, opts, caches);
+  if ('chart' in d) return openChart(d.chart, opts, caches);
+  err(d.note);
+  return d.project;
+}
+
+/** The chart a discovered environment deploys (a usage error naming what to do when there is none or it is not available). */
 function chartOfEnvironment(name: string, opts: Common, caches: HostCaches): string {
   const run = caches.gitops(gitopsWorkspace(opts));
   const env = run.discovery.environments.find((e) => e.name === name);
@@ -321,11 +344,10 @@ function failOnHelmError(eff: Effective, err: (s: string) => void): number | und
 }
 
 function cmdEffective(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
-  if (positionals.length === 0 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, cliCaches())];
-  if (positionals.length !== 1) throw new UsageError('effective takes exactly one chart directory');
+  if (positionals.length > 1 || (positionals.length === 0 && opts.env === undefined)) throw new UsageError('effective takes exactly one chart directory');
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
-  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
+  const eff = effectiveFor(projectFor(positionals[0], opts, err), opts);
   const code = failOnHelmError(eff, err);
   if (code !== undefined) return code;
   printHelmMessages(eff.messages, err);
@@ -335,13 +357,14 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
 }
 
 function cmdExplain(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
-  if (positionals.length === 1 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, cliCaches()), ...positionals];
-  if (positionals.length !== 2) throw new UsageError('explain takes a chart directory and a dotted path');
+  const detached = positionals.length === 1 && opts.env !== undefined;
+  if (positionals.length !== 2 && !detached) throw new UsageError('explain takes a chart directory and a dotted path');
   const format = opts.output ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: explain prints text or json`);
-  const segments = parsePathExpression(positionals[1] ?? '');
-  if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
-  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
+  const expression = positionals[positionals.length - 1] ?? '';
+  const segments = parsePathExpression(expression);
+  if (!segments) throw new UsageError(`${expression}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
+  const eff = effectiveFor(projectFor(detached ? undefined : positionals[0], opts, err), opts);
   const code = failOnHelmError(eff, err);
   if (code !== undefined) return code;
   const x = explainPath(eff, segments);
@@ -421,13 +444,20 @@ async function prefetchRemoteSchemas(positionals: string[], opts: Common, caches
 }
 
 function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void, context: RunContext = {}): number {
-  if (positionals.length === 0 && opts.env !== undefined) positionals = [chartOfEnvironment(opts.env, opts, context.caches ?? cliCaches())];
-  if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
   // Remote documents `main` fetched with --fetch-remote-refs (or an earlier run cached on disk) are in the caches.
   const caches = context.caches ?? cliCaches();
   const findings: Finding[] = [];
+  if (positionals.length === 0 && opts.env !== undefined) {
+    const d = deploymentOf(opts.env, opts, caches);
+    if ('chart' in d) positionals = [d.chart];
+    else {
+      // The deployment's chart is not available: its layers are checked among themselves.
+      err(d.note);
+      findings.push(...d.project.problems, ...checkChart({ ...d.project.input }).findings);
+    }
+  } else if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
     const isDir = fs.statSync(target).isDirectory();

@@ -359,9 +359,39 @@ export function openProject(req: ProjectRequest): Project {
     environments.push(...mine.environments);
     problems.push(...mine.findings);
   }
+  return assemble(req, chart, environments, problems, gitops, true);
+}
 
+/**
+ * A discovered deployment whose chart is not available offline (neither in the workspace nor in Helm's repository
+ * cache): the deployment alone over a chart without defaults, so that its layers are merged and checked among
+ * themselves. Its files are relative to the workspace root. Undefined when no deployment has that name.
+ */
+export function openDeployment(name: string, req: Omit<ProjectRequest, 'chartDir' | 'displayDir' | 'environments'> & { gitops: NonNullable<ProjectRequest['gitops']> }): Project | undefined {
+  const { caches } = req;
+  const run = caches.gitops(req.gitops.workspace, req.gitops);
+  const env = run.discovery.environments.find((e) => e.name === name);
+  if (!env) return undefined;
+  const display = req.display ?? ((p: string) => p);
+  const remote = env.chart.type === 'remote' ? env.chart : undefined;
+  const chartName = remote ? (remote.chart.split('/').pop() ?? remote.chart) : 'chart';
+  const chartYaml = `apiVersion: v2\nname: ${JSON.stringify(chartName)}\nversion: ${JSON.stringify(remote?.version ?? '0.0.0')}\n`;
+  const displayDir = display(run.root);
+  const model = loadChart({ dir: displayDir, chartYaml: { path: display(path.join(run.root, env.definedAt.file)), text: chartYaml }, overlays: [], subcharts: [], problems: [] }, new DocumentCache());
+  const chart: LoadedChart = { model, absDir: run.root, displayDir, documents: caches.documents };
+  const problems = env.findings.map((f) => gitopsFinding(f, run.root, display));
+  return assemble({ ...req, chartDir: run.root, displayDir, environments: [] }, chart, [engineEnvironment(env, run.root, run.root, display, (f) => run.text(f))], problems, run, false);
+}
+
+/** The service's input for a loaded chart and its environments (both kinds of project). */
+function assemble(req: ProjectRequest, chart: LoadedChart, environments: Environment[], problems: Finding[], gitops: WorkspaceDiscovery | undefined, withSchemas: boolean): Project {
+  const { caches } = req;
+  const { model, absDir: chartDir, displayDir } = chart;
+  const open = req.open ?? new Map<string, string>();
+  const display = req.display ?? ((p: string) => p);
+  const fallback = defaultsFile(model);
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
-  for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
+  for (const p of secretSettings.problems) problems.push(configFinding(fallback, 1, 1, 'config.secrets', p));
   const secrets = secretsContext(chartDir, req.workspaceRoot, open, display);
   problems.push(...secrets.problems);
 
@@ -379,7 +409,7 @@ export function openProject(req: ProjectRequest): Project {
     readFile,
     helmVersion: req.helm.major,
     documents: caches.documents,
-    schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote),
+    ...(withSchemas ? { schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote) } : {}),
     secrets: { ...secretSettings.options, ignoreEntries: secrets.entries },
     relativePath: secrets.relativePath,
     secretsIgnoreFile: secrets.ignoreFile,
