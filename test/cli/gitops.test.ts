@@ -335,3 +335,67 @@ test('a chart not in the workspace nor in Helm\'s cache: the layers alone, with 
   assert.equal(cached.status, 0, cached.stderr);
   assert.deepEqual(JSON.parse(cached.stdout), { a: 1, b: 'default' });
 });
+
+const FLUX_LOCAL = {
+  'charts/web/Chart.yaml': chartYaml('web'),
+  'charts/web/values.yaml': 'fromChart: yes-values-yaml\nreplicas: 1\nresources:\n  cpu: 100m\n',
+  'charts/web/values-prod.yaml': 'replicas: 2\nprodOnly: true\n',
+  'cluster/repo.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: repo\nspec:\n  url: https://github.com/example/repo\n',
+  'cluster/values.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-values\ndata:\n  values.yaml: |\n    replicas: 3\n    resources:\n      cpu: 300m\n  cpu: 700m\n',
+  'cluster/release.yaml':
+    'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  chart:\n    spec:\n      chart: ./charts/web\n      sourceRef:\n        kind: GitRepository\n        name: repo\n      valuesFiles:\n        - ./charts/web/values-prod.yaml\n  valuesFrom:\n    - kind: ConfigMap\n      name: web-values\n      valuesKey: cpu\n      targetPath: resources.cpu\n    - kind: ConfigMap\n      name: web-values\n  values:\n    replicas: 4\n',
+};
+
+test('Flux valuesFrom in list order: a targetPath before a ConfigMap\'s values loses to them; valuesFiles replace the chart\'s values.yaml', () => {
+  const root = workspace(undefined, FLUX_LOCAL);
+  const env = environments(root).find((e) => e.kind === 'flux');
+  assert.ok(env);
+  assert.deepEqual(env.layers.map((l) => l.type), ['file', 'set', 'inline', 'inline']);
+  const values = effective(['--env', env.name], root) as Record<string, Json>;
+  assert.equal(values.fromChart, undefined, "values.yaml is replaced by valuesFiles");
+  assert.equal(values.prodOnly, true);
+  assert.equal(values.replicas, 4, 'spec.values last');
+  const cpu = explain(['--env', env.name, 'resources.cpu'], root);
+  assert.equal(cpu.value, '300m', 'the ConfigMap values.yaml comes after the targetPath entry');
+  assert.deepEqual({ file: cpu.source?.file, line: cpu.source?.line }, { file: 'cluster/values.yaml', line: 9 });
+  assert.ok(cpu.shadowed.some((s) => s.flag === '--set' && s.file === 'cluster/values.yaml' && s.line === 10), JSON.stringify(cpu.shadowed));
+  const replicas = explain(['--env', env.name, 'replicas'], root);
+  assert.deepEqual(replicas.shadowed.map((s) => `${s.file}:${s.line}`), ['cluster/values.yaml:7', 'charts/web/values-prod.yaml:1']);
+  // The targetPath does not win here, so it hides nothing: no override finding.
+  assert.deepEqual(checkFindings(['charts/web'], root).filter((f) => f.code === 'helm.override-outside-values'), []);
+});
+
+test('Flux targetPath after the values it overrides is an override outside values files, on the ConfigMap key\'s line', () => {
+  const root = workspace(undefined, {
+    ...FLUX_LOCAL,
+    'cluster/release.yaml': FLUX_LOCAL['cluster/release.yaml'].replace(
+      '    - kind: ConfigMap\n      name: web-values\n      valuesKey: cpu\n      targetPath: resources.cpu\n    - kind: ConfigMap\n      name: web-values\n',
+      '    - kind: ConfigMap\n      name: web-values\n    - kind: ConfigMap\n      name: web-values\n      valuesKey: cpu\n      targetPath: resources.cpu\n',
+    ),
+  });
+  const env = environments(root).find((e) => e.kind === 'flux');
+  assert.ok(env);
+  const cpu = explain(['--env', env.name, 'resources.cpu'], root);
+  assert.equal(cpu.value, '700m');
+  assert.equal(cpu.source?.detail, 'targetPath resources.cpu');
+  const override = checkFindings(['charts/web'], root).filter((f) => f.code === 'helm.override-outside-values');
+  assert.deepEqual(override.map((f) => `${f.file}:${f.line}`), ['cluster/values.yaml:10']);
+});
+
+test('helmfile secrets (SOPS keys count, metadata does not) and a rendered .gotmpl values file', () => {
+  const root = workspace(undefined, {
+    'charts/web/Chart.yaml': chartYaml('web'),
+    'charts/web/values.yaml': 'env: none\npassword: ""\n',
+    'values.yaml.gotmpl': 'env: {{ .Environment.Name }}\nrelease: {{ .Release.Name }}\n',
+    'secrets.yaml': 'password: ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]\nsops:\n  version: 3.8.1\n  lastmodified: "2024-01-01T00:00:00Z"\n',
+    'helmfile.yaml': 'environments:\n  staging: {}\n---\nreleases:\n  - name: web\n    chart: ./charts/web\n    values:\n      - values.yaml.gotmpl\n    secrets:\n      - secrets.yaml\n',
+  });
+  const values = effective(['--env', 'staging/web'], root) as Record<string, Json>;
+  assert.equal(values.env, 'staging');
+  assert.equal(values.release, 'web');
+  assert.equal(values.sops, undefined, 'SOPS metadata is not a value');
+  const env = explain(['--env', 'staging/web', 'env'], root);
+  assert.deepEqual({ file: env.source?.file, line: env.source?.line }, { file: 'values.yaml.gotmpl', line: 1 });
+  const password = explain(['--env', 'staging/web', 'password'], root);
+  assert.deepEqual({ file: password.source?.file, line: password.source?.line }, { file: 'secrets.yaml', line: 1 });
+});
