@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import type { Environment } from '../../server/src/service/chart/environments';
 import { computeHover } from '../../server/src/service/features/hover';
+import { computeInlayHints } from '../../server/src/service/features/inlayHints';
 import { placeInManifest } from '../../server/src/host/gitops';
 import { analysisOf, dedent, parseFixture } from './fixture';
 
@@ -81,4 +82,12 @@ test('hover on inline values inside the manifest: its own line wins, the chart d
   assert.match(h.markdown, /"IfNotPresent"/);
   // Outside the inline values (the parameters list): no values key there.
   assert.equal(computeHover(a, '/apps/prod-eu.yaml', MANIFEST.indexOf('kind:') + 1, {}), undefined);
+});
+
+test('inlay hints on the manifest\'s inline values: the chart default each key replaces, at the key\'s line end', () => {
+  const a = analysis();
+  const hints = computeInlayHints(a, '/apps/prod-eu.yaml', 0, MANIFEST.length, { activeEnvironment: 'prod-eu' });
+  const labelled = hints.map((h) => `${MANIFEST.slice(MANIFEST.lastIndexOf('\n', h.offset - 1) + 1, h.offset).trim()} «${h.label}»`);
+  assert.ok(labelled.some((l) => l.startsWith('replicas: 3 «') && l.includes('1')), labelled.join('\n'));
+  assert.ok(labelled.some((l) => l.startsWith('pullPolicy: Always «') && l.includes('IfNotPresent')), labelled.join('\n'));
 });
