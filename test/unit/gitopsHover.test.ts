@@ -7,6 +7,7 @@ import { ChartAnalysis } from '../../server/src/service/analysis';
 import type { Environment } from '../../server/src/service/chart/environments';
 import { computeHover } from '../../server/src/service/features/hover';
 import { computeInlayHints } from '../../server/src/service/features/inlayHints';
+import { computeCompletion } from '../../server/src/service/features/completion';
 import { placeInManifest } from '../../server/src/host/gitops';
 import { analysisOf, dedent, parseFixture } from './fixture';
 
@@ -38,6 +39,7 @@ const CHART = `
     tag: "1.0"
     pullPolicy: IfNotPresent
   replicas: 1
+  resources: {}
 `;
 
 function analysis(): ChartAnalysis {
@@ -90,4 +92,14 @@ test('inlay hints on the manifest\'s inline values: the chart default each key r
   const labelled = hints.map((h) => `${MANIFEST.slice(MANIFEST.lastIndexOf('\n', h.offset - 1) + 1, h.offset).trim()} «${h.label}»`);
   assert.ok(labelled.some((l) => l.startsWith('replicas: 3 «') && l.includes('1')), labelled.join('\n'));
   assert.ok(labelled.some((l) => l.startsWith('pullPolicy: Always «') && l.includes('IfNotPresent')), labelled.join('\n'));
+});
+
+test('completion inside inline values offers the chart\'s keys; outside them, nothing', () => {
+  const a = analysis();
+  const typed = MANIFEST.replace('        replicas: 3\n', '        replicas: 3\n        rep\n');
+  const offset = typed.indexOf('        rep\n') + '        rep'.length;
+  const items = computeCompletion(a, '/apps/prod-eu.yaml', typed, offset);
+  assert.deepEqual(items.map((i) => i.label), ['resources'], 'the chart key not set yet');
+  const outside = MANIFEST.replace('  project: default\n', '').replace('spec:\n', 'spec:\n  pro\n');
+  assert.deepEqual(computeCompletion(a, '/apps/prod-eu.yaml', outside, outside.indexOf('  pro\n') + 5), []);
 });

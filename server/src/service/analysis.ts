@@ -5,7 +5,7 @@ import { createServiceCaches, type ServiceCaches } from './caches';
 import type { ChartModel } from './chart/chartModel';
 import { MemoTable } from './memo';
 import { inlineDocument } from './check/inlineDocuments';
-import type { Environment } from './chart/environments';
+import type { Environment, EnvironmentLayer } from './chart/environments';
 import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
 import type { EnvironmentMemo } from './check/envMemo';
 import type { HelmVersion } from './helm/coalesce';
@@ -195,6 +195,11 @@ export class ChartAnalysis {
     if (role.kind === 'overlay') return role.environments;
     if (role.kind === 'defaults') return this.input.environments.map((e) => e.name);
     return [];
+  }
+
+  /** The layers of inline values written in a manifest, by the environments of this chart. */
+  inlineLayers(file: string): (EnvironmentLayer & { type: 'inline' })[] {
+    return this.input.environments.flatMap((e) => (e.layers ?? []).filter((l): l is EnvironmentLayer & { type: 'inline' } => l.type === 'inline' && l.file === file));
   }
 
   /** Inline values documents (Argo CD valuesObject, HelmRelease spec.values, helmfile maps) written in a manifest. */

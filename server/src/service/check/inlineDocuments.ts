@@ -33,3 +33,31 @@ export function inlineDocument(caches: ServiceCaches, layer: InlineLayer): Value
 export function inlineDocumentsOf(caches: ServiceCaches, file: string): ValuesDocument[] {
   return [...caches.get(INLINE).values()].filter((e) => e.doc.file === file).map((e) => e.doc);
 }
+
+/**
+ * The text of the block of inline values around `offset` in a manifest's current text, as a values document with the
+ * manifest's offsets (everything else blanked, newlines kept): the block starts at a layer's line and runs while
+ * lines are blank or indented at least to its column, so it follows the user's typing. Undefined outside every block.
+ */
+export function inlineScope(layers: readonly Pick<InlineLayer, 'line' | 'column'>[], text: string, offset: number): string | undefined {
+  const lines = text.split('\n');
+  let at = 0;
+  let line = 0;
+  while (line < lines.length - 1 && at + (lines[line] ?? '').length < offset) at += (lines[line++] ?? '').length + 1;
+  for (const l of layers) {
+    if (line < l.line) continue;
+    let end = l.line;
+    while (end < lines.length) {
+      const s = lines[end] ?? '';
+      const indent = s.length - s.trimStart().length;
+      if (end > l.line && s.trim() !== '' && indent < l.column) break;
+      end++;
+    }
+    if (line >= end) continue;
+    return lines
+      .slice(0, end)
+      .map((s, i) => (i < l.line ? ' '.repeat(s.length) : ' '.repeat(Math.min(l.column, s.length)) + s.slice(l.column)))
+      .join('\n');
+  }
+  return undefined;
+}
