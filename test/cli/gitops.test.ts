@@ -399,3 +399,15 @@ test('helmfile secrets (SOPS keys count, metadata does not) and a rendered .gotm
   const password = explain(['--env', 'staging/web', 'password'], root);
   assert.deepEqual({ file: password.source?.file, line: password.source?.line }, { file: 'secrets.yaml', line: 1 });
 });
+
+test('flux2-monitoring-example: valuesFrom a ConfigMap that configMapGenerator makes from a file; the file\'s lines are the source', () => {
+  const root = path.join(corpus, 'fluxcd__flux2-monitoring-example');
+  const kps = environments(root).find((e) => e.name === 'kube-prometheus-stack');
+  assert.ok(kps);
+  assert.deepEqual(kps.layers.map((l) => l.type), ['file', 'inline']);
+  const x = explain(['--env', 'kube-prometheus-stack', '--workspace', root, 'kube-state-metrics.collectors'], root);
+  assert.deepEqual(x.value, []);
+  assert.deepEqual({ file: x.source?.file, line: x.source?.line }, { file: 'monitoring/controllers/kube-prometheus-stack/kube-state-metrics-config.yaml', line: 5 });
+  const retention = explain(['--env', 'kube-prometheus-stack', '--workspace', root, 'prometheus.prometheusSpec.retention'], root);
+  assert.deepEqual({ value: retention.value, file: retention.source?.file, line: retention.source?.line }, { value: '24h', file: 'monitoring/controllers/kube-prometheus-stack/release.yaml', line: 31 });
+});
