@@ -3,7 +3,7 @@
 // a chart model whose values document is that merge; each key keeps the file and line that supplied it.
 import type { ChartModel } from '../chart/chartModel';
 import type { ServiceCaches } from '../caches';
-import { memoKey } from '../memo';
+import { MemoTable, memoKey } from '../memo';
 import type { Value, ValueMap } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { isTable, setOwn } from '../values/valueUtil';
@@ -28,7 +28,7 @@ export function withReplacedDefaults(model: ChartModel, docs: readonly ValuesDoc
 /** A file read the way source-controller reads it: the first YAML document only. */
 function firstDocument(doc: ValuesDocument): ValuesDocument {
   if (doc.documents.length <= 1) return doc;
-  return Object.assign(Object.create(doc) as ValuesDocument, { documents: doc.documents.slice(0, 1) });
+  return Object.assign(Object.create(doc) as ValuesDocument, { documents: doc.documents.slice(0, 1), memo: new MemoTable() });
 }
 
 /** Several files merged into one document whose `entryOf`/`fileOf` name each key's own file. */
@@ -77,5 +77,6 @@ function mergedDocument(docs: readonly ValuesDocument[]): ValuesDocument {
     return o ? o.doc.entryOf(o.container, key) : undefined;
   };
   const fileOf = (container: object, key: PathSegment): string | undefined => origins.get(container)?.get(key)?.doc.file;
-  return Object.assign(Object.create(first) as ValuesDocument, { documents: [root], entryOf, fileOf });
+  // Facts memoized on a document are about its values: this one has its own memo.
+  return Object.assign(Object.create(first) as ValuesDocument, { documents: [root], entryOf, fileOf, memo: new MemoTable() });
 }
