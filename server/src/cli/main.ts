@@ -17,7 +17,7 @@ import type { Finding, Value } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { findChartRoot, readTextFile } from '../host/chartReader';
 import { unreadableValues, valuesResolver } from '../host/project';
-import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openDeployment, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
+import { configFileEnvironments, ENVIRONMENT_PROBLEM, helmRelease, HostCaches, openProject, schemaUriFor, secretsContext, type HelmRelease, type Project, type ProjectRequest } from '../host/projectModel';
 import { ValidatorCache } from '../host/validatorCache';
 import { toSarif } from './sarif';
 import { inferSchema } from '../service/schema/infer';
@@ -208,8 +208,7 @@ function deploymentOf(name: string, opts: Common, caches: HostCaches): { chart: 
   const env = run.discovery.environments.find((e) => e.name === name);
   const dir = env ? chartOf(env, run.root) : undefined;
   if (!env || dir !== undefined) return { chart: chartOfEnvironment(name, opts, caches) };
-  const project = openDeployment(name, { ...projectRequest(run.root, displayFromCwd(run.root), opts, caches), gitops: { workspace: run.root } });
-  if (!project) return { chart: chartOfEnvironment(name, opts, caches) };
+  const project = openProject({ ...projectRequest(run.root, displayFromCwd(run.root), opts, caches), gitops: { workspace: run.root }, deployment: name });
   const why = env.findings.find((f) => f.code === 'gitops.chart-not-local')?.message ?? (env.chart.type === 'unknown' ? env.chart.reason : 'the chart is not available offline');
   return { project, note: `note: --env ${name} (${env.definedAt.file}:${env.definedAt.line}): ${why}; without the chart's defaults` };
 }

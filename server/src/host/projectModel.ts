@@ -33,6 +33,7 @@ import { DocumentCache } from '../service/yaml/documentCache';
 import { readChartDir, readTextFile } from './chartReader';
 import { compileUserPattern } from './patterns';
 import { chartOf, discoverWorkspace, engineEnvironment, gitopsFinding, type GitopsOptions, type WorkspaceDiscovery } from './gitops';
+import type { DiscoveredEnvironment } from '../service/gitops';
 import { anchorSetFiles, valuesResolver, withOpenTexts, type LoadedChart } from './project';
 import { RemoteSchemaStore } from './remoteSchemas';
 import { defaultDraftFor, SchemaCache, type SchemaCacheOptions } from './schemaCache';
@@ -318,6 +319,11 @@ export interface ProjectRequest {
    * current directory; the editor: the workspace folder). Absent: no discovery.
    */
   gitops?: { workspace: string } & GitopsOptions;
+  /**
+   * A discovered deployment (by name) whose chart is not available offline: the project is that deployment alone over
+   * a chart without defaults, so its layers are merged and checked among themselves; `chartDir` is the workspace root.
+   */
+  deployment?: string;
   caches: HostCaches;
 }
 
@@ -344,54 +350,25 @@ export function openProject(req: ProjectRequest): Project {
   const open = req.open ?? new Map<string, string>();
   const display = req.display ?? ((p: string) => p);
   const { caches } = req;
-  const source = withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
+  const run = req.gitops ? caches.gitops(req.gitops.workspace, req.gitops) : undefined;
+  const detached = req.deployment !== undefined && run ? run.discovery.environments.find((e) => e.name === req.deployment) : undefined;
+  const source = detached && run ? chartlessSource(detached, run, displayDir, display) : withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
   const model = loadChart(source, caches.documents);
   const chart: LoadedChart = { model, absDir: chartDir, displayDir, documents: caches.documents };
   const fallback = defaultsFile(model);
   const problems: Finding[] = [];
   const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
 
-  const environments = discoverEnvironments(model, chartDir, req.environments, configProblem);
-  let gitops: WorkspaceDiscovery | undefined;
-  if (req.gitops) {
-    gitops = caches.gitops(req.gitops.workspace, req.gitops);
-    const mine = gitopsEnvironments(gitops, chartDir, environments, display, req.gitops.helmCacheDir);
+  const environments = detached ? [] : discoverEnvironments(model, chartDir, req.environments, configProblem);
+  if (run) {
+    const select = detached ? (e: DiscoveredEnvironment) => e === detached : (e: DiscoveredEnvironment) => chartOf(e, run.root, req.gitops?.helmCacheDir) === chartDir;
+    const mine = gitopsEnvironments(run, select, chartDir, environments, display);
     environments.push(...mine.environments);
     problems.push(...mine.findings);
   }
-  return assemble(req, chart, environments, problems, gitops, true);
-}
 
-/**
- * A discovered deployment whose chart is not available offline (neither in the workspace nor in Helm's repository
- * cache): the deployment alone over a chart without defaults, so that its layers are merged and checked among
- * themselves. Its files are relative to the workspace root. Undefined when no deployment has that name.
- */
-export function openDeployment(name: string, req: Omit<ProjectRequest, 'chartDir' | 'displayDir' | 'environments'> & { gitops: NonNullable<ProjectRequest['gitops']> }): Project | undefined {
-  const { caches } = req;
-  const run = caches.gitops(req.gitops.workspace, req.gitops);
-  const env = run.discovery.environments.find((e) => e.name === name);
-  if (!env) return undefined;
-  const display = req.display ?? ((p: string) => p);
-  const remote = env.chart.type === 'remote' ? env.chart : undefined;
-  const chartName = remote ? (remote.chart.split('/').pop() ?? remote.chart) : 'chart';
-  const chartYaml = `apiVersion: v2\nname: ${JSON.stringify(chartName)}\nversion: ${JSON.stringify(remote?.version ?? '0.0.0')}\n`;
-  const displayDir = display(run.root);
-  const model = loadChart({ dir: displayDir, chartYaml: { path: display(path.join(run.root, env.definedAt.file)), text: chartYaml }, overlays: [], subcharts: [], problems: [] }, new DocumentCache());
-  const chart: LoadedChart = { model, absDir: run.root, displayDir, documents: caches.documents };
-  const problems = env.findings.map((f) => gitopsFinding(f, run.root, display));
-  return assemble({ ...req, chartDir: run.root, displayDir, environments: [] }, chart, [engineEnvironment(env, run.root, run.root, display, (f) => run.text(f))], problems, run, false);
-}
-
-/** The service's input for a loaded chart and its environments (both kinds of project). */
-function assemble(req: ProjectRequest, chart: LoadedChart, environments: Environment[], problems: Finding[], gitops: WorkspaceDiscovery | undefined, withSchemas: boolean): Project {
-  const { caches } = req;
-  const { model, absDir: chartDir, displayDir } = chart;
-  const open = req.open ?? new Map<string, string>();
-  const display = req.display ?? ((p: string) => p);
-  const fallback = defaultsFile(model);
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
-  for (const p of secretSettings.problems) problems.push(configFinding(fallback, 1, 1, 'config.secrets', p));
+  for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
   const secrets = secretsContext(chartDir, req.workspaceRoot, open, display);
   problems.push(...secrets.problems);
 
@@ -409,24 +386,35 @@ function assemble(req: ProjectRequest, chart: LoadedChart, environments: Environ
     readFile,
     helmVersion: req.helm.major,
     documents: caches.documents,
-    ...(withSchemas ? { schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote) } : {}),
+    schemas: caches.schemas.lookup(req.helm.schemaDraft, chartDir, displayDir, readFile, remote),
     secrets: { ...secretSettings.options, ignoreEntries: secrets.entries },
     relativePath: secrets.relativePath,
     secretsIgnoreFile: secrets.ignoreFile,
     memo: caches.memo(req.fetchRemoteRefs),
     caches: caches.service,
   };
-  return { chart, input, problems, secrets, ...(gitops ? { gitops } : {}) };
+  return { chart, input, problems, secrets, ...(run ? { gitops: run } : {}) };
 }
 
-/** The discovered deployments of the chart at `chartDir` (named apart from the environments already there), with their findings. */
-function gitopsEnvironments(run: WorkspaceDiscovery, chartDir: string, existing: readonly Environment[], display: (abs: string) => string, helmCacheDir: string | undefined): { environments: Environment[]; findings: Finding[] } {
+/**
+ * The chart of a deployment whose chart is not available offline (`ProjectRequest.deployment`): no defaults, named as
+ * the deployment names it, its Chart.yaml standing in at the manifest (where a finding without a file of its own goes).
+ */
+function chartlessSource(env: DiscoveredEnvironment, run: WorkspaceDiscovery, displayDir: string, display: (abs: string) => string): ChartSource {
+  const remote = env.chart.type === 'remote' ? env.chart : undefined;
+  const name = remote ? (remote.chart.split('/').pop() ?? remote.chart) : 'chart';
+  const text = `apiVersion: v2\nname: ${JSON.stringify(name)}\nversion: ${JSON.stringify(remote?.version ?? '0.0.0')}\n`;
+  return { dir: displayDir, chartYaml: { path: display(path.join(run.root, env.definedAt.file)), text }, overlays: [], subcharts: [], problems: [] };
+}
+
+/** The discovered deployments `select` picks (named apart from the environments already there), with their findings. */
+function gitopsEnvironments(run: WorkspaceDiscovery, select: (env: DiscoveredEnvironment) => boolean, chartDir: string, existing: readonly Environment[], display: (abs: string) => string): { environments: Environment[]; findings: Finding[] } {
   const taken = new Set(existing.map((e) => e.name));
   const environments: Environment[] = [];
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const env of run.discovery.environments) {
-    if (chartOf(env, run.root, helmCacheDir) !== chartDir) continue;
+    if (!select(env)) continue;
     const e = engineEnvironment(env, run.root, chartDir, display, (f) => run.text(f));
     if (taken.has(e.name)) e.name = `${e.name} (${env.kind})`;
     taken.add(e.name);
