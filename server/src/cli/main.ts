@@ -52,9 +52,6 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml, or a deployment an Argo CD, Flux or
                            helmfile manifest declares, as \`helm-values environments\` names it; then the chart
                            directory may be left out)
-      --workspace DIR      where Argo CD, Flux and helmfile manifests are discovered (default: the enclosing git
-                           work tree, else the current directory); check then also reports every manifest's
-                           findings (gitops.*), not only those of the checked charts' deployments
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version 3|4   reproduce Helm 3 or Helm 4 (default 4; 3.18 and older: schemas default to draft-07)
       --no-secrets         check: do not look for plaintext secrets (the nearest .helmsecretsignore at or
@@ -65,6 +62,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            Each URL is fetched once (10 s timeout), then read from the cache in
                            $HELM_VALUES_CACHE_DIR, else $XDG_CACHE_HOME/helm-values/schemas, else
                            ~/.cache/helm-values/schemas (delete that directory to download again)
+      --workspace DIR      where Argo CD, Flux and helmfile manifests are discovered (default: the enclosing git
+                           work tree, else the current directory); check then also reports every manifest's
+                           findings (gitops.*), not only those of the checked charts' deployments
   -o, --output FORMAT      output format
   -h, --help               this help
       --version            print the version
@@ -117,6 +117,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'set-json': { type: 'string', multiple: true },
         'set-file': { type: 'string', multiple: true },
         'set-literal': { type: 'string', multiple: true },
+        workspace: { type: 'string' },
         env: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
@@ -126,7 +127,6 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'no-secrets': { type: 'boolean' },
         'fetch-remote-refs': { type: 'boolean' },
         force: { type: 'boolean' },
-        workspace: { type: 'string' },
         version: { type: 'boolean' },
       },
     });
