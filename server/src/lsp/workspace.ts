@@ -139,11 +139,11 @@ export class Workspace {
       workspaceRoot: root,
       helm: settingsRelease(settings),
       environments: [settingsEnvironments(settings.environments, root)],
-      // Argo CD, Flux and helmfile manifests of the workspace folder give more environments (discovered once per folder).
-      ...(root !== undefined ? { gitops: { workspace: root } } : {}),
       secrets: settings.secrets,
       fetchRemoteRefs: settings.fetchRemoteRefs,
       open,
+      // Argo CD, Flux and helmfile manifests of the workspace folder give more environments (discovered once per folder).
+      ...(root !== undefined ? { gitops: { workspace: root } } : {}),
       caches: this.caches,
     };
   }
