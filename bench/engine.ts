@@ -117,3 +117,5 @@ export function serverEditLoop(chartDir: string, open: readonly string[], edited
 function readText(file: string): string {
   return fs.readFileSync(file, 'utf8');
 }
+
+export { discoverWorkspace } from '../server/src/host/gitops';

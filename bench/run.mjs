@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { loadEngine, repoRoot, benchDir } from './lib/build.mjs';
 import { lspCases } from './lib/cases.mjs';
 import { runCli } from './lib/cli.mjs';
+import { runDiscovery } from './lib/discovery.mjs';
 import { runInProcess } from './lib/inprocess.mjs';
 import { profileLsp, runLsp } from './lib/lsp.mjs';
 import { evaluateRatios, evaluateTargets, markdown } from './lib/report.mjs';
@@ -19,7 +20,7 @@ const HELP = `node --expose-gc bench/run.mjs [options]      (npm run bench -- [o
 
   --quick              fewer repetitions (CI smoke): 1 launch per server per case, 4 edits, 2 queries, 3 CLI spawns
   --json FILE          also write every figure (raw samples included) as JSON
-  --only a,b,c         sections to run: inprocess, cli, lsp (default all)
+  --only a,b,c         sections to run: inprocess, cli, discovery, lsp (default all)
   --cases NAMES        LSP cases, comma-separated substrings of: ${lspCases.map((c) => c.name).join(', ')}
   --no-peer            run our server only (no yaml-language-server)
   --node-flags FLAGS   launch our server with these node flags (space-separated; default none, as Neovim/Emacs do)
@@ -34,7 +35,7 @@ const HELP = `node --expose-gc bench/run.mjs [options]      (npm run bench -- [o
 
 function parseArgs(argv) {
   const o = {
-    sections: ['inprocess', 'cli', 'lsp'],
+    sections: ['inprocess', 'cli', 'discovery', 'lsp'],
     caseFilter: null,
     peer: true,
     reps: 5,
@@ -108,6 +109,7 @@ async function main() {
   };
   if (o.sections.includes('inprocess')) results.inprocess = runInProcess(engine, o, log);
   if (o.sections.includes('cli')) results.cli = runCli(repoRoot, o, log);
+  if (o.sections.includes('discovery')) results.discovery = runDiscovery(o, log);
   if (o.sections.includes('lsp')) results.lsp = await runLsp(engine, repoRoot, o, log);
   if (o.profile) results.profiles = await profileLsp(engine, repoRoot, o, path.join(benchDir, 'out', 'profiles'), log);
   results.host.busyAfter = await hostBusy(2000);

@@ -14,6 +14,9 @@ const CONVENTIONAL = ['**/values*.yaml', '**/values*.yml', '**/values/*.yaml', '
 const CHART_FILES_GLOB =
   '**/{Chart.yaml,Chart.lock,requirements.yaml,values*.yaml,values*.yml,values/*.yaml,ci/*.yaml,values.schema.json,charts/*.tgz,.helmsecretsignore}';
 
+/** Argo CD, Flux and helmfile manifests anywhere in the folder: a change re-runs the server's GitOps discovery. */
+const GITOPS_FILES_GLOB = '**/*.{yaml,yml,gotmpl}';
+
 /** A configured values file: the pattern a document's path must match, and the glob to watch. */
 interface Configured {
   document: string;
@@ -45,6 +48,7 @@ function selectorOf(files: Configured[]): DocumentSelector {
 export class ValuesFiles implements Disposable {
   private files = configured();
   private readonly chartFiles = workspace.createFileSystemWatcher(CHART_FILES_GLOB);
+  private readonly gitopsFiles = workspace.createFileSystemWatcher(GITOPS_FILES_GLOB, false, false, false);
   private configuredWatchers = this.files.map((f) => workspace.createFileSystemWatcher(f.watch));
   private readonly subscriptions: Disposable[] = [];
 
@@ -53,7 +57,7 @@ export class ValuesFiles implements Disposable {
   }
 
   get watchers(): FileSystemWatcher[] {
-    return [this.chartFiles, ...this.configuredWatchers];
+    return [this.chartFiles, this.gitopsFiles, ...this.configuredWatchers];
   }
 
   /** Restarts `client` with the new selector and watchers whenever the configured values files change. */
@@ -85,6 +89,6 @@ export class ValuesFiles implements Disposable {
   }
 
   dispose(): void {
-    for (const d of [...this.subscriptions, this.chartFiles, ...this.configuredWatchers]) d.dispose();
+    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, ...this.configuredWatchers]) d.dispose();
   }
 }

@@ -2,14 +2,17 @@
 //   helm-values effective <chart-dir> [flags]          the values Helm passes to templates
 //   helm-values explain <chart-dir> <path> [flags]     the precedence chain of one key
 //   helm-values check <chart-dir|values-file>... [flags]   findings, as text, JSON or SARIF
+//   helm-values environments [dir]                      environments found (Argo CD, Flux, helmfile, config, conventions)
 import { parseArgs } from 'node:util';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import type { Environment } from '../service/chart/environments';
+import type { Environment, EnvironmentLayer } from '../service/chart/environments';
 import { checkChart, environmentInputs, sortFindings } from '../service/check/check';
 import { formatRelease, hasResetThenReuseValues, RESET_THEN_REUSE_SINCE } from '../service/helm/versions';
-import { computeEffective, type Effective, type HelmMessage, type PreviousRelease } from '../service/helm/effective';
+import { computeEffective, type Effective, type HelmMessage, type PreviousRelease, type UserLayer } from '../service/helm/effective';
+import { environmentJson, type EnvironmentJson } from '../service/gitops';
+import { chartOf, gitopsFinding, gitWorkTree, listWorkspace } from '../host/gitops';
 import { explainPath, parsePathExpression, sourceJson, sourceText } from '../service/helm/explain';
 import type { Finding, Value } from '../service/types';
 import { parseValuesDocument, type ValuesDocument } from '../service/yaml/valuesDocument';
@@ -34,6 +37,10 @@ Usage:
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
+  helm-values environments [DIR] [--config FILE] [-o text|json]
+                        the environments found under DIR (default: the current directory): Argo CD Applications
+                        and ApplicationSets, Flux HelmReleases (one per kustomize overlay), helmfile releases (one per
+                        helmfile environment), then each chart's configured and conventional ones, with their layers
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -44,7 +51,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
       --set-file K=PATH    set a value to a file's content
       --set-literal K=V    set a literal string (commas not split)
       --env NAME           start from a named environment (from --config, or by convention: values-NAME.yaml,
-                           values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml)
+                           values.NAME.yaml, values/NAME.yaml, ci/NAME.yaml, or a deployment an Argo CD, Flux or
+                           helmfile manifest declares, as \`helm-values environments\` names it; then the chart
+                           directory may be left out)
       --config FILE        environments file (YAML or JSON): a list of {name, chart, extends, values, set, ...}
       --helm-version V     reproduce a Helm release: 3 or 4 (the newest of that major), or a release such as
                            4.1 or 4.2.3 (default 4; see docs/helm-versions.md for what differs between releases)
@@ -58,6 +67,9 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
                            Each URL is fetched once (10 s timeout), then read from the cache in
                            $HELM_VALUES_CACHE_DIR, else $XDG_CACHE_HOME/helm-values/schemas, else
                            ~/.cache/helm-values/schemas (delete that directory to download again)
+      --workspace DIR      where Argo CD, Flux and helmfile manifests are discovered (default: the enclosing git
+                           work tree, else the current directory); check then also reports every manifest's
+                           findings (gitops.*), not only those of the checked charts' deployments
   -o, --output FORMAT      output format
   -h, --help               this help
       --version            print the version
@@ -103,6 +115,8 @@ interface Common {
   secrets?: boolean;
   /** check: resolve remote `$ref`s from fetched documents (--fetch-remote-refs). */
   fetchRemoteRefs?: boolean;
+  /** --workspace: where GitOps manifests are discovered. */
+  workspace?: string;
 }
 
 /** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
@@ -124,6 +138,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'set-json': { type: 'string', multiple: true },
         'set-file': { type: 'string', multiple: true },
         'set-literal': { type: 'string', multiple: true },
+        workspace: { type: 'string' },
         env: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
@@ -174,6 +189,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       secrets: v['no-secrets'] !== true,
       force: v.force === true,
       fetchRemoteRefs: v['fetch-remote-refs'] === true,
+      ...(v.workspace !== undefined ? { workspace: v.workspace } : {}),
     },
   };
 }
@@ -210,8 +226,9 @@ const displayFromCwd = (abs: string) => path.relative(process.cwd(), abs) || '.'
  * What the project model is asked for a chart under these flags (the language server builds the same from its
  * settings): the workspace root is the current directory; environments come from --config.
  */
-function projectRequest(dir: string, display: string, opts: Common, caches: HostCaches): ProjectRequest {
+function projectRequest(dir: string, display: string, opts: Common, caches: HostCaches, gitops = true): ProjectRequest {
   return {
+    ...(gitops ? { gitops: { workspace: gitopsWorkspace(opts) } } : {}),
     chartDir: path.resolve(dir),
     displayDir: display,
     workspaceRoot: process.cwd(),
@@ -222,6 +239,56 @@ function projectRequest(dir: string, display: string, opts: Common, caches: Host
     display: displayFromCwd,
     caches,
   };
+}
+
+/** Where manifests are discovered: --workspace, else the enclosing git work tree, else the current directory. */
+function gitopsWorkspace(opts: Common): string {
+  if (opts.workspace !== undefined) {
+    if (!fs.existsSync(opts.workspace) || !fs.statSync(opts.workspace).isDirectory()) throw new UsageError(`--workspace ${opts.workspace}: no such directory`);
+    return path.resolve(opts.workspace);
+  }
+  return gitWorkTree(process.cwd()) ?? process.cwd();
+}
+
+/**
+ * For `--env NAME` without a chart directory: the chart the discovered deployment deploys (display path), or, when
+ * that chart is neither in the workspace nor in Helm's cache, the deployment alone over a chart without defaults
+ * (its layers merged and checked among themselves; `note` says which chart to `helm pull`).
+ */
+function deploymentOf(name: string, opts: Common, caches: HostCaches): { chart: string } | { project: Project; note: string } {
+  const run = caches.gitops(gitopsWorkspace(opts));
+  const env = run.discovery.environments.find((e) => e.name === name);
+  const dir = env ? chartOf(env, run.root) : undefined;
+  if (!env || dir !== undefined) return { chart: chartOfEnvironment(name, opts, caches) };
+  const project = openProject({ ...projectRequest(run.root, displayFromCwd(run.root), opts, caches), gitops: { workspace: run.root }, deployment: name });
+  const why = env.findings.find((f) => f.code === 'gitops.chart-not-local')?.message ?? (env.chart.type === 'unknown' ? env.chart.reason : 'the chart is not available offline');
+  return { project, note: `note: --env ${name} (${env.definedAt.file}:${env.definedAt.line}): ${why}; without the chart's defaults` };
+}
+
+/** The project for effective/explain: the chart given, else the one `--env` names (a note on stderr when detached). */
+function projectFor(chartArg: string | undefined, opts: Common, err: (s: string) => void): Project {
+  if (chartArg !== undefined || opts.env === undefined) return openChart(chartArg ?? '', opts);
+  const caches = cliCaches();
+  const d = deploymentOf(opts.env, opts, caches);
+  if ('chart' in d) return openChart(d.chart, opts, caches);
+  err(d.note);
+  return d.project;
+}
+
+/** The chart a discovered environment deploys (a usage error naming what to do when there is none or it is not available). */
+function chartOfEnvironment(name: string, opts: Common, caches: HostCaches): string {
+  const run = caches.gitops(gitopsWorkspace(opts));
+  const env = run.discovery.environments.find((e) => e.name === name);
+  if (!env) {
+    const known = run.discovery.environments.map((e) => e.name);
+    throw new UsageError(`--env ${name}: no Argo CD, Flux or helmfile deployment of that name under ${displayFromCwd(run.root)}${known.length > 0 ? ` (found: ${known.join(', ')})` : ' (none found; give the chart directory, or --workspace DIR)'}`);
+  }
+  const dir = chartOf(env, run.root);
+  if (dir === undefined) {
+    const why = env.findings.find((f) => f.code.startsWith('gitops.chart') || f.code.startsWith('gitops.remote'))?.message ?? (env.chart.type === 'unknown' ? env.chart.reason : `chart ${env.chart.type === 'remote' ? env.chart.chart : ''} is not in the workspace nor in Helm's repository cache`);
+    throw new UsageError(`--env ${name} (${env.definedAt.file}:${env.definedAt.line}): ${why}`);
+  }
+  return displayFromCwd(dir);
 }
 
 /** A CLI run's caches: compiled validators persist on disk between runs, as the server's do (host/validatorCache.ts). */
@@ -238,7 +305,8 @@ export function cliProjectRequest(argv: string[], chartDir: string, caches = cli
 function openChart(dir: string, opts: Common, caches = cliCaches()): Project {
   if (!fs.existsSync(dir)) throw new UsageError(`${dir}: no such chart directory`);
   if (!fs.existsSync(path.join(dir, 'Chart.yaml')) && !dir.endsWith('.tgz')) throw new UsageError(`${dir}: not a chart directory (no Chart.yaml)`);
-  return openProject(projectRequest(dir, path.normalize(dir), opts, caches));
+  // Discovered deployments matter only to name one with --env.
+  return openProject(projectRequest(dir, path.normalize(dir), opts, caches, opts.env !== undefined));
 }
 
 const findingLine = (x: Finding) => `${x.file}:${x.line}:${x.column}: ${x.severity} [${x.code}] ${x.message}`;
@@ -267,7 +335,7 @@ function effectiveFor(project: Project, opts: Common): Effective {
     if (!found) throw new UsageError(`--env ${opts.env}: no such environment for chart ${chart.displayDir} (known: ${envs.map((e) => e.name).join(', ')})`);
     envPart = found;
   }
-  const envInputs = environmentInputs({ model: chart.model, resolveValues: fromChart, readFile: readSetFile }, envPart);
+  const envInputs = environmentInputs({ model: chart.model, resolveValues: fromChart, readFile: readSetFile, caches: project.input.caches }, envPart);
   if (envInputs.problems.length > 0) throw new UsageError(envInputs.problems.map((p) => p.message).join('\n'));
   const files = [...envInputs.inputs.files];
   for (const f of opts.values) {
@@ -282,6 +350,11 @@ function effectiveFor(project: Project, opts: Common): Effective {
     const eq = spec.indexOf('=');
     const p = eq >= 0 ? spec.slice(eq + 1) : '';
     if (p !== '' && readSetFile(p) === undefined) throw new UsageError(`--set-file ${spec}: cannot read ${p}`);
+  }
+  if (envInputs.inputs.layers) {
+    // A discovered environment: its layers in the tool's order, then the command line's files and flags.
+    const extra: UserLayer[] = [...files.slice(envInputs.inputs.files.length).map((doc) => ({ kind: 'values' as const, doc })), ...commandLineFlags(opts).map((l) => ({ kind: 'flag' as const, flag: l.flag, arg: l.arg }))];
+    return computeEffective(chart.model, { ...envInputs.inputs, files, layers: [...envInputs.inputs.layers, ...extra], readFile: readSetFile, ...(previous ? { previous } : {}) }, opts.helm.release, project.input.caches);
   }
   return computeEffective(
     chart.model,
@@ -318,6 +391,18 @@ function previousValues(p: NonNullable<Common['previous']>, resolve: (f: string)
   return { mode: p.mode, config, ...(p.computed !== undefined ? { computed: read(p.computed, '--reuse-values-all', true) } : {}) };
 }
 
+/** The command line's --set* flags in Helm's fixed order of kinds. */
+function commandLineFlags(opts: Common): (EnvironmentLayer & { type: 'flag' })[] {
+  const kinds = [
+    ['set-json', opts.setJson],
+    ['set', opts.set],
+    ['set-string', opts.setString],
+    ['set-file', opts.setFile],
+    ['set-literal', opts.setLiteral],
+  ] as const;
+  return kinds.flatMap(([flag, args]) => args.map((arg) => ({ type: 'flag' as const, flag, arg })));
+}
+
 function printHelmMessages(messages: HelmMessage[], err: (s: string) => void): void {
   for (const m of messages) err(`${m.source ? sourceText(m.source) + ': ' : ''}${m.message}`);
 }
@@ -330,10 +415,10 @@ function failOnHelmError(eff: Effective, err: (s: string) => void): number | und
 }
 
 function cmdEffective(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
-  if (positionals.length !== 1) throw new UsageError('effective takes exactly one chart directory');
+  if (positionals.length > 1 || (positionals.length === 0 && opts.env === undefined)) throw new UsageError('effective takes exactly one chart directory');
   const format = opts.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`-o ${format}: effective prints yaml or json`);
-  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
+  const eff = effectiveFor(projectFor(positionals[0], opts, err), opts);
   // The user-supplied values are complete before Helm coalesces: only an error in the flags stops them.
   const code = failOnHelmError(opts.userSupplied && eff.error?.code !== 'helm.bad-set' ? { ...eff, error: undefined } : eff, err);
   if (code !== undefined) return code;
@@ -344,12 +429,14 @@ function cmdEffective(positionals: string[], opts: Common, out: (s: string) => v
 }
 
 function cmdExplain(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
-  if (positionals.length !== 2) throw new UsageError('explain takes a chart directory and a dotted path');
+  const detached = positionals.length === 1 && opts.env !== undefined;
+  if (positionals.length !== 2 && !detached) throw new UsageError('explain takes a chart directory and a dotted path');
   const format = opts.output ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: explain prints text or json`);
-  const segments = parsePathExpression(positionals[1] ?? '');
-  if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
-  const eff = effectiveFor(openChart(positionals[0] ?? '', opts), opts);
+  const expression = positionals[positionals.length - 1] ?? '';
+  const segments = parsePathExpression(expression);
+  if (!segments) throw new UsageError(`${expression}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
+  const eff = effectiveFor(projectFor(detached ? undefined : positionals[0], opts, err), opts);
   const code = failOnHelmError(eff, err);
   if (code !== undefined) return code;
   const x = explainPath(eff, segments);
@@ -430,12 +517,20 @@ async function prefetchRemoteSchemas(positionals: string[], opts: Common, caches
 }
 
 function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void, context: RunContext = {}): number {
-  if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   const format = opts.output ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`-o ${format}: check prints text, json or sarif`);
   // Remote documents `main` fetched with --fetch-remote-refs (or an earlier run cached on disk) are in the caches.
   const caches = context.caches ?? cliCaches();
   const findings: Finding[] = [];
+  if (positionals.length === 0 && opts.env !== undefined) {
+    const d = deploymentOf(opts.env, opts, caches);
+    if ('chart' in d) positionals = [d.chart];
+    else {
+      // The deployment's chart is not available: its layers are checked among themselves.
+      err(d.note);
+      findings.push(...d.project.problems, ...checkChart({ ...d.project.input }).findings);
+    }
+  } else if (positionals.length === 0) throw new UsageError('check takes one or more chart directories or values files');
   for (const target of positionals) {
     if (!fs.existsSync(target)) throw new UsageError(`${target}: no such file or directory`);
     const isDir = fs.statSync(target).isDirectory();
@@ -466,19 +561,27 @@ function cmdCheck(positionals: string[], opts: Common, out: (s: string) => void,
       if (!fs.existsSync(f)) throw new UsageError(`-f ${f}: no such file`);
     }
     if (explicit) {
-      const base = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
+      const base: Environment = envs[0] ?? { name: 'command line', origin: 'config' as const, values: [], set: [], setString: [], setJson: [], setFile: [], setLiteral: [] };
       const extra = opts.values.map((f) => path.relative(project.chart.absDir, path.resolve(f)));
-      envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
+      if (opts.env !== undefined && base.layers) {
+        // A discovered environment: its layers in the tool's order, then the command line's files and flags.
+        const layers: EnvironmentLayer[] = [...base.layers, ...extra.map((p) => ({ type: 'file' as const, path: p })), ...commandLineFlags(opts)];
+        envs = [{ ...base, values: [...base.values, ...extra], layers }];
+      } else
+        envs = [{ ...base, name: opts.env ?? 'command line', values: [...(opts.env !== undefined ? base.values : []), ...extra], set: [...(opts.env !== undefined ? base.set : []), ...opts.set], setString: [...(opts.env !== undefined ? base.setString : []), ...opts.setString], setJson: [...(opts.env !== undefined ? base.setJson : []), ...opts.setJson], setFile: [...(opts.env !== undefined ? base.setFile : []), ...opts.setFile], setLiteral: [...(opts.env !== undefined ? base.setLiteral : []), ...opts.setLiteral] }];
     }
+    // With --workspace, the manifests under it are checked too (a malformed one, a deployment of a chart elsewhere).
+    const run = project.gitops;
+    if (opts.workspace !== undefined && run) findings.push(...run.discovery.findings.map((x) => gitopsFinding(x, run.root, displayFromCwd)));
     const { findings: f } = checkChart({ ...project.input, environments: envs });
     const onlyFile = isDir ? undefined : path.resolve(target);
     const chart = project.chart;
-    findings.push(...[...project.problems, ...f].filter((x) => onlyFile === undefined || x.code.startsWith('config.') || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
+    findings.push(...[...project.problems, ...f].filter((x) => onlyFile === undefined || x.code.startsWith('config.') || x.code.startsWith('gitops.') || path.resolve(chart.absDir, path.relative(chart.displayDir, x.file)) === onlyFile));
   }
   // The same configuration problem (a --config file, an ignore file) reached through several targets is one finding.
   const seen = new Set<string>();
   const unique = findings.filter((x) => {
-    if (!x.code.startsWith('config.')) return true;
+    if (!x.code.startsWith('config.') && !x.code.startsWith('gitops.')) return true;
     const key = findingLine(x);
     return !seen.has(key) && !!seen.add(key);
   });
@@ -513,6 +616,67 @@ function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void
   return 0;
 }
 
+/** Top-level charts under a workspace (a chart under another chart's charts/ is a subchart), workspace-relative. */
+function chartsIn(root: string, files: readonly string[]): string[] {
+  const dirs = new Set(files.filter((f) => /(^|\/)Chart\.yaml$/.test(f)).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '')));
+  const isSub = (d: string) => {
+    const parts = d.split('/');
+    return parts.length >= 2 && parts[parts.length - 2] === 'charts' && dirs.has(parts.slice(0, -2).join('/'));
+  };
+  return [...dirs].filter((d) => !isSub(d) && fs.existsSync(path.join(root, d, 'Chart.yaml'))).sort();
+}
+
+const ORIGIN_KIND = { config: 'config', convention: 'convention', defaults: 'default' } as const;
+const FLAG_TYPE = [
+  ['setJson', 'set-json'],
+  ['set', 'set'],
+  ['setString', 'set-string'],
+  ['setFile', 'set-file'],
+  ['setLiteral', 'set-literal'],
+] as const;
+
+/** `environments [DIR]`: what discovery found under DIR, then each chart's configured and conventional environments. */
+function cmdEnvironments(positionals: string[], opts: Common, out: (s: string) => void): number {
+  if (positionals.length > 1) throw new UsageError('environments takes at most one directory');
+  const dir = positionals[0] ?? '.';
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`${dir}: no such directory`);
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: environments prints text or json`);
+  const caches = cliCaches();
+  const root = path.resolve(dir);
+  const run = caches.gitops(root);
+  const list: EnvironmentJson[] = run.discovery.environments.map((e) => {
+    const j = environmentJson(e);
+    return { ...j, chart: j.chart === '' ? '.' : j.chart };
+  });
+  for (const chart of chartsIn(root, listWorkspace(root))) {
+    const project = openProject(projectRequest(path.join(root, chart), path.join(dir, chart), opts, caches, false));
+    const rel = (p: string) => path.relative(root, path.resolve(project.chart.absDir, p)).split(path.sep).join('/');
+    for (const e of project.input.environments) {
+      if (e.discovered) continue;
+      list.push({
+        name: e.name,
+        kind: ORIGIN_KIND[e.origin],
+        chart: chart === '' ? '.' : chart,
+        definedAt: null,
+        layers: [...e.values.map((f) => ({ type: 'file' as const, file: rel(f) })), ...FLAG_TYPE.flatMap(([key, type]) => e[key].map((arg) => ({ type, arg })))],
+        findings: [],
+      });
+    }
+  }
+  if (format === 'json') {
+    out(JSON.stringify({ environments: list }, null, 2));
+    return 0;
+  }
+  for (const e of list) {
+    out(`${e.name}  [${e.kind}]  chart: ${e.chart ?? '(not in the workspace)'}${e.definedAt ? `  defined at ${e.definedAt.file}:${e.definedAt.line}` : ''}`);
+    for (const l of e.layers) out(`  ${l.type.padEnd(10)} ${l.arg ?? ''}${l.arg !== undefined && l.file !== undefined ? '  ' : ''}${l.file !== undefined ? `${l.file}${l.line !== undefined ? `:${l.line}` : ''}` : ''}`);
+  }
+  for (const f of run.discovery.findings) out(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`);
+  if (list.length === 0) out(`no environments found under ${dir}`);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n'), context: RunContext = {}): number {
   try {
@@ -532,8 +696,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
+      case 'environments':
+        return cmdEnvironments(positionals, opts, out);
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -13,7 +13,9 @@
 //   `config.*` code, at the file and line at fault (settings have no file: the chart's values.yaml, line 1). The
 //   environment entries at fault are left out; everything else is still checked.
 // - Environments: every `EnvironmentSource` in order (editor: the setting; CLI: --config), then the naming
-//   conventions. The next sources (Argo CD, Flux, helmfile manifests) plug in as more `EnvironmentSource`s.
+//   conventions, then the deployments that Argo CD, Flux and helmfile manifests in the workspace declare for this
+//   chart (host/gitops.ts; a name already taken gets the tool's name appended). Discovery findings (`gitops.*`) are
+//   the same for every chart of a workspace: each project reports all of them, so that editor and CI agree.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
@@ -30,6 +32,8 @@ import { createServiceCaches, type ServiceCaches } from '../service/caches';
 import { DocumentCache } from '../service/yaml/documentCache';
 import { readChartDir, readTextFile } from './chartReader';
 import { compileUserPattern } from './patterns';
+import { chartOf, discoverWorkspace, engineEnvironment, gitopsFinding, type GitopsOptions, type WorkspaceDiscovery } from './gitops';
+import type { DiscoveredEnvironment } from '../service/gitops';
 import { anchorSetFiles, valuesResolver, withOpenTexts, type LoadedChart } from './project';
 import { RemoteSchemaStore } from './remoteSchemas';
 import { defaultDraftFor, SchemaCache, type SchemaCacheOptions } from './schemaCache';
@@ -74,6 +78,8 @@ export class HostCaches {
   service: ServiceCaches = createServiceCaches();
   remoteSchemas: RemoteSchemaStore;
   private charts = new Map<string, ChartSource>();
+  /** GitOps discoveries by workspace root (dropped when `invalidate` names a file under the root). */
+  private gitopsRuns = new Map<string, WorkspaceDiscovery>();
   /**
    * Per-environment results, one memo with remote `$ref`s fetched and one without: an environment's memo signature
    * does not see what the schema resolved to, so the two must not share results, and the first is dropped when
@@ -117,9 +123,26 @@ export class HostCaches {
     return memo;
   }
 
+  /** The environments Argo CD, Flux and helmfile manifests under `root` declare (discovered once, then kept). */
+  gitops(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
+    const key = path.resolve(root);
+    let run = this.gitopsRuns.get(key);
+    if (!run) {
+      run = discoverWorkspace(key, options);
+      this.gitopsRuns.set(key, run);
+    }
+    return run;
+  }
+
   /** Forgets what was read from disk under the given absolute paths (`keepDocuments`: files whose text is open). */
   invalidate(paths: readonly string[], keepDocuments: (p: string) => boolean = () => false): string[] {
     const dropped: string[] = [];
+    for (const root of [...this.gitopsRuns.keys()]) {
+      if (paths.some((p) => p.startsWith(root + path.sep) && !/[\/](\.git|node_modules)[\/]/.test(p.slice(root.length)))) {
+        this.gitopsRuns.delete(root);
+        dropped.push(root);
+      }
+    }
     for (const key of [...this.charts.keys()]) {
       const dir = key.split('\0')[0] ?? key;
       if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) {
@@ -144,6 +167,7 @@ export class HostCaches {
     this.service.clear();
     this.remoteSchemas = this.newRemoteStore();
     this.charts.clear();
+    this.gitopsRuns.clear();
     this.memos.clear();
   }
 }
@@ -298,6 +322,16 @@ export interface ProjectRequest {
   open?: ReadonlyMap<string, string>;
   /** Display path of a file outside the chart (the CLI: relative to the current directory). Default: absolute. */
   display?: (abs: string) => string;
+  /**
+   * Where Argo CD, Flux and helmfile manifests are discovered (the CLI: --workspace, else the git work tree, else the
+   * current directory; the editor: the workspace folder). Absent: no discovery.
+   */
+  gitops?: { workspace: string } & GitopsOptions;
+  /**
+   * A discovered deployment (by name) whose chart is not available offline: the project is that deployment alone over
+   * a chart without defaults, so its layers are merged and checked among themselves; `chartDir` is the workspace root.
+   */
+  deployment?: string;
   caches: HostCaches;
 }
 
@@ -308,6 +342,11 @@ export interface Project {
   /** Configuration problems as findings (codes `config.*`); both adapters report them with the chart's findings. */
   problems: Finding[];
   secrets: SecretsContext;
+  /**
+   * The workspace's GitOps discovery, when the request asked for one. `problems` holds the findings of this chart's
+   * discovered environments; the rest (a malformed manifest, a deployment of a chart elsewhere) are here.
+   */
+  gitops?: WorkspaceDiscovery;
 }
 
 /** Findings with these codes say an environment could not be read as configured (the CLI's effective/explain stop). */
@@ -319,7 +358,9 @@ export function openProject(req: ProjectRequest): Project {
   const open = req.open ?? new Map<string, string>();
   const display = req.display ?? ((p: string) => p);
   const { caches } = req;
-  const source = withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
+  const run = req.gitops ? caches.gitops(req.gitops.workspace, req.gitops) : undefined;
+  const detached = req.deployment !== undefined && run ? run.discovery.environments.find((e) => e.name === req.deployment) : undefined;
+  const source = detached && run ? chartlessSource(detached, run, displayDir, display) : withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
   const model = loadChart(source, caches.documents);
   const chart: LoadedChart = { model, absDir: chartDir, displayDir, documents: caches.documents };
   const fallback = defaultsFile(model);
@@ -327,7 +368,13 @@ export function openProject(req: ProjectRequest): Project {
   const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
 
   for (const w of req.settingWarnings ?? []) problems.push(configFinding(fallback, 1, 1, w.code, w.message, 'warning'));
-  const environments = discoverEnvironments(model, chartDir, req.environments, configProblem);
+  const environments = detached ? [] : discoverEnvironments(model, chartDir, req.environments, configProblem);
+  if (run) {
+    const select = detached ? (e: DiscoveredEnvironment) => e === detached : (e: DiscoveredEnvironment) => chartOf(e, run.root, req.gitops?.helmCacheDir) === chartDir;
+    const mine = gitopsEnvironments(run, select, chartDir, environments, display);
+    environments.push(...mine.environments);
+    problems.push(...mine.findings);
+  }
 
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
   for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
@@ -355,7 +402,40 @@ export function openProject(req: ProjectRequest): Project {
     memo: caches.memo(req.fetchRemoteRefs),
     caches: caches.service,
   };
-  return { chart, input, problems, secrets };
+  return { chart, input, problems, secrets, ...(run ? { gitops: run } : {}) };
+}
+
+/**
+ * The chart of a deployment whose chart is not available offline (`ProjectRequest.deployment`): no defaults, named as
+ * the deployment names it, its Chart.yaml standing in at the manifest (where a finding without a file of its own goes).
+ */
+function chartlessSource(env: DiscoveredEnvironment, run: WorkspaceDiscovery, displayDir: string, display: (abs: string) => string): ChartSource {
+  const remote = env.chart.type === 'remote' ? env.chart : undefined;
+  const name = remote ? (remote.chart.split('/').pop() ?? remote.chart) : 'chart';
+  const text = `apiVersion: v2\nname: ${JSON.stringify(name)}\nversion: ${JSON.stringify(remote?.version ?? '0.0.0')}\n`;
+  return { dir: displayDir, chartYaml: { path: display(path.join(run.root, env.definedAt.file)), text }, overlays: [], subcharts: [], problems: [] };
+}
+
+/** The discovered deployments `select` picks (named apart from the environments already there), with their findings. */
+function gitopsEnvironments(run: WorkspaceDiscovery, select: (env: DiscoveredEnvironment) => boolean, chartDir: string, existing: readonly Environment[], display: (abs: string) => string): { environments: Environment[]; findings: Finding[] } {
+  const taken = new Set(existing.map((e) => e.name));
+  const environments: Environment[] = [];
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const env of run.discovery.environments) {
+    if (!select(env)) continue;
+    const e = engineEnvironment(env, run.root, chartDir, display, (f) => run.text(f));
+    if (taken.has(e.name)) e.name = `${e.name} (${env.kind})`;
+    taken.add(e.name);
+    environments.push(e);
+    for (const f of env.findings) {
+      const finding = gitopsFinding(f, run.root, display);
+      const key = `${finding.file}:${finding.line}:${finding.column}:${finding.code}:${finding.message}`;
+      if (!seen.has(key)) findings.push(finding);
+      seen.add(key);
+    }
+  }
+  return { environments, findings };
 }
 
 /** The file a configuration problem without a file of its own is reported on: the chart's values.yaml. */

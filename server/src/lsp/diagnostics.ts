@@ -46,7 +46,8 @@ export class DiagnosticsScheduler {
 
   /** Checks the chart of `uri` (or the loose document) after `delay` ms, cancelling a pending or running check. */
   schedule(uri: string, delay: number): void {
-    const chartDir = outermostChart(URI.parse(uri).fsPath);
+    // A GitOps manifest with inline values is checked with the chart it deploys (its findings come from that check).
+    const chartDir = this.ctx.workspace.chartOfFile(URI.parse(uri).fsPath);
     const key = chartDir ?? uri;
     const generation = (this.generations.get(key) ?? 0) + 1;
     this.generations.set(key, generation);
@@ -69,7 +70,7 @@ export class DiagnosticsScheduler {
 
   /** A document closed: a loose one loses its diagnostics, a chart's is checked from disk. */
   closed(uri: string): void {
-    if (outermostChart(URI.parse(uri).fsPath) === undefined) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (this.ctx.workspace.chartOfFile(URI.parse(uri).fsPath) === undefined) void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
     else this.schedule(uri, 0);
   }
 

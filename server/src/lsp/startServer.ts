@@ -83,7 +83,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
   function onChart<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (s: Snapshot) => T): Promise<T> {
     return guard(what, uri, fallback, async () => {
-      const chartDir = outermostChart(URI.parse(uri).fsPath);
+      const chartDir = workspace.chartOfFile(URI.parse(uri).fsPath);
       const snapshot = chartDir === undefined ? undefined : await snapshotOf(chartDir);
       return snapshot === undefined || token.isCancellationRequested ? fallback : f(snapshot);
     });

@@ -9,6 +9,7 @@ import type { Finding } from '../service/types';
 import type { Settings } from '../protocol';
 import { findChartRoot } from '../host/chartReader';
 import { formatRelease } from '../service/helm/versions';
+import { chartOf } from '../host/gitops';
 import { DEFAULT_HELM, helmRelease, HostCaches, openProject, settingsEnvironments, type HelmChoice, type ProjectRequest } from '../host/projectModel';
 
 export interface OpenDocument {
@@ -67,7 +68,11 @@ export class Workspace {
     // The secrets ignore file lives above the charts: every snapshot may read it.
     if (paths.some((p) => path.basename(p) === IGNORE_FILE_NAME)) this.snapshots.clear();
     const open = this.openDocuments();
-    for (const dir of this.caches.invalidate(paths, (p) => open.has(p))) this.snapshots.delete(dir);
+    for (const dir of this.caches.invalidate(paths, (p) => open.has(p))) {
+      this.snapshots.delete(dir);
+      // A workspace folder whose discovery was dropped (a manifest changed): every chart under it may deploy differently.
+      for (const d of [...this.snapshots.keys()]) if (d.startsWith(dir + path.sep)) this.snapshots.delete(d);
+    }
     for (const dir of [...this.snapshots.keys()]) if (paths.some((p) => p === dir || p.startsWith(dir + path.sep))) this.snapshots.delete(dir);
   }
 
@@ -107,6 +112,25 @@ export class Workspace {
     return this.caches.schemas.compileOffThread(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.chartDir, snapshot.chartDir);
   }
 
+  /**
+   * The chart a request about `file` concerns: the chart holding it, else (a GitOps manifest with inline values) the
+   * chart a deployment declared there deploys, from the discovery of its workspace folder.
+   */
+  chartOfFile(file: string): string | undefined {
+    const dir = outermostChart(file);
+    if (dir !== undefined) return dir;
+    const root = this.rootOf(file);
+    if (root === undefined || !/\.(ya?ml|gotmpl)$/.test(file)) return undefined;
+    const run = this.caches.gitops(root);
+    const rel = path.relative(run.root, file).split(path.sep).join('/');
+    for (const env of run.discovery.environments) {
+      if (!env.layers.some((l) => l.type === 'inline' && l.source.file === rel)) continue;
+      const chart = chartOf(env, run.root);
+      if (chart !== undefined && !chart.endsWith('.tgz')) return chart;
+    }
+    return undefined;
+  }
+
   /** The workspace folder holding a chart (the innermost), if any. */
   rootOf(chartDir: string): string | undefined {
     return this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
@@ -125,6 +149,8 @@ export class Workspace {
       secrets: settings.secrets,
       fetchRemoteRefs: settings.fetchRemoteRefs,
       open,
+      // Argo CD, Flux and helmfile manifests of the workspace folder give more environments (discovered once per folder).
+      ...(root !== undefined ? { gitops: { workspace: root } } : {}),
       caches: this.caches,
     };
   }

@@ -4,7 +4,8 @@
 import { createServiceCaches, type ServiceCaches } from './caches';
 import type { ChartModel } from './chart/chartModel';
 import { MemoTable } from './memo';
-import type { Environment } from './chart/environments';
+import { inlineDocument } from './check/inlineDocuments';
+import type { Environment, EnvironmentLayer } from './chart/environments';
 import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
 import type { EnvironmentMemo } from './check/envMemo';
 import type { HelmVersion } from './helm/coalesce';
@@ -157,15 +158,20 @@ export class ChartAnalysis {
   roleOf(file: string): FileRole {
     const place = this.places().find((p) => p.model.values?.file === file);
     if (place) return { kind: 'defaults', place };
-    const envs = this.input.environments.filter((e) => e.values.some((v) => this.resolvedFile(v) === file)).map((e) => e.name);
+    const envs = this.input.environments.filter((e) => e.values.some((v) => this.resolvedFile(v) === file) || e.layers?.some((l) => l.type === 'inline' && l.file === file)).map((e) => e.name);
     if (envs.length > 0) return { kind: 'overlay', environments: envs };
     return { kind: 'unknown' };
   }
 
-  /** The parsed document of a file of this chart (values.yaml of any chart, or a values file of an environment). */
-  document(file: string): ValuesDocument | undefined {
+  /**
+   * The parsed document of a file of this chart (values.yaml of any chart, or a values file of an environment). A
+   * GitOps manifest holds one document per block of inline values: with `offset`, the one whose keys are there.
+   */
+  document(file: string, offset?: number): ValuesDocument | undefined {
     const place = this.places().find((p) => p.model.values?.file === file);
     if (place?.model.values) return place.model.values;
+    const inline = this.inlineDocuments(file);
+    if (inline.length > 0) return (offset !== undefined ? inline.find((d) => d.index.entryAt(offset) !== undefined) : undefined) ?? inline[0];
     for (const e of this.input.environments) {
       for (const v of e.values) {
         const r = this.input.resolveValues(v);
@@ -189,6 +195,24 @@ export class ChartAnalysis {
     if (role.kind === 'overlay') return role.environments;
     if (role.kind === 'defaults') return this.input.environments.map((e) => e.name);
     return [];
+  }
+
+  /** The layers of inline values written in a manifest, by the environments of this chart. */
+  inlineLayers(file: string): (EnvironmentLayer & { type: 'inline' })[] {
+    return this.input.environments.flatMap((e) => (e.layers ?? []).filter((l): l is EnvironmentLayer & { type: 'inline' } => l.type === 'inline' && l.file === file));
+  }
+
+  /** Inline values documents (Argo CD valuesObject, HelmRelease spec.values, helmfile maps) written in a manifest. */
+  inlineDocuments(file: string): ValuesDocument[] {
+    const out: ValuesDocument[] = [];
+    for (const e of this.input.environments) {
+      for (const l of e.layers ?? []) {
+        if (l.type !== 'inline' || l.file !== file) continue;
+        const doc = inlineDocument(this.caches, l);
+        if (!out.includes(doc)) out.push(doc);
+      }
+    }
+    return out;
   }
 
   private resolvedFile(p: string): string | undefined {

@@ -28,7 +28,42 @@ export interface Environment {
   setJson: string[];
   setFile: string[];
   setLiteral: string[];
+  /**
+   * A deployment declared in an Argo CD, Flux or helmfile manifest: every layer in the order the tool applies it.
+   * When present, the merge reads `layers` (and not `values`/`set*`, which then list the same files and flags for
+   * the features that only ask which files an environment reads).
+   */
+  layers?: readonly EnvironmentLayer[];
+  /** Where a discovered environment is declared, and by which tool. */
+  discovered?: { kind: 'argocd' | 'flux' | 'helmfile'; file: string; line: number; column: number; label: string };
 }
+
+/** A place in a manifest, 1-based. */
+export interface LayerPlace {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * One layer of a discovered environment, in the order it applies. `origin` names the manifest object in one phrase
+ * (`Application prod-eu`, `HelmRelease podinfo (production)`): hovers and explain show it with the manifest line.
+ */
+export type EnvironmentLayer =
+  /**
+   * A values file (resolved like `values`). `defaults`: it replaces the chart's values.yaml (Flux valuesFiles).
+   * `sops`: its values are encrypted (SOPS), the keys count, the `sops` metadata key is not a value.
+   */
+  | { type: 'file'; path: string; defaults?: boolean; sops?: boolean; origin?: string }
+  /**
+   * YAML written inside a manifest (or a rendered template): line `i` of `text` is line `line + i` (0-based) of
+   * `file`, shifted right by `column`. `placed`: `text` is the whole manifest up to the end of the values, everything
+   * else blanked (newlines kept), so its offsets are the manifest's too (`line`/`column` then only name the block).
+   * `mergePatch`: a kustomize patch of the inline values before it (RFC 7386).
+   */
+  | { type: 'inline'; file: string; text: string; line: number; column: number; origin: string; mergePatch?: boolean; sops?: boolean; defaults?: boolean; placed?: boolean }
+  /** A `--set*` flag; `at` is the manifest line that sets it (an Argo CD parameter's `value:`). */
+  | { type: 'flag'; flag: 'set' | 'set-string' | 'set-json' | 'set-file' | 'set-literal'; arg: string; at?: LayerPlace; origin?: string; detail?: string };
 
 export interface EnvironmentProblem {
   message: string;

@@ -10,7 +10,8 @@ import { validateEnvironment, type SchemaLookup } from '../schema/validate';
 import { detectSecrets, type SecretOptions } from '../secrets/detect';
 import { environmentSignature, relevantBehaviours, type EnvironmentCheck, type EnvironmentMemo } from './envMemo';
 import type { HelmVersion } from '../helm/coalesce';
-import { computeEffective, type Effective, type HelmMessage, type ValuesInputs } from '../helm/effective';
+import { computeEffective, type Effective, type HelmMessage, type UserLayer, type ValuesInputs } from '../helm/effective';
+import { inlineDocument } from './inlineDocuments';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
 import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
@@ -46,19 +47,40 @@ export interface CheckInput {
 export type { EnvironmentResult };
 
 /** Builds the Helm inputs of an environment; problems (missing files) are returned as findings. */
-export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
+export function environmentInputs(input: Pick<CheckInput, 'resolveValues' | 'readFile' | 'model' | 'caches'>, env: Environment): { inputs: ValuesInputs; problems: Finding[] } {
   const files: ValuesDocument[] = [];
   const problems: Finding[] = [];
-  for (const p of env.values) {
+  const resolve = (p: string): ValuesDocument | undefined => {
     const r = input.resolveValues(p);
-    if ('error' in r) {
-      const at = input.model.chartFile ?? input.model.dir;
-      const binary = /not a text file/.test(r.error);
-      problems.push({ file: binary ? r.error.split(': ')[0] ?? at : at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: binary ? 'host.binary-file' : 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
-    } else files.push(r);
+    if (!('error' in r)) return r;
+    const at = input.model.chartFile ?? input.model.dir;
+    const binary = /not a text file/.test(r.error);
+    problems.push({ file: binary ? r.error.split(': ')[0] ?? at : at, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: binary ? 'host.binary-file' : 'helm.missing-values-file', message: `Environment "${env.name}": ${r.error}` });
+    return undefined;
+  };
+  const readFile = input.readFile ? { readFile: input.readFile } : {};
+  if (env.layers) {
+    const layers: UserLayer[] = [];
+    const defaults: ValuesDocument[] = [];
+    for (const l of env.layers) {
+      if (l.type === 'flag') {
+        layers.push({ kind: 'flag', flag: l.flag, arg: l.arg, ...(l.at ? { at: l.at } : {}), ...(l.origin ? { origin: l.origin } : {}), ...(l.detail ? { detail: l.detail } : {}) });
+        continue;
+      }
+      const doc = l.type === 'file' ? resolve(l.path) : inlineDocument(input.caches ?? createServiceCaches(), l);
+      if (!doc) continue;
+      files.push(doc);
+      if (l.defaults) defaults.push(doc);
+      else layers.push({ kind: 'values', doc, ...(l.origin ? { origin: l.origin } : {}), ...(l.type === 'inline' ? { inline: true } : {}), ...(l.type === 'inline' && l.mergePatch ? { mergePatch: true } : {}), ...(l.sops ? { sops: true } : {}) });
+    }
+    return { inputs: { files, layers, ...(defaults.length > 0 ? { defaults } : {}), ...readFile }, problems };
+  }
+  for (const p of env.values) {
+    const doc = resolve(p);
+    if (doc) files.push(doc);
   }
   return {
-    inputs: { files, set: env.set, setString: env.setString, setJson: env.setJson, setFile: env.setFile, setLiteral: env.setLiteral, ...(input.readFile ? { readFile: input.readFile } : {}) },
+    inputs: { files, set: env.set, setString: env.setString, setJson: env.setJson, setFile: env.setFile, setLiteral: env.setLiteral, ...readFile },
     problems,
   };
 }
@@ -84,6 +106,8 @@ export function messageFinding(m: HelmMessage, fallbackFile: string, docs: Reado
     }
     return { file: s.file, line: s.line, column: s.column, endLine: s.line, endColumn: s.column + 1, severity: m.severity, code: m.code, message: m.message, ...data };
   }
+  // A flag a manifest passes (an Argo CD parameter, a Flux targetPath, a helmfile set) is found on the manifest's line.
+  if (s && s.kind === 'flag' && s.at) return { file: s.at.file, line: s.at.line, column: s.at.column, endLine: s.at.line, endColumn: s.at.column + 1, severity: m.severity, code: m.code, message: m.message, ...data };
   const suffix = s && s.kind === 'flag' ? ` (from ${s.flag} ${s.arg})` : '';
   return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix, ...data };
 }
@@ -163,6 +187,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
   if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff, caches));
+  if (env.layers) messages.push(...overridesOutsideValues(eff));
   const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
   input.memo?.set(slot, signature, check);
   return check;
@@ -217,4 +242,31 @@ function dedupe(findings: Finding[]): Finding[] {
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+}
+
+/**
+ * `helm.override-outside-values`: a flag that a manifest passes (an Argo CD parameter, a Flux targetPath value, a
+ * helmfile set) wins over a value a values file or inline values of the same deployment set: the override that
+ * nobody reading the values files sees. One info finding per key, on the manifest's line.
+ */
+export function overridesOutsideValues(eff: Effective): HelmMessage[] {
+  const out: HelmMessage[] = [];
+  const walk = (v: Value, path: string): void => {
+    if (v === null || typeof v !== 'object') return;
+    const keys: (string | number)[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys) {
+      const here = Array.isArray(v) ? `${path}[${k}]` : path === '' ? String(k) : `${path}.${k}`;
+      const slot = eff.prov.get(v, k);
+      const s = slot?.source;
+      if (slot && s && s.kind === 'flag' && s.at) {
+        const hidden = slot.shadowed.find((c) => c.source.kind === 'file' && c.source.chart === undefined);
+        if (hidden && hidden.source.kind === 'file') {
+          out.push({ severity: 'info', code: 'helm.override-outside-values', message: `${here}: ${s.detail ?? `${s.flag} ${s.arg}`} overrides ${JSON.stringify(hidden.value)} from ${hidden.source.file}:${hidden.source.line}; whoever reads the values files does not see this value`, source: s });
+        }
+      }
+      walk((v as Record<string | number, Value>)[k] ?? null, here);
+    }
+  };
+  walk(eff.values, '');
+  return out;
 }

@@ -24,7 +24,14 @@ function chartSignature(m: ChartModel, caches: ServiceCaches): string {
 
 /** A key that changes whenever anything an environment's result depends on changes (identities named by `caches`). */
 export function environmentSignature(model: ChartModel, env: Environment, inputs: ValuesInputs, helmVersion: HelmRelease, extra: string, caches: ServiceCaches): string {
-  return [formatRelease(helmVersion), extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral])].join('|');
+  return [formatRelease(helmVersion), extra, chartSignature(model, caches), env.name, inputs.files.map((f) => caches.objectId(f)).join(','), JSON.stringify([inputs.set, inputs.setString, inputs.setJson, inputs.setFile, inputs.setLiteral]), layersSignature(inputs, caches)].join('|');
+}
+
+/** A discovered environment's ordered layers and replaced defaults (the merge depends on their order and kinds). */
+function layersSignature(inputs: ValuesInputs, caches: ServiceCaches): string {
+  if (!inputs.layers) return '';
+  const layers = inputs.layers.map((l) => (l.kind === 'flag' ? JSON.stringify([l.flag, l.arg, l.at ?? null, l.origin ?? '', l.detail ?? '']) : `${caches.objectId(l.doc)}:${l.inline ? 'i' : ''}${l.mergePatch ? 'p' : ''}${l.sops ? 's' : ''}:${l.origin ?? ''}`));
+  return `${layers.join(';')}|${(inputs.defaults ?? []).map((d) => caches.objectId(d)).join(',')}`;
 }
 
 /**
@@ -94,23 +101,32 @@ function shapeOf(doc: ValuesDocument): DocumentShape {
 export function relevantBehaviours(model: ChartModel, inputs: ValuesInputs): Set<BehaviourId> {
   const out = new Set<BehaviourId>();
   const charts = (m: ChartModel): ChartModel[] => [m, ...m.subcharts.flatMap(charts)];
-  for (const m of charts(model)) {
-    if (!m.values) continue;
-    const s = shapeOf(m.values);
+  const defaults = (doc: ValuesDocument) => {
+    const s = shapeOf(doc);
     if (s.multi) out.add('multi-document-values');
     if (s.nulls) out.add('clean-chart-default-nils');
-  }
+  };
+  for (const m of charts(model)) if (m.values) defaults(m.values);
+  // Flux valuesFiles replace values.yaml; --reuse-values replaces it with the previous computed values.
+  for (const d of inputs.defaults ?? []) defaults(d);
+  if (inputs.previous?.computed) defaults(inputs.previous.computed);
   const userNull = () => ['child-chart-merge', 'null-merge-fix', 'keep-null-without-default'].forEach((id) => out.add(id as BehaviourId));
-  for (const f of inputs.files) {
-    const s = shapeOf(f);
+  const user = (doc: ValuesDocument) => {
+    const s = shapeOf(doc);
     if (s.multi) out.add('multi-document-values');
     if (s.nestedNulls) userNull();
-  }
-  const setJson = inputs.setJson ?? [];
+  };
+  // A discovered environment's ordered layers stand for the files and flag lists (ValuesInputs.layers).
+  const layers = inputs.layers;
+  for (const f of layers ? layers.flatMap((l) => (l.kind === 'values' ? [l.doc] : [])) : inputs.files) user(f);
+  if (inputs.previous) user(inputs.previous.config);
+  const flagsOf = (kind: 'set' | 'set-string' | 'set-literal' | 'set-json' | 'set-file', list: readonly string[] | undefined) => (layers ? layers.flatMap((l) => (l.kind === 'flag' && l.flag === kind ? [l.arg] : [])) : (list ?? []));
+  const set = flagsOf('set', inputs.set);
+  const setJson = flagsOf('set-json', inputs.setJson);
   if (setJson.some((a) => a.trim().startsWith('{'))) out.add('set-json-object');
-  const flags = [...(inputs.set ?? []), ...(inputs.setString ?? []), ...(inputs.setLiteral ?? []), ...setJson, ...(inputs.setFile ?? [])];
+  const flags = [...set, ...flagsOf('set-string', inputs.setString), ...flagsOf('set-literal', inputs.setLiteral), ...setJson, ...flagsOf('set-file', inputs.setFile)];
   if (flags.some((a) => a.includes('['))) out.add('strvals-wrapped-eof');
   // A --set null below the top level (`a.b=null`), or any --set-json value (JSON may hold nulls at any depth).
-  if ((inputs.set ?? []).some((a) => /null/i.test(a) && /[.[]/.test(a)) || setJson.some((a) => /null/i.test(a))) userNull();
+  if (set.some((a) => /null/i.test(a) && /[.[]/.test(a)) || setJson.some((a) => /null/i.test(a))) userNull();
   return out;
 }

@@ -3,6 +3,7 @@
 // properties), one item per key: the layers give the default, the schema the type and the description.
 // Three helpers: where the cursor is (completionCursor.ts, from the text alone: it may be broken mid-typing), what the
 // layers offer there (completionOffers.ts), and the YAML text inserted (yamlSnippets.ts).
+import { inlineScope } from '../check/inlineDocuments';
 import type { ChartAnalysis } from '../analysis';
 import type { Value } from '../types';
 import { preview } from './navigation';
@@ -15,7 +16,11 @@ import { escapeSnippet, scalarText, valueSnippet, yamlKey } from './yamlSnippets
 export function computeCompletion(analysis: ChartAnalysis, file: string, text: string, offset: number): CompletionResult[] {
   const role = analysis.roleOf(file);
   if (role.kind === 'unknown') return [];
-  const at = cursorContext(text, offset);
+  // In a GitOps manifest, only inside a block of inline values, read as a values document of its own.
+  const inline = analysis.inlineLayers(file);
+  const scoped = inline.length > 0 ? inlineScope(inline, text, offset) : text;
+  if (scoped === undefined) return [];
+  const at = cursorContext(scoped, offset);
   if (!at) return [];
   if (at.kind === 'value') return valueCompletions(analysis, file, at);
   return keyCompletions(analysis, file, at);

@@ -4,7 +4,7 @@
 // value are shown (`sourceLabel`, `shortValue`, `code`).
 import type { ChartAnalysis, FileRole } from '../analysis';
 import type { Effective } from '../helm/effective';
-import { explainPath, formatPath, type Explanation } from '../helm/explain';
+import { explainPath, formatPath, manifestFlagText, type Explanation } from '../helm/explain';
 import type { Candidate, Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
 import { multiDocumentValues } from '../helm/versions';
@@ -32,7 +32,7 @@ export interface KeyTarget {
  * scalar or a flow collection. Undefined between keys (indentation, comments inside a block map).
  */
 export function keyAt(analysis: ChartAnalysis, file: string, offset: number): KeyTarget | undefined {
-  const doc = analysis.document(file);
+  const doc = analysis.document(file, offset);
   if (!doc) return undefined;
   const entry = doc.index.entryAt(offset);
   if (!entry) return undefined;
@@ -55,6 +55,12 @@ export function relativeToChart(analysis: ChartAnalysis, file: string): string {
   return file;
 }
 
+/** A file outside the chart (a GitOps manifest) as the user finds it: relative to the workspace when known. */
+function placeOf(analysis: ChartAnalysis, file: string): string {
+  const rel = relativeToChart(analysis, file);
+  return rel !== file ? rel : (analysis.input.relativePath?.(file) ?? file);
+}
+
 /**
  * Where a value came from, in one line: `values-prod.yaml:12`, `--set image.tag=2`,
  * `redis defaults: charts/redis/values.yaml:40`, `global from values.yaml:3`.
@@ -63,9 +69,9 @@ export function sourceLabel(analysis: ChartAnalysis, s: Source | undefined, via?
   if (!s) return '(unknown)';
   let text: string;
   if (s.kind === 'file') {
-    const at = `${relativeToChart(analysis, s.file)}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
-    text = s.chart !== undefined && s.file !== analysis.model.values?.file ? `${s.chart} defaults: ${at}` : at;
-  } else if (s.kind === 'flag') text = `${s.flag} ${s.arg}`;
+    const at = `${s.origin !== undefined ? placeOf(analysis, s.file) : relativeToChart(analysis, s.file)}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
+    text = s.origin !== undefined ? `${s.origin} (${at})` : s.chart !== undefined && s.file !== analysis.model.values?.file ? `${s.chart} defaults: ${at}` : at;
+  } else if (s.kind === 'flag') text = s.at ? manifestFlagText(s, `${placeOf(analysis, s.at.file)}:${s.at.line}`) : `${s.flag} ${s.arg}`;
   else text = `(${s.reason})`;
   if (via === 'global') return `global from ${text}`;
   if (via === 'import') return `imported from ${text}`;

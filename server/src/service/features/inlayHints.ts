@@ -68,10 +68,13 @@ function fileIndex(analysis: ChartAnalysis, file: string): FileIndex {
 }
 
 function buildIndex(analysis: ChartAnalysis, file: string): FileIndex {
-  const doc = analysis.document(file);
+  // A GitOps manifest holds one values document per block of inline values; any other file, one document.
+  const inline = analysis.inlineDocuments(file);
+  const single = inline.length > 0 ? undefined : analysis.document(file);
+  const docs = single ? [single] : inline;
   const role = analysis.roleOf(file);
   const environments = analysis.environmentsOf(file);
-  if (!doc) return { environments, keys: [], hints: new Map() };
+  if (docs.length === 0) return { environments, keys: [], hints: new Map() };
   const prefixes: PathSegment[][] = role.kind === 'defaults' ? role.place.prefixes : role.kind === 'overlay' ? [[]] : [];
   // One lookup per (environment, prefix), made once: the loop below runs for every key of the file.
   const lookups = environments.flatMap((name) => {
@@ -81,7 +84,7 @@ function buildIndex(analysis: ChartAnalysis, file: string): FileIndex {
   });
   const keys: KeyHints[] = [];
   const found: Found[] = [];
-  for (const entry of doc.entries) {
+  for (const [doc, entry] of docs.flatMap((d) => d.entries.map((e) => [d, e] as const))) {
     if (insideList(entry.path)) continue;
     found.length = 0;
     let hits: Hit[] | undefined;

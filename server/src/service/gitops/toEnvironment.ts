@@ -60,10 +60,12 @@ export function relativeTo(dir: string | undefined, file: string): string {
 /** One environment as the CLI's `environments -o json` lists it (issue 9): layers by type, with file/line/arg. */
 export interface EnvironmentJson {
   name: string;
-  kind: DiscoveredEnvironment['kind'];
+  /** A discovered environment's tool, or how a chart's own environment is known (configuration, file name, defaults). */
+  kind: DiscoveredEnvironment['kind'] | 'config' | 'convention' | 'default';
   /** The chart's directory (workspace-relative) when it is in the workspace, else null. */
   chart: string | null;
-  definedAt: { file: string; line: number };
+  /** Where the manifest declares it; null for a chart's own environments. */
+  definedAt: { file: string; line: number } | null;
   layers: Array<{ type: Layer['type']; file?: string; line?: number; arg?: string }>;
   findings: DiscoveredEnvironment['findings'];
 }

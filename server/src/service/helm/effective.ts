@@ -10,7 +10,8 @@ import { createServiceCaches, type ServiceCaches } from '../caches';
 import { defaultsProvenance, processDependencies, workingChart, type DependencyContext, type DependencyNote, type WorkingChart } from './dependencies';
 import { adoptDocument, Provenance, sameSource, type Source } from './provenance';
 import { parseSetInto, type SetFlag } from './strvals';
-import { isTable } from '../values/valueUtil';
+import { hasOwn, isTable, setOwn } from '../values/valueUtil';
+import { withReplacedDefaults } from './replacedDefaults';
 import { DEFAULT_RELEASE, multiDocumentValues, setJsonObjects } from './versions';
 
 export interface ValuesInputs {
@@ -21,6 +22,13 @@ export interface ValuesInputs {
   setString?: readonly string[];
   setFile?: readonly string[];
   setLiteral?: readonly string[];
+  /**
+   * A discovered environment's layers in the order they apply (Flux's valuesFrom order, kustomize merge patches);
+   * when present, `files` and the flag lists are not read (`files` still lists every document, for the callers).
+   */
+  layers?: readonly UserLayer[];
+  /** Files that replace the root chart's values.yaml as its defaults (Flux `chart.spec.valuesFiles`), in order. */
+  defaults?: readonly ValuesDocument[];
   /** Reads a `--set-file` path (the host supplies it); undefined when unreadable. */
   readFile?: (path: string) => string | undefined;
   /** `helm upgrade --reuse-values` / `--reset-then-reuse-values`: the previous release's values to reuse. */
@@ -40,6 +48,11 @@ export interface PreviousRelease {
   /** reuse: the previous release's computed values, as `helm get values RELEASE --all -o yaml` prints them. */
   computed?: ValuesDocument;
 }
+
+/** One layer of an ordered input. `inline`: values written in a manifest, which later `mergePatch` layers change. */
+export type UserLayer =
+  | { kind: 'values'; doc: ValuesDocument; origin?: string; inline?: boolean; mergePatch?: boolean; sops?: boolean }
+  | { kind: 'flag'; flag: SetFlag; arg: string; at?: { file: string; line: number; column: number }; origin?: string; detail?: string };
 
 /** A message Helm would print (or an error that stops it), placed where the user can act on it. */
 export interface HelmMessage {
@@ -71,47 +84,124 @@ const FLAG_ORDER: { key: keyof ValuesInputs; flag: SetFlag; option: string }[] =
   { key: 'setLiteral', flag: 'set-literal', option: '--set-literal' },
 ];
 
-/** A values file as Helm loads it (every YAML document merged with MergeMaps in Helm 4, the first in Helm 3). */
-function fileValues(prov: Provenance, doc: ValuesDocument, version: HelmVersion, layer: string, into: ValueMap = {}): ValueMap {
-  let base = into;
-  const count = multiDocumentValues(version) ? doc.documents.length : 1;
-  for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, layer));
-  return base;
-}
-
 /** Options.MergeValues: the user-supplied values, with provenance. */
 export function userValues(prov: Provenance, inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
+  if (inputs.layers) return orderedValues(prov, inputs.layers, inputs, version);
   let base: ValueMap = {};
-  for (const doc of inputs.files) base = fileValues(prov, doc, version, doc.file, base);
+  for (const doc of inputs.files) base = mergeDocument(prov, base, doc, version);
   for (const { key, flag, option } of FLAG_ORDER) {
     const args = (inputs[key] as readonly string[] | undefined) ?? [];
     for (const arg of args) {
-      const source: Source = { kind: 'flag', flag: option, arg };
-      if (flag === 'set-json' && setJsonObjects(version) && arg.trim().startsWith('{')) {
-        const parsed = parseJsonObject(arg);
-        if (parsed === undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing --set-json data JSON: ${arg}`, source } };
-        const layer = prov.copy(parsed);
-        stampAll(prov, layer, source);
-        base = mergeMaps(prov, base, layer);
-        continue;
-      }
-      const err = parseSetInto(flag, arg, base, {
-        helmVersion: version,
-        ...(inputs.readFile ? { readFile: inputs.readFile } : {}),
-        onAssign: (container, k) => {
-          const old = prov.get(container, k);
-          const value = (container as Record<string | number, unknown>)[k] as ValueMap[string];
-          // A value this same argument placed earlier (`a[0].b=1` after making `a[0]`) is not a shadowed layer.
-          const lower = old && !sameSource(old.source, source) ? [{ source: old.source, value: old.value }, ...old.shadowed] : (old?.shadowed ?? []);
-          prov.set(container, k, { source, value, shadowed: lower });
-        },
-      });
-      if (err !== undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing ${option} data: ${err}`, source } };
-      // Maps and lists this flag created on its way to a leaf (`a.b=1` makes `a`) have no source yet: it is this flag.
-      stampAll(prov, base, source);
+      const r = applyFlag(prov, base, flag, { kind: 'flag', flag: option, arg }, inputs, version);
+      if (r.error) return { values: r.values, error: r.error };
+      base = r.values;
     }
   }
   return { values: base };
+}
+
+/** A values file merged into `base` as Helm loads it (every YAML document with MergeMaps from Helm 4, the first before). */
+function mergeDocument(prov: Provenance, base: ValueMap, doc: ValuesDocument, version: HelmVersion, origin?: string, layer = doc.file): ValueMap {
+  const count = multiDocumentValues(version) ? doc.documents.length : 1;
+  for (let i = 0; i < count; i++) base = mergeMaps(prov, base, adoptDocument(prov, doc, i, layer, undefined, undefined, origin));
+  return base;
+}
+
+/** One `--set*` flag applied to the values so far (Helm's strvals, or a whole JSON object for Helm 4's --set-json). */
+function applyFlag(prov: Provenance, base: ValueMap, flag: SetFlag, source: Source & { kind: 'flag' }, inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
+  const { arg, flag: option } = source;
+  if (flag === 'set-json' && setJsonObjects(version) && arg.trim().startsWith('{')) {
+    const parsed = parseJsonObject(arg);
+    if (parsed === undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing --set-json data JSON: ${arg}`, source } };
+    const layer = prov.copy(parsed);
+    stampAll(prov, layer, source);
+    return { values: mergeMaps(prov, base, layer) };
+  }
+  const err = parseSetInto(flag, arg, base, {
+    helmVersion: version,
+    ...(inputs.readFile ? { readFile: inputs.readFile } : {}),
+    onAssign: (container, k) => {
+      const old = prov.get(container, k);
+      const value = (container as Record<string | number, unknown>)[k] as ValueMap[string];
+      // A value this same argument placed earlier (`a[0].b=1` after making `a[0]`) is not a shadowed layer.
+      const lower = old && !sameSource(old.source, source) ? [{ source: old.source, value: old.value }, ...old.shadowed] : (old?.shadowed ?? []);
+      prov.set(container, k, { source, value, shadowed: lower });
+    },
+  });
+  if (err !== undefined) return { values: base, error: { severity: 'error', code: 'helm.bad-set', message: `failed parsing ${option} data: ${err}`, source } };
+  // Maps and lists this flag created on its way to a leaf (`a.b=1` makes `a`) have no source yet: it is this flag.
+  stampAll(prov, base, source);
+  return { values: base };
+}
+
+const OPTION: Record<SetFlag, string> = { set: '--set', 'set-string': '--set-string', 'set-json': '--set-json', 'set-file': '--set-file', 'set-literal': '--set-literal' };
+
+/**
+ * A discovered environment's layers, in the order the tool applies them. Values documents merge like `-f` (Flux and
+ * helmfile merge their values with the same MergeMaps before Helm sees one map); a merge patch changes the inline
+ * values before it, as RFC 7386 (maps merge, lists replace, null removes the key, which then never reaches Helm).
+ */
+function orderedValues(prov: Provenance, layers: readonly UserLayer[], inputs: ValuesInputs, version: HelmVersion): { values: ValueMap; error?: HelmMessage } {
+  let base: ValueMap = {};
+  /** Inline values that merge patches after them still change (a HelmRelease's spec.values). */
+  let open: ValueMap | undefined;
+  const flush = () => {
+    if (open) base = mergeMaps(prov, base, open);
+    open = undefined;
+  };
+  for (const layer of layers) {
+    if (layer.kind === 'flag') {
+      flush();
+      const source: Source & { kind: 'flag' } = { kind: 'flag', flag: OPTION[layer.flag], arg: layer.arg, ...(layer.at ? { at: layer.at } : {}), ...(layer.origin ? { origin: layer.origin } : {}), ...(layer.detail ? { detail: layer.detail } : {}) };
+      const r = applyFlag(prov, base, layer.flag, source, inputs, version);
+      if (r.error) return { values: r.values, error: r.error };
+      base = r.values;
+      continue;
+    }
+    const adopted = adoptDocument(prov, layer.doc, 0, layer.doc.file, undefined, undefined, layer.origin);
+    if (layer.sops) delete adopted.sops;
+    if (layer.mergePatch) {
+      open = mergePatch(prov, open ?? {}, adopted);
+      continue;
+    }
+    flush();
+    if (layer.inline) {
+      open = adopted;
+      continue;
+    }
+    base = mergeMaps(prov, base, adopted);
+    if (multiDocumentValues(version)) for (let i = 1; i < layer.doc.documents.length; i++) base = mergeMaps(prov, base, adoptDocument(prov, layer.doc, i, layer.doc.file, undefined, undefined, layer.origin));
+  }
+  flush();
+  return { values: base };
+}
+
+/** RFC 7386 JSON merge patch of `target` (owned, written in place) by `patch`, with provenance. */
+function mergePatch(prov: Provenance, target: ValueMap, patch: ValueMap): ValueMap {
+  for (const k of Object.keys(patch)) {
+    const v = patch[k] ?? null;
+    const had = hasOwn(target, k);
+    const old = had ? (target[k] ?? null) : undefined;
+    if (v === null) {
+      if (had) {
+        const lower = prov.get(target, k);
+        const own = prov.get(patch, k);
+        if (own) prov.set(target, k, { ...own, shadowed: [] });
+        prov.remove(target, k, lower);
+        delete target[k];
+      }
+      continue;
+    }
+    if (isTable(v) && had && isTable(old ?? null)) {
+      mergePatch(prov, old as ValueMap, v);
+      continue;
+    }
+    const placed = isTable(v) ? mergePatch(prov, {}, v) : v;
+    const slot = prov.get(patch, k);
+    setOwn(target, k, placed);
+    prov.replace(target, k, slot ? { ...slot, value: placed } : undefined, old, had);
+  }
+  return target;
 }
 
 function parseJsonObject(text: string): ValueMap | undefined {
@@ -143,7 +233,8 @@ function stampAll(prov: Provenance, v: unknown, source: Source): void {
  * Computes `.Values` for a chart and user inputs, as Helm's install/template does. Never throws. `caches`: the
  * host's (adopted defaults and dependency decisions are shared through them); without, this merge's own.
  */
-export function computeEffective(model: ChartModel, inputs: ValuesInputs, version: HelmVersion = DEFAULT_RELEASE, caches: ServiceCaches = createServiceCaches()): Effective {
+export function computeEffective(given: ChartModel, inputs: ValuesInputs, version: HelmVersion = DEFAULT_RELEASE, caches: ServiceCaches = createServiceCaches()): Effective {
+  const model = inputs.defaults && inputs.defaults.length > 0 ? withReplacedDefaults(given, inputs.defaults, caches) : given;
   const prov = new Provenance(defaultsProvenance(caches));
   const messages: HelmMessage[] = [];
   const seen = new Set<string>();
@@ -180,13 +271,13 @@ export function computeEffective(model: ChartModel, inputs: ValuesInputs, versio
  */
 function reuseValues(ctx: CoalesceContext, chart: WorkingChart, newVals: ValueMap, previous: PreviousRelease, caches: ServiceCaches): ValueMap {
   const layer = (doc: ValuesDocument, what: string) => `${doc.file} (${what})`;
-  const config = fileValues(ctx.prov, previous.config, ctx.version, layer(previous.config, 'previous release, user-supplied'));
+  const config = mergeDocument(ctx.prov, {}, previous.config, ctx.version, undefined, layer(previous.config, 'previous release, user-supplied'));
   // A release stores its values as JSON with `omitempty`: empty ones come back as a nil map (`helm get values` prints
   // `null`), and CoalesceTables returns newVals untouched for a nil src.
   const vals = Object.keys(config).length === 0 ? newVals : (coalesceTablesFullKey(ctx, newVals, config, '', false) ?? newVals);
   if (previous.mode === 'reuse' && previous.computed) {
     // In the chart's defaults' provenance, as values.yaml would be: import processing records there.
-    chart.values = freezeDeep(fileValues(defaultsProvenance(caches), previous.computed, ctx.version, layer(previous.computed, 'previous release, computed')));
+    chart.values = freezeDeep(mergeDocument(defaultsProvenance(caches), {}, previous.computed, ctx.version, undefined, layer(previous.computed, 'previous release, computed')));
   }
   return vals;
 }

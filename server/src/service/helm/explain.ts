@@ -45,14 +45,20 @@ export function explainPath(effective: Effective, segments: PathSegment[]): Expl
 /** A source as the CLI's JSON contract prints it. */
 export function sourceJson(s: Source | undefined): Record<string, unknown> | null {
   if (!s) return null;
-  if (s.kind === 'file') return { file: s.file, line: s.line, column: s.column, layer: s.layer, ...(s.chart ? { chart: s.chart } : {}), ...(s.document !== undefined ? { document: s.document + 1 } : {}) };
-  if (s.kind === 'flag') return { flag: s.flag, arg: s.arg };
+  if (s.kind === 'file') return { file: s.file, line: s.line, column: s.column, layer: s.layer, ...(s.chart ? { chart: s.chart } : {}), ...(s.document !== undefined ? { document: s.document + 1 } : {}), ...(s.origin ? { origin: s.origin } : {}) };
+  // A flag a manifest passes (an Argo CD parameter, a Flux targetPath, a helmfile set) is where the manifest sets it.
+  if (s.kind === 'flag') return { flag: s.flag, arg: s.arg, ...(s.at ? { file: s.at.file, line: s.at.line, column: s.at.column } : {}), ...(s.origin ? { origin: s.origin } : {}), ...(s.detail ? { detail: s.detail } : {}) };
   return { helm: s.reason };
 }
 
 export function sourceText(s: Source | undefined): string {
   if (!s) return '(unknown)';
-  if (s.kind === 'file') return `${s.file}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
-  if (s.kind === 'flag') return `${s.flag} ${s.arg}`;
+  if (s.kind === 'file') return `${s.origin ? `${s.origin}, ` : ''}${s.file}:${s.line}${s.document !== undefined ? ` (document ${s.document + 1})` : ''}`;
+  if (s.kind === 'flag') return s.at ? manifestFlagText(s, `${s.at.file}:${s.at.line}`) : `${s.flag} ${s.arg}`;
   return `(${s.reason})`;
+}
+
+/** `Application prod-eu (apps/prod-eu.yaml:23), parameter image.tag`: a flag that a manifest passes, where it does. */
+export function manifestFlagText(s: Source & { kind: 'flag' }, place: string): string {
+  return `${s.origin ?? s.flag} (${place}), ${s.detail ?? `${s.flag} ${s.arg}`}`;
 }

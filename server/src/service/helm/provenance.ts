@@ -6,8 +6,10 @@ import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocume
 import { isTable, setOwn } from '../values/valueUtil';
 
 export type Source =
-  | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number }
-  | { kind: 'flag'; flag: string; arg: string }
+  /** `origin`: the manifest object whose inline values these are (`Application prod-eu`), for discovered environments. */
+  | { kind: 'file'; file: string; line: number; column: number; layer: string; chart?: string; document?: number; origin?: string }
+  /** `at`/`origin`/`detail`: the manifest line, object and entry (`parameter image.tag`) that passes the flag. */
+  | { kind: 'flag'; flag: string; arg: string; at?: { file: string; line: number; column: number }; origin?: string; detail?: string }
   /** Made by Helm itself: an empty subchart table, a `global` table, an imported table's root. */
   | { kind: 'helm'; reason: string };
 
@@ -157,7 +159,7 @@ export type AdoptionCache = WeakMap<object, { entry: KeyEntry; file: string; lay
  * (an incremental re-parse keeps unchanged blocks, with the same entries while their lines did not move) gets its
  * earlier copy back: the caller must never write into what it adopts through the cache (chart defaults are frozen).
  */
-export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentIndex: number, layer: string, chart?: string, reuse?: AdoptionCache): Record<string, Value> {
+export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentIndex: number, layer: string, chart?: string, reuse?: AdoptionCache, origin?: string): Record<string, Value> {
   const root = doc.documents[documentIndex] ?? {};
   const walk = (v: Value): Value => {
     if (Array.isArray(v)) {
@@ -179,7 +181,8 @@ export function adoptDocument(prov: Provenance, doc: ValuesDocument, documentInd
   const record = (orig: object, out: object, key: PathSegment, value: Value) => {
     const e = doc.entryOf(orig, key);
     if (!e) return;
-    const source: Source = { kind: 'file', file: doc.file, line: e.line, column: e.column, layer, ...(chart ? { chart } : {}), ...(doc.documents.length > 1 ? { document: documentIndex } : {}) };
+    const file = doc.fileOf?.(orig, key) ?? doc.file;
+    const source: Source = { kind: 'file', file, line: e.line, column: e.column, layer, ...(chart ? { chart } : {}), ...(doc.documents.length > 1 ? { document: documentIndex } : {}), ...(origin ? { origin } : {}) };
     prov.set(out, key, { source, value, shadowed: [] });
   };
   if (!reuse || doc.documents.length !== 1 || !isTable(root)) return walk(root) as Record<string, Value>;

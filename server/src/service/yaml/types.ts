@@ -19,6 +19,8 @@ export interface ValuesDocument {
   readonly entries: readonly KeyEntry[];
   /** The entry that supplied `container[key]` for every container built from this file. */
   entryOf(container: object, key: PathSegment): KeyEntry | undefined;
+  /** The file that supplied `container[key]`, when it is not `file` (a document merged from several files). */
+  fileOf?(container: object, key: PathSegment): string | undefined;
   readonly problems: readonly Finding[];
   /** Converts a 0-based offset into a 1-based line and column. */
   position(offset: number): { line: number; column: number };

@@ -1,0 +1,168 @@
+// GitOps discovery on disk: the host side of service/gitops. It lists the workspace (YAML outside `.git`,
+// `node_modules` and charts' templates/), reads files on demand, passes the process environment (helmfile's `env`)
+// and probes Helm's repository cache; the result becomes environments of the charts it deploys, with layers the
+// engine merges in the tool's order, and findings (`gitops.*`) with file and line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Environment, EnvironmentLayer } from '../service/chart/environments';
+import { discoverEnvironments, isScannedPath, type DiscoveredEnvironment, type GitopsDiscovery, type GitopsFinding, type Layer } from '../service/gitops';
+import type { Finding } from '../service/types';
+
+export interface GitopsOptions {
+  /** Environment variables for helmfile templates; default `process.env`. */
+  env?: Readonly<Record<string, string>>;
+  /** Helm's repository cache (`$HELM_CACHE_HOME/repository`); default from the environment. */
+  helmCacheDir?: string;
+}
+
+/** A discovery of one workspace, with the time it took (listing, reading and reading manifests). */
+export interface WorkspaceDiscovery {
+  root: string;
+  discovery: GitopsDiscovery;
+  files: number;
+  ms: number;
+  /** A manifest's text (workspace-relative path), read once when asked (inline values placed in their manifest). */
+  text(file: string): string | undefined;
+}
+
+/** Helm's repository cache: `$HELM_CACHE_HOME/repository`, else `$XDG_CACHE_HOME/helm/repository`, else `~/.cache/helm/repository`. */
+export function helmRepositoryCache(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  if (env.HELM_CACHE_HOME) return path.join(env.HELM_CACHE_HOME, 'repository');
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'helm', 'repository');
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Workspace-relative paths (`/`-separated) of the files discovery reads: YAML (and Chart.yaml) outside skipped folders. */
+export function listWorkspace(root: string): string[] {
+  const all: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name), rel === '' ? e.name : `${rel}/${e.name}`);
+      } else if (e.isFile() && /\.(ya?ml|gotmpl|json)$/.test(e.name)) all.push(rel === '' ? e.name : `${rel}/${e.name}`);
+    }
+  };
+  walk(root, '');
+  const charts = new Set(all.filter((f) => /(^|\/)Chart\.yaml$/.test(f)).map((f) => (f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '')));
+  return all.filter((f) => isScannedPath(f, (d) => charts.has(d)));
+}
+
+/** Discovers the environments that manifests under `root` declare. Never throws on what the files contain. */
+export function discoverWorkspace(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
+  const started = performance.now();
+  const abs = path.resolve(root);
+  const files = listWorkspace(abs);
+  const cache = options.helmCacheDir ?? helmRepositoryCache();
+  const env = options.env ?? (Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)) as Record<string, string>);
+  const discovery = discoverEnvironments({
+    files,
+    read: (p) => readText(path.join(abs, p)),
+    env,
+    hasCachedChart: (archive) => fs.existsSync(path.join(cache, archive)),
+  });
+  const texts = new Map<string, string | undefined>();
+  const text = (p: string) => {
+    if (!texts.has(p)) texts.set(p, readText(path.join(abs, p)));
+    return texts.get(p);
+  };
+  return { root: abs, discovery, files: files.length, ms: performance.now() - started, text };
+}
+
+/** The enclosing git work tree of `dir` (the first directory at or above it holding `.git`), else undefined. */
+export function gitWorkTree(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** The absolute chart a discovered environment deploys: a workspace directory, or an archive in Helm's cache. */
+export function chartOf(env: DiscoveredEnvironment, root: string, helmCacheDir = helmRepositoryCache()): string | undefined {
+  if (env.chart.type === 'local') return path.join(root, env.chart.dir);
+  if (env.chart.type === 'remote' && env.chart.cached && env.chart.cacheArchive !== undefined) return path.join(helmCacheDir, env.chart.cacheArchive);
+  return undefined;
+}
+
+const ORIGIN: Record<DiscoveredEnvironment['kind'], string> = { argocd: 'Application', flux: 'HelmRelease', helmfile: 'helmfile release' };
+const DETAIL: Record<DiscoveredEnvironment['kind'], string> = { argocd: 'parameter', flux: 'targetPath', helmfile: 'set' };
+
+/** The object a layer of `env` comes from, in one phrase: `Application prod-eu`, `HelmRelease production/podinfo`. */
+export function originOf(env: DiscoveredEnvironment): string {
+  return `${ORIGIN[env.kind]} ${env.name}`;
+}
+
+/**
+ * A discovered environment as the engine's Environment for the chart at `chartDir` (absolute): files relative to
+ * the chart, manifests' lines as `display` shows their files, `--set-file` paths absolute.
+ */
+export function engineEnvironment(env: DiscoveredEnvironment, root: string, chartDir: string, display: (abs: string) => string, read?: (file: string) => string | undefined): Environment {
+  const origin = originOf(env);
+  const abs = (p: string) => path.join(root, p);
+  const place = (at: Layer['at']) => ({ file: display(abs(at.file)), line: at.line, column: at.column });
+  const layers: EnvironmentLayer[] = [];
+  const values: string[] = [];
+  for (const l of env.layers) {
+    if (l.type === 'file') {
+      const rel = l.inChart ? l.path : path.relative(chartDir, abs(l.path)).split(path.sep).join('/');
+      const flags = { ...(l.replacesChartDefaults ? { defaults: true } : {}), ...(l.sops ? { sops: true } : {}) };
+      if (l.text !== undefined) layers.push({ type: 'inline', file: display(l.inChart ? path.join(chartDir, l.path) : abs(l.path)), text: l.text, line: 0, column: 0, origin, ...flags });
+      else {
+        layers.push({ type: 'file', path: rel, ...flags });
+        values.push(rel);
+      }
+    } else if (l.type === 'inline') {
+      const whole = l.source.exact ? read?.(l.source.file) : undefined;
+      const placed = whole !== undefined ? placeInManifest(whole, l.source) : undefined;
+      layers.push({ type: 'inline', file: display(abs(l.source.file)), text: placed ?? l.source.text, line: l.source.line, column: l.source.column, origin, ...(placed !== undefined ? { placed: true } : {}), ...(l.merge === 'merge-patch' ? { mergePatch: true } : {}) });
+    } else {
+      const eq = l.arg.indexOf('=');
+      const key = eq < 0 ? l.arg : l.arg.slice(0, eq);
+      const arg = l.type === 'set-file' && eq >= 0 ? `${key}=${abs(l.arg.slice(eq + 1))}` : l.arg;
+      layers.push({ type: 'flag', flag: l.type, arg, at: place(l.at), origin, detail: `${l.type === 'set-file' && env.kind === 'argocd' ? 'fileParameter' : DETAIL[env.kind]} ${key}` });
+    }
+  }
+  const at = place(env.definedAt);
+  return { name: env.name, origin: 'config', values, set: [], setString: [], setJson: [], setFile: [], setLiteral: [], layers, discovered: { kind: env.kind, ...at, label: origin } };
+}
+
+/**
+ * Inline values at their place in the manifest's own text: everything before them and left of their column blanked
+ * (newlines kept), the text cut after them, so that offsets, lines and columns are the manifest's. Undefined when the
+ * manifest's bytes there are not the values' text (it changed since discovery).
+ */
+export function placeInManifest(manifest: string, source: { text: string; line: number; column: number }): string | undefined {
+  const lines = manifest.split('\n');
+  const own = source.text.replace(/\n$/, '').split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < source.line; i++) out.push(' '.repeat((lines[i] ?? '').length));
+  for (let i = 0; i < own.length; i++) {
+    const line = lines[source.line + i];
+    const mine = own[i] ?? '';
+    if (line === undefined) return undefined;
+    const body = line.slice(source.column).replace(/\r$/, '');
+    if (mine !== '' && body !== mine) return undefined;
+    out.push(mine === '' ? ' '.repeat(line.length) : ' '.repeat(source.column) + line.slice(source.column));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** A discovery finding as a finding of the project, on the manifest's line. */
+export function gitopsFinding(f: GitopsFinding, root: string, display: (abs: string) => string): Finding {
+  return { file: display(path.join(root, f.file)), line: f.line, column: f.column, endLine: f.line, endColumn: f.column + 1, severity: f.severity, code: f.code, message: f.message };
+}

@@ -1,0 +1,76 @@
+// The language server with an Argo CD Application in the workspace folder: a hover on a key of values.yaml names the
+// Application parameter that wins, a hover inside the Application's inline values shows their precedence, and a
+// schema error in the inline values is published on the manifest's line.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import { LspClient, positionOf, uriOf } from './lspClient';
+import { ensureBuilt } from './util';
+
+const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'helm-values-gitops-')));
+const files: Record<string, string> = {
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  'guestbook/Chart.yaml': 'apiVersion: v2\nname: guestbook\nversion: 0.1.0\n',
+  'guestbook/values.yaml': 'replicaCount: 1\nimage:\n  repository: gcr.io/google-samples/gb-frontend\n  tag: v5\n',
+  'guestbook/values.schema.json': JSON.stringify({ type: 'object', properties: { replicaCount: { type: 'integer' } } }),
+  'apps/prod-eu.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: prod-eu
+spec:
+  source:
+    repoURL: https://github.com/example/apps.git
+    path: guestbook
+    helm:
+      valuesObject:
+        replicaCount: many
+        image:
+          repository: registry.example.com/gb
+      parameters:
+        - name: image.tag
+          value: v7
+`,
+};
+let c: LspClient;
+
+before(async () => {
+  ensureBuilt();
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  c = await LspClient.start({ workspaceFolders: [root], settings: { helmValues: {} } });
+});
+
+after(async () => {
+  const r = await c.shutdown();
+  fs.rmSync(root, { recursive: true, force: true });
+  assert.equal(r.code, 0);
+  assert.deepEqual(c.messages.filter((m) => m.type === 1), [], 'the server logged no errors');
+});
+
+function markdown(h: Hover | null): string {
+  assert.ok(h, 'a hover');
+  return (h.contents as MarkupContent).value;
+}
+
+test('hover in values.yaml: "Application prod-eu (apps/prod-eu.yaml:16), parameter image.tag" wins', async () => {
+  const uri = await c.open(path.join(root, 'guestbook/values.yaml'));
+  const md = markdown(await c.hover(uri, positionOf(c.text(uri), 'tag', 1)));
+  assert.match(md, /prod-eu/);
+  assert.match(md, /Application prod-eu \(apps\/prod-eu\.yaml:16\), parameter image\.tag/);
+});
+
+test('hover inside the Application\'s valuesObject, and the schema error there on the manifest line', async () => {
+  const manifest = path.join(root, 'apps/prod-eu.yaml');
+  const uri = await c.open(manifest);
+  const md = markdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2)));
+  assert.match(md, /registry\.example\.com\/gb/);
+  assert.match(md, /gcr\.io\/google-samples\/gb-frontend/, 'the chart default it shadows');
+  const p = await c.waitForDiagnostics(uriOf(manifest), (d) => d.some((x) => String(x.code).startsWith('schema.')), 15_000);
+  const schema = p.diagnostics.filter((d) => String(d.code).startsWith('schema.'));
+  assert.deepEqual(schema.map((d) => d.range.start.line + 1), [11]);
+});
