@@ -1,0 +1,56 @@
+// End-to-end test of environments read from where teams declare them (issue 9): an Argo CD Application written into
+// the workspace becomes an environment, and the hover on a key of values.yaml names the Application parameter that
+// wins, with the manifest's file and line. The workspace is left as found (the manifest is removed).
+import * as assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, markdownOf, poll, positionOf, workspaceFile } from './helpers';
+
+const APPLICATION = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: webapp-prod-eu
+spec:
+  source:
+    repoURL: https://github.com/example/webapp.git
+    path: .
+    helm:
+      valueFiles:
+        - values-prod.yaml
+      parameters:
+        - name: image.tag
+          value: "2.5.0-eu"
+`;
+
+describe('helm-values with an Argo CD Application in the workspace (extension host)', () => {
+  const manifest = (): vscode.Uri => workspaceFile('argocd', 'webapp-prod-eu.yaml');
+  let values: vscode.TextDocument;
+  const hoverOnTag = async (): Promise<string> =>
+    markdownOf((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', values.uri, positionOf(values, 'tag:', 1))) ?? []);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+    await ext.activate();
+    values = await vscode.workspace.openTextDocument(workspaceFile('values.yaml'));
+    await vscode.window.showTextDocument(values);
+  });
+
+  after(async () => {
+    await vscode.workspace.fs.delete(workspaceFile('argocd'), { recursive: true }).then(undefined, () => undefined);
+    // The server forgets the Application once the file is gone (whatever runs next sees the workspace as it was).
+    await poll(async () => ((await hoverOnTag()).includes('webapp-prod-eu') ? undefined : true), 20_000);
+  });
+
+  it('the hover on image.tag in values.yaml names the Application parameter that wins, at its manifest line', async () => {
+    await vscode.workspace.fs.writeFile(manifest(), new TextEncoder().encode(APPLICATION));
+    const md = await poll(async () => {
+      const text = await hoverOnTag();
+      return text.includes('Application webapp-prod-eu') ? text : undefined;
+    }, 30_000);
+    assert.ok(md, 'the hover on image.tag never named the Application webapp-prod-eu written to argocd/webapp-prod-eu.yaml');
+    console.log(`hover on image.tag in values.yaml with an Argo CD Application:\n${md}`);
+    assert.match(md, /Application webapp-prod-eu \(argocd\/webapp-prod-eu\.yaml:14\), parameter image\.tag/);
+    assert.match(md, /2\.5\.0-eu/, 'the parameter\'s value');
+  });
+});
