@@ -22,6 +22,7 @@ import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
 import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
+import { cmdDiff } from './diff';
 
 declare const HELM_VALUES_VERSION: string | undefined;
 const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
@@ -33,6 +34,11 @@ Usage:
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
+  helm-values diff      <chart-dir|workspace> --base REV [--head REV] [--env NAME]... [--config FILE]
+                        [-o text|json|markdown|sarif]   effective values of every environment between two
+                        revisions (read with git; --head defaults to the working tree), with owners and policies
+  helm-values drift     <chart-dir> --env NAME (--release NAME [--namespace NS] [--kubeconfig FILE]
+                        [--context CTX] | --live FILE) [-o text|json]   declared values against the live release
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -61,10 +67,19 @@ Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-
   -h, --help               this help
       --version            print the version
 
-Exit codes: 0 success (check: no error-severity finding), 1 findings of error severity or Helm would fail,
-2 usage or file errors.`;
+Exit codes: 0 success (check: no error-severity finding; diff: no policy finding of error severity; drift: no
+drift), 1 findings of error severity, Helm would fail, or drift, 2 usage or file errors (drift: the cluster cannot
+be read).`;
 
 class UsageError extends Error {}
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
 /** Helm itself would fail (exit 1). */
 class HelmFailure extends Error {}
 
@@ -88,6 +103,17 @@ interface Common {
   secrets?: boolean;
   /** check: resolve remote `$ref`s from fetched documents (--fetch-remote-refs). */
   fetchRemoteRefs?: boolean;
+  /** Every --env given (diff compares these environments). */
+  envs?: string[];
+  /** diff: the revisions compared (--head absent: the working tree). */
+  base?: string;
+  head?: string;
+  /** drift: the release and where to read it (a cluster, or a file of `helm get values`). */
+  release?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+  live?: string;
 }
 
 /** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
@@ -109,7 +135,14 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'set-json': { type: 'string', multiple: true },
         'set-file': { type: 'string', multiple: true },
         'set-literal': { type: 'string', multiple: true },
-        env: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        release: { type: 'string' },
+        namespace: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        live: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
         'user-supplied': { type: 'boolean' },
@@ -142,7 +175,16 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       setJson: v['set-json'] ?? [],
       setFile: v['set-file'] ?? [],
       setLiteral: v['set-literal'] ?? [],
-      ...(v.env !== undefined ? { env: v.env } : {}),
+      // --env is repeatable for diff; elsewhere the last one counts (as before it was repeatable).
+      ...(v.env !== undefined && v.env.length > 0 ? { env: v.env[v.env.length - 1] } : {}),
+      envs: v.env ?? [],
+      ...(v.base !== undefined ? { base: v.base } : {}),
+      ...(v.head !== undefined ? { head: v.head } : {}),
+      ...(v.release !== undefined ? { release: v.release } : {}),
+      ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
+      ...(v.kubeconfig !== undefined ? { kubeconfig: v.kubeconfig } : {}),
+      ...(v.context !== undefined ? { context: v.context } : {}),
+      ...(v.live !== undefined ? { live: v.live } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
       helm,
       userSupplied: v['user-supplied'] === true,
@@ -468,8 +510,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
+      case 'diff':
+        return cmdDiff(positionals, { envs: opts.envs ?? [], ...pick(opts, 'base', 'head', 'config', 'output') }, out, { request: (dir, display, caches) => projectRequest(dir, display, opts, caches), usage: usageError, version: VERSION });
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, diff, drift)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
