@@ -23,6 +23,7 @@ import { detectSecrets } from '../service/secrets/detect';
 import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
 import { cmdDiff } from './diff';
+import { cmdDrift, loadClusterReader } from './drift';
 
 declare const HELM_VALUES_VERSION: string | undefined;
 const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
@@ -114,6 +115,8 @@ interface Common {
   kubeconfig?: string;
   context?: string;
   live?: string;
+  /** drift: seconds each cluster request may take (--timeout). */
+  timeout?: string;
 }
 
 /** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
@@ -143,6 +146,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         live: { type: 'string' },
+        timeout: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
         'user-supplied': { type: 'boolean' },
@@ -185,6 +189,7 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       ...(v.kubeconfig !== undefined ? { kubeconfig: v.kubeconfig } : {}),
       ...(v.context !== undefined ? { context: v.context } : {}),
       ...(v.live !== undefined ? { live: v.live } : {}),
+      ...(v.timeout !== undefined ? { timeout: v.timeout } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
       helm,
       userSupplied: v['user-supplied'] === true,
@@ -510,6 +515,9 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
+      case 'drift':
+        // Reading a cluster is asynchronous: `main` runs drift (this synchronous entry cannot).
+        throw new UsageError('drift runs through the command-line entry (main), not run()');
       case 'diff':
         return cmdDiff(positionals, { envs: opts.envs ?? [], ...pick(opts, 'base', 'head', 'config', 'output') }, out, { request: (dir, display, caches) => projectRequest(dir, display, opts, caches), usage: usageError, version: VERSION });
       default:
@@ -529,6 +537,31 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
   }
 }
 
+/** `helm-values drift`: the one command that may wait on the network (a cluster), with run's error boundary. */
+async function runDrift(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    let timeoutSeconds: number | undefined;
+    if (opts.timeout !== undefined) {
+      timeoutSeconds = Number(opts.timeout.replace(/s$/, ''));
+      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout ${opts.timeout}: expected a number of seconds`);
+    }
+    return await cmdDrift(
+      positionals,
+      { ...pick(opts, 'env', 'release', 'namespace', 'kubeconfig', 'context', 'live', 'output'), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) },
+      out,
+      err,
+      { open: (dir) => openChart(dir, opts), usage: usageError, readLive: async (t) => (await loadClusterReader())(t) },
+    );
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`helm-values: ${e.message}`);
+      return 2;
+    }
+    err(`helm-values: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 2;
+  }
+}
+
 /**
  * The command-line entry: `run`, preceded by the downloads --fetch-remote-refs asks for (the only network access,
  * and the only asynchronous part; without the flag this is `run` itself).
@@ -540,6 +573,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   } catch {
     parsed = undefined; // `run` reports it
   }
+  if (parsed?.command === 'drift') return runDrift(parsed.positionals, parsed.opts, out, err);
   if (!parsed || parsed.command !== 'check' || !parsed.opts.fetchRemoteRefs) return run(argv, out, err);
   const caches = cliCaches();
   // Never fatal: whatever could not be fetched is reported by the check itself.
