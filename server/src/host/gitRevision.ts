@@ -98,9 +98,19 @@ export function openGitRevision(dir: string, rev: string): GitRevision | { error
       }
     }
   }
+  // `root` is git's (symlinks resolved); paths given to the reader are built from `dir` as the user reached it.
+  let logicalRoot = root;
+  try {
+    const prefix = git(path.resolve(dir), ['rev-parse', '--show-prefix']).toString('utf8').trim();
+    logicalRoot = path.resolve(dir, ...prefix.split('/').filter((x) => x !== '').map(() => '..'));
+  } catch {
+    logicalRoot = root;
+  }
   const blobs = new Map<string, Uint8Array>();
   const rel = (abs: string): string | undefined => {
-    const r = path.relative(root, path.resolve(abs));
+    const resolved = path.resolve(abs);
+    const base = resolved === logicalRoot || resolved.startsWith(logicalRoot + path.sep) ? logicalRoot : root;
+    const r = path.relative(base, resolved);
     if (r === '') return '';
     if (r.startsWith('..') || path.isAbsolute(r)) return undefined;
     return r.split(path.sep).join('/');

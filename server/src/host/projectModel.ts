@@ -21,7 +21,7 @@ import type { AnalysisInput } from '../service/analysis';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
 import { chartEnvironments, configAppliesTo, readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import { EnvironmentMemo } from '../service/check/envMemo';
-import { DEFAULT_POLICY_SEVERITIES, type OwnerRule, type PolicySeverities } from '../service/custody/owners';
+import { DEFAULT_POLICY_SEVERITIES, type OwnerRule, type PolicySeverities } from '../service/chart/custodyConfig';
 import { DEFAULT_RELEASE, parseHelmRelease, type HelmRelease } from '../service/helm/versions';
 import type { SchemaDraft } from '../service/schema/types';
 import { secretOptionsFromSettings } from '../service/secrets/options';

@@ -2,7 +2,7 @@
 // (the `helmValues.environments` setting, or a config file for the CLI), then the naming conventions
 // values-<env>.yaml, values.<env>.yaml, values/<env>.yaml and ci/<name>.yaml.
 import type { ChartModel } from './chartModel';
-import { readCustodyConfig, type OwnerRule, type PolicySeverities } from '../custody/owners';
+import { readCustodyConfig, type OwnerRule, type PolicySeverities } from './custodyConfig';
 
 /** One environment as configured (setting or config file). Paths are relative to the chart directory. */
 export interface EnvironmentConfig {

@@ -10,59 +10,14 @@ import { environmentInputs } from '../check/check';
 import { computeEffective, type Effective } from '../helm/effective';
 import type { Source } from '../helm/provenance';
 import { formatKeyPath } from '../secrets/keyPath';
-import type { Finding, Value, ValueMap } from '../types';
+import type { Value, ValueMap } from '../types';
 import { isTable } from '../values/valueUtil';
 import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { ownerMatcher, DEFAULT_POLICY_SEVERITIES, type OwnerRule, type PolicySeverities } from './owners';
 import { policyFindings } from './policies';
+import { sourceRef, type ChartVersions, type EnvironmentDiff, type ShadowedEdit, type ValueChange, type ValuesDiff } from './types';
 
-/** Where a value comes from: a file and line, a command-line flag, or Helm itself. */
-export type SourceRef = { file: string; line: number } | { flag: string; arg: string } | { helm: string };
-
-export interface ValueChange {
-  path: string;
-  segments: PathSegment[];
-  kind: 'added' | 'removed' | 'changed';
-  before?: Value;
-  after?: Value;
-  beforeSource?: SourceRef;
-  afterSource?: SourceRef;
-  owners?: string[];
-}
-
-/** An edit to one of an environment's files that its values do not show: a higher layer sets the path. */
-export interface ShadowedEdit {
-  path: string;
-  /** The edited file. */
-  file: string;
-  /** The layer whose value wins at the head. */
-  by: SourceRef;
-}
-
-export interface EnvironmentDiff {
-  name: string;
-  status: 'changed' | 'unchanged' | 'added' | 'removed';
-  changes: ValueChange[];
-  shadowed: ShadowedEdit[];
-  /** Files of this environment whose text differs between the sides. */
-  changedFiles: string[];
-  /** Set-kind layers (--set, --set-string, ...) of each side, for the override policy. */
-  flags: { before: string[]; after: string[] };
-  /** Why a side's values could not be computed (a missing file, a Helm error), per side. */
-  errors: { side: 'base' | 'head'; message: string }[];
-}
-
-export interface ChartVersions {
-  name: string;
-  version: { before?: string; after?: string };
-  dependencies: { name: string; alias?: string; before?: string; after?: string; file?: string; line?: number }[];
-}
-
-export interface ValuesDiff {
-  chart: ChartVersions;
-  environments: EnvironmentDiff[];
-  findings: Finding[];
-}
+export type { ChartVersions, EnvironmentDiff, ShadowedEdit, SourceRef, ValueChange, ValuesDiff } from './types';
 
 export interface DiffOptions {
   /** Only these environments (all when absent). */
@@ -93,13 +48,6 @@ function leaves(values: ValueMap, effective: Effective | undefined): Map<string,
   };
   walk(values, []);
   return out;
-}
-
-export function sourceRef(s: Source | undefined): SourceRef | undefined {
-  if (!s) return undefined;
-  if (s.kind === 'file') return { file: s.file, line: s.line };
-  if (s.kind === 'flag') return { flag: s.flag, arg: s.arg };
-  return { helm: s.reason };
 }
 
 const same = (a: Value, b: Value) => a === b || canonical(a) === canonical(b);

@@ -13,7 +13,7 @@ import type { Value, ValueMap } from '../types';
 import { isTable } from '../values/valueUtil';
 import { parseValuesDocument } from '../yaml/valuesDocument';
 import type { PathSegment } from '../yaml/valuesDocument';
-import { sourceRef, type SourceRef } from './diff';
+import { sourceRef, type SourceRef } from './types';
 
 export interface DriftChange {
   path: string;

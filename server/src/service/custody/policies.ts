@@ -6,7 +6,7 @@
 //   change.unowned                  a change no owner rule covers, when owners are configured
 import { classifyName } from '../secrets/names';
 import type { Finding, Severity, Value } from '../types';
-import type { ChartVersions, EnvironmentDiff, SourceRef, ValueChange } from './diff';
+import type { ChartVersions, EnvironmentDiff, SourceRef, ValueChange } from './types';
 import type { PolicyCode, PolicySeverities } from './owners';
 
 export interface PolicyInput {
