@@ -76,7 +76,8 @@ export namespace SetActiveEnvironmentNotification {
 /** `helmValues/effectiveValues`: the merged values of one environment as YAML, each leaf annotated with its source. */
 export namespace EffectiveValuesRequest {
   export const method = 'helmValues/effectiveValues';
-  export interface Params { chartDir: string; environment: string; annotate: boolean }
+  /** `revision`: a git revision (`HEAD`, a branch, a commit): the values at that commit, read with git. */
+  export interface Params { chartDir: string; environment: string; annotate: boolean; revision?: string }
   /** `helmVersion`: the Helm release reproduced, e.g. `4.2.4`. */
   export interface Result { text: string; helmVersion: string; error?: string }
   export const type = new RequestType<Params, Result, void>(method);

@@ -3,6 +3,7 @@
 // service, so they must agree line for line.
 import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -236,6 +237,33 @@ describe('examples/webapp', () => {
         await c.setSettings({ helmValues: { environments: [] } });
         await c.waitForDiagnostics(chartUri, (d) => !codes(d).includes('helm.missing-values-file'));
         await assertAgreesWithCli(c, copy.chart);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues/effectiveValues at a git revision (Compare Effective Values with HEAD): read with git, open edits only on the working side', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: copy.root, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+      git('init', '-q');
+      git('add', '-A');
+      git('-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'one');
+      const prod = path.join(copy.chart, 'values-prod.yaml');
+      const text = fs.readFileSync(prod, 'utf8');
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const uri = await c.open(prod);
+        await c.change(uri, edit(text, 'tag: "2.3.1"', 'tag: "9.9.9"'));
+        const params = { chartDir: copy.chart, environment: 'prod', annotate: false };
+        const working = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', params);
+        const head = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', { ...params, revision: 'HEAD' });
+        assert.equal(head.error, undefined);
+        assert.match(working.text, /tag: "?9\.9\.9"?/);
+        assert.match(head.text, /tag: "?2\.3\.1"?/);
+        assert.doesNotMatch(head.text, /9\.9\.9/);
+        const bad = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', { ...params, revision: 'no-such-ref' });
+        assert.match(bad.error ?? '', /no-such-ref: unknown revision/);
       });
     } finally {
       copy.dispose();

@@ -212,6 +212,12 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   });
   connection.onRequest(EffectiveValuesRequest.type, (p) =>
     guard('effective values', p.chartDir, { text: '', helmVersion: '', error: 'internal error' }, async () => {
+      if (p.revision !== undefined) {
+        const settings = await settingsFor(URI.file(p.chartDir).toString());
+        const at = workspace.snapshotAt(p.chartDir, settings, p.revision);
+        if ('error' in at) return { text: '', helmVersion: '', error: at.error };
+        return { ...renderEffectiveValues(at.analysis, p.environment, p.annotate), helmVersion: formatRelease(at.helm.release) };
+      }
       const s = await snapshotOf(p.chartDir);
       return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: formatRelease(s.helm.release) };
     }),
