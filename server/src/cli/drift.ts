@@ -2,8 +2,6 @@
 // --live FILE) [-o text|json]`: an environment's declared values against what the release runs
 // (service/custody/drift.ts). The cluster is read by host/kube/liveRelease.ts, bundled apart as dist/kube.js and
 // loaded only here. Exit codes: 0 no drift, 1 drift, 2 usage errors or a cluster that cannot be read.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ChartAnalysis } from '../service/analysis';
 import { environmentInputs } from '../service/check/check';
 import { computeDrift, readLiveValues, valuesRedactor, type DriftReport, type LiveValues } from '../service/custody/drift';
@@ -12,6 +10,7 @@ import type { Value, ValueMap } from '../service/types';
 import { readTextFile } from '../host/chartReader';
 import type { Project } from '../host/projectModel';
 import type { ClusterFailure, ClusterTarget, LiveRelease } from '../host/kube/liveRelease';
+export { loadClusterReader } from '../host/kube/load';
 import { sortedValue } from './output';
 import { refText } from './diff';
 
@@ -31,15 +30,6 @@ export interface DriftContext {
   usage: (message: string) => never;
   /** Reads the release from the cluster (host/kube/liveRelease.ts, loaded on demand). */
   readLive: (t: ClusterTarget) => Promise<LiveRelease | ClusterFailure>;
-}
-
-/** The cluster reader: dist/kube.js beside the bundled CLI; the module itself when running from source. */
-export async function loadClusterReader(): Promise<(t: ClusterTarget) => Promise<LiveRelease | ClusterFailure>> {
-  const bundled = typeof __dirname === 'string' ? path.join(__dirname, 'kube.js') : undefined;
-  // A computed specifier: the bundler leaves it alone, so the large Kubernetes client stays out of dist/cli.js.
-  const specifier = bundled !== undefined && fs.existsSync(bundled) ? bundled : ['..', 'host', 'kube', 'liveRelease'].join('/');
-  const mod = (await import(specifier)) as { readLiveRelease: (t: ClusterTarget) => Promise<LiveRelease | ClusterFailure> };
-  return mod.readLiveRelease;
 }
 
 const brief = (v: Value | undefined) => {
