@@ -9,11 +9,19 @@ import { EFFECTIVE_VALUES_SCHEME, effectiveValuesUri, parseEffectiveValuesUri } 
 
 export const SHOW_EFFECTIVE_VALUES = 'helmValues.showEffectiveValues';
 export const COMPARE_ENVIRONMENTS = 'helmValues.compareEnvironments';
+export const COMPARE_WITH_HEAD = 'helmValues.compareWithHead';
+export const COMPARE_WITH_REVISION = 'helmValues.compareWithRevision';
 
 /** Arguments for scripted use (tests, keybindings); missing ones are asked for. */
 export interface ShowEffectiveValuesArgs {
   chartDir?: string;
   environment?: string;
+}
+export interface CompareWithRevisionArgs {
+  chartDir?: string;
+  environment?: string;
+  /** A git revision (branch, tag, commit); asked for when missing (HEAD for Compare with HEAD). */
+  revision?: string;
 }
 export interface CompareEnvironmentsArgs {
   chartDir?: string;
@@ -30,7 +38,7 @@ class EffectiveValuesProvider implements TextDocumentContentProvider {
   async provideTextDocumentContent(uri: Uri): Promise<string> {
     const a = parseEffectiveValuesUri(uri);
     if (!a) return '# helm-values: not an effective-values address\n';
-    const params: EffectiveValuesRequest.Params = { chartDir: a.chartDir, environment: a.environment, annotate: a.annotate };
+    const params: EffectiveValuesRequest.Params = { chartDir: a.chartDir, environment: a.environment, annotate: a.annotate, ...(a.revision !== undefined ? { revision: a.revision } : {}) };
     const r = await this.client.sendRequest(EffectiveValuesRequest.type, params);
     // The server's text carries its own header (chart, environment, layers) when annotated.
     const error = r.error ? `# helm-values: ${r.error.replace(/\n/g, '\n# ')}\n` : '';
@@ -81,7 +89,22 @@ export function registerEffectiveValuesView(client: LanguageClient, charts: Char
     return uris;
   };
 
+  /** The environment's effective values at a git revision (left) against the working tree with open edits (right). */
+  const compareWithRevision = async (args: CompareWithRevisionArgs = {}, ask: boolean): Promise<[Uri, Uri] | undefined> => {
+    const chart = await charts.resolve(args.chartDir);
+    const environment = chart && (await environmentOf(chart, args.environment));
+    if (!chart || !environment) return undefined;
+    const revision = args.revision ?? (ask ? await window.showInputBox({ title: 'Helm Values: compare the effective values with revision', prompt: 'A branch, tag or commit (read with git)', value: 'HEAD' }) : 'HEAD');
+    if (!revision) return undefined;
+    const at = (rev: string | undefined): Uri => effectiveValuesUri({ chartDir: chart.chartDir, chartName: chart.name, environment, annotate: false, ...(rev !== undefined ? { revision: rev } : {}) });
+    const uris: [Uri, Uri] = [at(revision), at(undefined)];
+    await commands.executeCommand('vscode.diff', uris[0], uris[1], `${chart.name} ${environment}: ${revision} ↔ working tree (effective values)`, { preview: false });
+    return uris;
+  };
+
   return Disposable.from(
+    commands.registerCommand(COMPARE_WITH_HEAD, (args?: CompareWithRevisionArgs) => compareWithRevision(args, false)),
+    commands.registerCommand(COMPARE_WITH_REVISION, (args?: CompareWithRevisionArgs) => compareWithRevision(args, true)),
     provider,
     workspace.registerTextDocumentContentProvider(EFFECTIVE_VALUES_SCHEME, provider),
     charts.onDidChange((chartDir) => provider.refresh(chartDir)),

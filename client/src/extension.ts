@@ -9,6 +9,7 @@ import { registerEffectiveValuesView } from './effectiveValuesView';
 import { EnvironmentPicker } from './environmentPicker';
 import { registerExplainKey } from './explainKey';
 import { registerGenerateSchema } from './generateSchema';
+import { registerLiveRelease } from './liveRelease';
 import { createLanguageClient } from './languageClient';
 import { registerRevealLocations } from './revealLocations';
 
@@ -33,6 +34,7 @@ export async function activate(context: ExtensionContext): Promise<HelmValuesApi
     registerExplainKey(client),
     registerRevealLocations(client),
     registerGenerateSchema(client, charts),
+    registerLiveRelease(client, charts, environments),
   );
   await client.start();
   return { chartInfo: (uri) => charts.of(uri) };

@@ -76,9 +76,23 @@ export namespace SetActiveEnvironmentNotification {
 /** `helmValues/effectiveValues`: the merged values of one environment as YAML, each leaf annotated with its source. */
 export namespace EffectiveValuesRequest {
   export const method = 'helmValues/effectiveValues';
-  export interface Params { chartDir: string; environment: string; annotate: boolean }
+  /** `revision`: a git revision (`HEAD`, a branch, a commit): the values at that commit, read with git. */
+  export interface Params { chartDir: string; environment: string; annotate: boolean; revision?: string }
   /** `helmVersion`: the Helm release reproduced, e.g. `4.2.4`. */
   export interface Result { text: string; helmVersion: string; error?: string }
+  export const type = new RequestType<Params, Result, void>(method);
+}
+
+/**
+ * `helmValues/liveValues` (Compare Environment with Live Release): an environment's declared user-supplied values
+ * and the values its release runs, read from the cluster only because the user asked (drift, README). Both texts are
+ * YAML with sorted keys and secrets redacted; `changes` are the drifted paths, which hovers then show.
+ */
+export namespace LiveValuesRequest {
+  export const method = 'helmValues/liveValues';
+  export interface Params { chartDir: string; environment: string; release: string; namespace?: string; context?: string; kubeconfig?: string }
+  export interface Change { path: string; kind: 'live-only' | 'declared-only' | 'differs'; declared?: unknown; live?: unknown }
+  export interface Result { declared: string; live: string; changes: Change[]; summary: string; error?: string }
   export const type = new RequestType<Params, Result, void>(method);
 }
 

@@ -35,7 +35,7 @@ tgz=$( (cd "$root" && npm pack --silent --pack-destination "$tmp") 2>"$tmp/pack.
 check "npm pack" $([ -f "$tmp/$tgz" ] && echo 0 || echo 1) "${tgz:-$(tail -3 "$tmp/pack.err")}"
 [ -f "$tmp/$tgz" ] || finish
 files=$(tar -tzf "$tmp/$tgz" | sort | tr '\n' ' ')
-expected="package/LICENSE package/README.md package/dist/cli.js package/dist/client.js package/dist/schemaWorker.js package/dist/server-main.js package/dist/server.js package/package.json package/syntaxes/helm-values.injection.tmLanguage.json "
+expected="package/LICENSE package/README.md package/dist/cli.js package/dist/client.js package/dist/kube.js package/dist/schemaWorker.js package/dist/server-main.js package/dist/server.js package/package.json package/syntaxes/helm-values.injection.tmLanguage.json "
 check "the tarball holds the bundles, the manifest, docs and grammar, nothing else" $([ "$files" = "$expected" ] && echo 0 || echo 1) "$files"
 npm install -g --prefix "$tmp/prefix" --offline --no-audit --no-fund --loglevel=error "$tmp/$tgz" >"$tmp/install.log" 2>&1
 check "npm install -g ./$tgz, offline" $? "$(grep -v "^npm warn install-scripts" "$tmp/install.log" | tail -1)"

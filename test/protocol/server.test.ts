@@ -3,10 +3,14 @@
 // service, so they must agree line for line.
 import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { LspClient, fileOf, freshValidatorCacheDir, uriOf, type ClientOptions, type Publish } from './lspClient';
+import { LspClient, fileOf, freshValidatorCacheDir, positionOf, uriOf, type ClientOptions, type Publish } from './lspClient';
 import { byFile, cliCheck, cliLines, codes, edit, ensureBuilt, kubePrometheusStack, lspLines, redis, tempCopy, webapp } from './util';
 
 before(() => ensureBuilt());
@@ -238,6 +242,77 @@ describe('examples/webapp', () => {
         await assertAgreesWithCli(c, copy.chart);
       });
     } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues/effectiveValues at a git revision (Compare Effective Values with HEAD): read with git, open edits only on the working side', async () => {
+    const copy = tempCopy(webapp);
+    try {
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: copy.root, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+      git('init', '-q');
+      git('add', '-A');
+      git('-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', 'one');
+      const prod = path.join(copy.chart, 'values-prod.yaml');
+      const text = fs.readFileSync(prod, 'utf8');
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const uri = await c.open(prod);
+        await c.change(uri, edit(text, 'tag: "2.3.1"', 'tag: "9.9.9"'));
+        const params = { chartDir: copy.chart, environment: 'prod', annotate: false };
+        const working = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', params);
+        const head = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', { ...params, revision: 'HEAD' });
+        assert.equal(head.error, undefined);
+        assert.match(working.text, /tag: "?9\.9\.9"?/);
+        assert.match(head.text, /tag: "?2\.3\.1"?/);
+        assert.doesNotMatch(head.text, /9\.9\.9/);
+        const bad = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', { ...params, revision: 'no-such-ref' });
+        assert.match(bad.error ?? '', /no-such-ref: unknown revision/);
+      });
+    } finally {
+      copy.dispose();
+    }
+  });
+
+  test('helmValues/liveValues (Compare Environment with Live Release): declared against a release served by a fake API server; hovers then show the live value', async () => {
+    const copy = tempCopy(webapp);
+    const encode = (rel: object) => {
+      const gz = zlib.gzipSync(Buffer.from(JSON.stringify(rel)), { level: 9 });
+      gz[9] = 0xff; // as Go's gzip writes it
+      return gz.toString('base64');
+    };
+    const record = { name: 'web', info: { status: 'deployed' }, chart: { metadata: { name: 'webapp', version: '9.9.9' } }, config: { image: { tag: '2.3.0-hotfix' }, debug: true }, version: 7, namespace: 'apps' };
+    const item = { metadata: { name: 'sh.helm.release.v1.web.v7', labels: { name: 'web', owner: 'helm', status: 'deployed', version: '7' } }, data: { release: Buffer.from(encode(record)).toString('base64') } };
+    const auth: string[] = [];
+    const api = http.createServer((req, res) => {
+      auth.push(String(req.headers.authorization));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ items: req.url?.includes('/secrets?') ? [item] : [] }));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (api.address() as AddressInfo).port;
+      const kubeconfig = path.join(copy.root, 'kubeconfig');
+      fs.writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\ncontexts: [{name: x, context: {cluster: c, user: u, namespace: apps}}]\ncurrent-context: x\nusers: [{name: u, user: {token: t0k3n}}]\n`);
+      await withServer({ workspaceFolders: [copy.root] }, async (c) => {
+        const prod = path.join(copy.chart, 'values-prod.yaml');
+        const uri = await c.open(prod);
+        const before = await c.hover(uri, positionOf(c.text(uri), 'tag: "2.3.1"', 1));
+        assert.doesNotMatch(JSON.stringify(before), /live:/, 'no cluster is read before the command');
+        assert.equal(auth.length, 0);
+        const r = await c.request<{ declared: string; live: string; changes: { path: string; kind: string }[]; summary: string; error?: string }>('helmValues/liveValues', { chartDir: copy.chart, environment: 'prod', release: 'web', kubeconfig });
+        assert.equal(r.error, undefined, `${r.error ?? ''}\n${c.messages.map((m) => m.message).join('\n')}`);
+        assert.ok(auth.every((a) => a === 'Bearer t0k3n') && auth.length > 0);
+        assert.ok(r.changes.some((x) => x.path === 'image.tag' && x.kind === 'differs'), JSON.stringify(r.changes));
+        assert.ok(r.changes.some((x) => x.path === 'debug' && x.kind === 'live-only'));
+        assert.match(r.live, /tag: 2\.3\.0-hotfix/);
+        assert.match(r.summary, /revision 7.*chart 0\.1\.0 declared, 9\.9\.9 live|revision 7.*declared, 9\.9\.9 live/);
+        const after = await c.hover(uri, positionOf(c.text(uri), 'tag: "2.3.1"', 1));
+        assert.match(JSON.stringify(after), /live: `\\"2\.3\.0-hotfix\\"` \(differs; release `web`, environment \*\*prod\*\*\)|live: `"2\.3\.0-hotfix"` \(differs/);
+        const missing = await c.request<{ error?: string }>('helmValues/liveValues', { chartDir: copy.chart, environment: 'prod', release: 'nope', kubeconfig });
+        assert.match(missing.error ?? '', /no such release "nope" in namespace apps/);
+      });
+    } finally {
+      api.close();
       copy.dispose();
     }
   });

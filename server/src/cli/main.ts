@@ -25,6 +25,8 @@ import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
 import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
+import { cmdDiff } from './diff';
+import { cmdDrift, loadClusterReader } from './drift';
 
 declare const HELM_VALUES_VERSION: string | undefined;
 const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
@@ -41,6 +43,11 @@ Usage:
                         the environments found under DIR (default: the current directory): Argo CD Applications
                         and ApplicationSets, Flux HelmReleases (one per kustomize overlay), helmfile releases (one per
                         helmfile environment), then each chart's configured and conventional ones, with their layers
+  helm-values diff      <chart-dir|workspace> --base REV [--head REV] [--env NAME]... [--config FILE]
+                        [-o text|json|markdown|sarif]   effective values of every environment between two
+                        revisions (read with git; --head defaults to the working tree), with owners and policies
+  helm-values drift     <chart-dir> --env NAME (--release NAME [--namespace NS] [--kubeconfig FILE]
+                        [--context CTX] | --live FILE) [-o text|json]   declared values against the live release
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -86,10 +93,19 @@ PREV_ALL what \`helm get values RELEASE --all -o yaml\` prints; --reset-then-reu
       --reuse-values-all PREV_ALL
                            the previous release's computed values, for --reuse-values
 
-Exit codes: 0 success (check: no error-severity finding), 1 findings of error severity or Helm would fail,
-2 usage or file errors.`;
+Exit codes: 0 success (check: no error-severity finding; diff: no policy finding of error severity; drift: no
+drift), 1 findings of error severity, Helm would fail, or drift, 2 usage or file errors (drift: the cluster cannot
+be read).`;
 
 class UsageError extends Error {}
+const usageError = (message: string): never => {
+  throw new UsageError(message);
+};
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
 /** Helm itself would fail (exit 1). */
 class HelmFailure extends Error {}
 
@@ -117,6 +133,19 @@ interface Common {
   fetchRemoteRefs?: boolean;
   /** --workspace: where GitOps manifests are discovered. */
   workspace?: string;
+  /** Every --env given (diff compares these environments). */
+  envs?: string[];
+  /** diff: the revisions compared (--head absent: the working tree). */
+  base?: string;
+  head?: string;
+  /** drift: the release and where to read it (a cluster, or a file of `helm get values`). */
+  release?: string;
+  namespace?: string;
+  kubeconfig?: string;
+  context?: string;
+  live?: string;
+  /** drift: seconds each cluster request may take (--timeout). */
+  timeout?: string;
 }
 
 /** What `main` prepared before the synchronous run: the host caches, with remote schemas fetched for --fetch-remote-refs. */
@@ -139,7 +168,15 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
         'set-file': { type: 'string', multiple: true },
         'set-literal': { type: 'string', multiple: true },
         workspace: { type: 'string' },
-        env: { type: 'string' },
+        env: { type: 'string', multiple: true },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        release: { type: 'string' },
+        namespace: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        live: { type: 'string' },
+        timeout: { type: 'string' },
         config: { type: 'string' },
         'helm-version': { type: 'string' },
         'user-supplied': { type: 'boolean' },
@@ -179,7 +216,17 @@ function parse(argv: string[]): { command: string; positionals: string[]; opts: 
       setJson: v['set-json'] ?? [],
       setFile: v['set-file'] ?? [],
       setLiteral: v['set-literal'] ?? [],
-      ...(v.env !== undefined ? { env: v.env } : {}),
+      // --env is repeatable for diff; elsewhere the last one counts (as before it was repeatable).
+      ...(v.env !== undefined && v.env.length > 0 ? { env: v.env[v.env.length - 1] } : {}),
+      envs: v.env ?? [],
+      ...(v.base !== undefined ? { base: v.base } : {}),
+      ...(v.head !== undefined ? { head: v.head } : {}),
+      ...(v.release !== undefined ? { release: v.release } : {}),
+      ...(v.namespace !== undefined ? { namespace: v.namespace } : {}),
+      ...(v.kubeconfig !== undefined ? { kubeconfig: v.kubeconfig } : {}),
+      ...(v.context !== undefined ? { context: v.context } : {}),
+      ...(v.live !== undefined ? { live: v.live } : {}),
+      ...(v.timeout !== undefined ? { timeout: v.timeout } : {}),
       ...(v.config !== undefined ? { config: v.config } : {}),
       helm,
       userSupplied: v['user-supplied'] === true,
@@ -698,8 +745,13 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdSchema(positionals, opts, out, err);
       case 'environments':
         return cmdEnvironments(positionals, opts, out);
+      case 'drift':
+        // Reading a cluster is asynchronous: `main` runs drift (this synchronous entry cannot).
+        throw new UsageError('drift runs through the command-line entry (main), not run()');
+      case 'diff':
+        return cmdDiff(positionals, { envs: opts.envs ?? [], ...pick(opts, 'base', 'head', 'config', 'output') }, out, { request: (dir, display, caches) => projectRequest(dir, display, opts, caches), usage: usageError, version: VERSION });
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments, diff, drift)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -709,6 +761,31 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
     if (e instanceof HelmFailure) {
       err(`Error: ${e.message}`);
       return 1;
+    }
+    err(`helm-values: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 2;
+  }
+}
+
+/** `helm-values drift`: the one command that may wait on the network (a cluster), with run's error boundary. */
+async function runDrift(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  try {
+    let timeoutSeconds: number | undefined;
+    if (opts.timeout !== undefined) {
+      timeoutSeconds = Number(opts.timeout.replace(/s$/, ''));
+      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout ${opts.timeout}: expected a number of seconds`);
+    }
+    return await cmdDrift(
+      positionals,
+      { ...pick(opts, 'env', 'release', 'namespace', 'kubeconfig', 'context', 'live', 'output'), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) },
+      out,
+      err,
+      { open: (dir) => openChart(dir, opts), usage: usageError, readLive: async (t) => (await loadClusterReader())(t) },
+    );
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`helm-values: ${e.message}`);
+      return 2;
     }
     err(`helm-values: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return 2;
@@ -726,6 +803,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   } catch {
     parsed = undefined; // `run` reports it
   }
+  if (parsed?.command === 'drift') return runDrift(parsed.positionals, parsed.opts, out, err);
   if (!parsed || parsed.command !== 'check' || !parsed.opts.fetchRemoteRefs) return run(argv, out, err);
   const caches = cliCaches();
   // Never fatal: whatever could not be fetched is reported by the check itself.

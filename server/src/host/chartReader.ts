@@ -16,6 +16,18 @@ export interface ReadChartOptions {
   maxArchiveEntries?: number;
   /** Most bytes decompressed over all archives of one call (bounds nested and repeated archives). Default 4 × maxArchiveBytes. */
   maxTotalArchiveBytes?: number;
+  /** Where files come from instead of the disk (a git revision: host/gitRevision.ts). Paths given to it are absolute. */
+  files?: FileReader;
+}
+
+/**
+ * A read-only view of files by absolute path, standing in for the disk (a git revision). Never throws.
+ * `kind` is undefined for a path that does not exist.
+ */
+export interface FileReader {
+  kind(abs: string): NodeKind | undefined;
+  list(absDir: string): TreeNode[] | ReadFailure;
+  read(abs: string, limit?: number): Uint8Array | ReadFailure;
 }
 
 const DEFAULT_MAX_ARCHIVE_BYTES = 50 * 1024 * 1024;
@@ -46,6 +58,21 @@ export function readChartDir(dir: string, options: ReadChartOptions = {}): Chart
     remainingArchiveBytes: options.maxTotalArchiveBytes ?? 4 * maxArchiveBytes,
   };
   const empty = (problem: Finding): ChartSource => ({ dir: displayDir, overlays: [], subcharts: [], problems: [problem] });
+  if (options.files) {
+    const files = options.files;
+    const abs = path.resolve(dir);
+    const kind = files.kind(abs);
+    if (kind === 'file' && dir.endsWith('.tgz')) {
+      const bytes = files.read(abs, maxArchiveBytes);
+      if (isFailure(bytes)) return empty(hostFinding(displayDir, bytes.tooLarge ? 'host.bad-archive' : 'host.read-error', 'error', bytes.message));
+      const outer: Finding[] = [];
+      const source = readArchive(bytes, displayDir, ctx, 1, outer) ?? { dir: displayDir, overlays: [], subcharts: [], problems: [] };
+      source.problems.unshift(...outer);
+      return source;
+    }
+    if (kind !== 'dir') return empty(hostFinding(displayDir, 'host.read-error', 'error', kind === undefined ? 'cannot read (ENOENT)' : 'not a chart directory'));
+    return buildChart(new ReaderTree(files, abs, displayDir), ctx, 0);
+  }
 
   let stat: fs.Stats;
   let real: string;
@@ -111,14 +138,14 @@ export function discoverCharts(root: string): string[] {
 // ---------------------------------------------------------------------------------------------------------------------
 // One builder over two kinds of tree: a directory on disk and the entries of a packaged chart.
 
-type NodeKind = 'file' | 'dir' | 'other' | 'error';
-interface TreeNode {
+export type NodeKind = 'file' | 'dir' | 'other' | 'error';
+export interface TreeNode {
   name: string;
   kind: NodeKind;
   /** For kind 'error': why it cannot be read (e.g. `ELOOP`). */
   error?: string;
 }
-interface ReadFailure {
+export interface ReadFailure {
   message: string;
   /** The file is bigger than the limit asked for. */
   tooLarge?: boolean;
@@ -285,6 +312,28 @@ class DiskTree implements ChartTree {
     }
     if (this.ancestors.has(real)) return { message: `symlink loop: ${real} is this chart or one enclosing it; not read again` };
     return new DiskTree(folder, this.display(rel), new Set([...this.ancestors, real]));
+  }
+}
+
+/** A chart folder seen through a FileReader (a git revision has no symlinks to loop through). */
+class ReaderTree implements ChartTree {
+  constructor(private readonly files: FileReader, private readonly root: string, readonly dir: string) {}
+
+  display(rel: string): string {
+    return rel === '' ? this.dir : path.join(this.dir, rel);
+  }
+
+  list(rel: string): TreeNode[] | ReadFailure {
+    const r = this.files.list(path.join(this.root, rel));
+    return isFailure(r) ? r : [...r].sort((a, b) => compareStrings(a.name, b.name));
+  }
+
+  read(rel: string, limit?: number): Uint8Array | ReadFailure {
+    return this.files.read(path.join(this.root, rel), limit);
+  }
+
+  subtree(rel: string): ChartTree {
+    return new ReaderTree(this.files, path.join(this.root, rel), this.display(rel));
   }
 }
 
@@ -544,8 +593,8 @@ function compareStrings(a: string, b: string): number {
 }
 
 /** Reads one text file (a `-f` values file, a `--set-file` argument, a config file). Never throws. */
-export function readTextFile(file: string, limit = DEFAULT_MAX_ARCHIVE_BYTES): { text: string } | { error: string } {
-  const bytes = readDiskFile(file, limit);
+export function readTextFile(file: string, limit = DEFAULT_MAX_ARCHIVE_BYTES, files?: FileReader): { text: string } | { error: string } {
+  const bytes = files ? files.read(path.resolve(file), limit) : readDiskFile(file, limit);
   if (isFailure(bytes)) return { error: `${file}: ${bytes.message}` };
   const text = decodeText(bytes);
   if (text === undefined) return { error: `${file}: not a text file; Helm cannot read it as YAML` };

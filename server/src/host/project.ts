@@ -6,7 +6,7 @@ import type { Environment } from '../service/chart/environments';
 import type { ChartSource } from '../service/types';
 import { DocumentCache } from '../service/yaml/documentCache';
 import type { ValuesDocument } from '../service/yaml/valuesDocument';
-import { readChartDir, readTextFile } from './chartReader';
+import { readChartDir, readTextFile, type FileReader } from './chartReader';
 
 export interface LoadedChart {
   model: ChartModel;
@@ -49,7 +49,7 @@ export function loadChartAt(dir: string, displayDir = dir, open: ReadonlyMap<str
  * A resolver for values paths. `base` is the directory relative paths start from (the chart directory for
  * environments; the current directory for `-f`, as Helm does). Parsed documents are cached by display path.
  */
-export function valuesResolver(chart: LoadedChart, base: string, displayBase: string, open: ReadonlyMap<string, string> = new Map()): (p: string) => ValuesDocument | { error: string } {
+export function valuesResolver(chart: LoadedChart, base: string, displayBase: string, open: ReadonlyMap<string, string> = new Map(), files?: FileReader): (p: string) => ValuesDocument | { error: string } {
   const known = new Map<string, { path: string; text: string }>();
   const all = (m: ChartModel) => [...(m.values ? [{ path: m.values.file, text: m.values.text }] : []), ...m.overlays];
   for (const f of all(chart.model)) known.set(path.resolve(chart.absDir, path.relative(chart.displayDir, f.path)), f);
@@ -61,7 +61,7 @@ export function valuesResolver(chart: LoadedChart, base: string, displayBase: st
     if (hit) return chart.documents.get(hit.path, hit.text);
     const display = path.isAbsolute(p) ? p : displayBase === '' || displayBase === '.' ? p : path.join(displayBase, p);
     const openText = open.get(abs);
-    const r = openText !== undefined ? { text: openText } : readTextFile(abs);
+    const r = openText !== undefined ? { text: openText } : readTextFile(abs, undefined, files);
     if ('error' in r) return { error: r.error.replace(abs, display) };
     known.set(abs, { path: display, text: r.text });
     return chart.documents.get(display, r.text);

@@ -23,6 +23,7 @@ import type { AnalysisInput } from '../service/analysis';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
 import { chartEnvironments, configAppliesTo, readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import { EnvironmentMemo } from '../service/check/envMemo';
+import { DEFAULT_POLICY_SEVERITIES, type OwnerRule, type PolicySeverities } from '../service/chart/custodyConfig';
 import { DEFAULT_RELEASE, parseHelmRelease, type HelmRelease } from '../service/helm/versions';
 import type { SchemaDraft } from '../service/schema/types';
 import { secretOptionsFromSettings } from '../service/secrets/options';
@@ -30,7 +31,7 @@ import { IGNORE_FILE_NAME, parseIgnoreFile, type IgnoreEntry } from '../service/
 import type { ChartSource, Finding } from '../service/types';
 import { createServiceCaches, type ServiceCaches } from '../service/caches';
 import { DocumentCache } from '../service/yaml/documentCache';
-import { readChartDir, readTextFile } from './chartReader';
+import { readChartDir, readTextFile, type FileReader } from './chartReader';
 import { compileUserPattern } from './patterns';
 import { chartOf, discoverWorkspace, engineEnvironment, gitopsFinding, type GitopsOptions, type WorkspaceDiscovery } from './gitops';
 import type { DiscoveredEnvironment } from '../service/gitops';
@@ -187,7 +188,15 @@ export interface EnvironmentDiscovery {
   entries: { config: EnvironmentConfig; at?: FilePlace }[];
   /** The directory `chart:` entries are relative to; undefined: every entry applies to every chart. */
   root: string | undefined;
-  problems: { message: string; at?: FilePlace }[];
+  problems: { message: string; at?: FilePlace; code?: string }[];
+  /** `owners:` and `policies:` of this source (service/custody/owners.ts), when it has them. */
+  custody?: Custody;
+}
+
+/** Who owns which value paths and how severe each release policy is (read with the environments). */
+export interface Custody {
+  owners: OwnerRule[];
+  policies: PolicySeverities;
 }
 
 /** Where environments come from: the editor's setting, the CLI's --config file, later Argo CD/Flux/helmfile. */
@@ -200,7 +209,7 @@ export function settingsEnvironments(raw: unknown, workspaceRoot: string | undef
   return {
     discover() {
       const r = readEnvironmentConfig(raw, 'helmValues.environments');
-      return { entries: r.environments.map((config) => ({ config })), root: workspaceRoot, problems: r.problems.map((p) => ({ message: p.message })) };
+      return { entries: r.environments.map((config) => ({ config })), root: workspaceRoot, problems: r.problems.map((p) => ({ message: p.message, ...(p.section ? { code: CUSTODY_PROBLEM } : {}) })), custody: { owners: r.owners, policies: r.policies } };
     },
   };
 }
@@ -209,12 +218,12 @@ export function settingsEnvironments(raw: unknown, workspaceRoot: string | undef
  * An environments file (YAML or JSON, the CLI's --config): a list of environments or `{environments: [...]}`.
  * `file` is as the user wrote it (findings name it so); `chart:` is relative to its directory.
  */
-export function configFileEnvironments(file: string): EnvironmentSource {
+export function configFileEnvironments(file: string, files?: FileReader): EnvironmentSource {
   return {
     discover() {
       const root = path.dirname(path.resolve(file));
       const at = (line: number, column = 1): FilePlace => ({ file, line, column });
-      const r = readTextFile(file);
+      const r = readTextFile(file, undefined, files);
       if ('error' in r) return { entries: [], root, problems: [{ message: r.error, at: at(1) }] };
       const lineCounter = new LineCounter();
       const doc = parseDocument(r.text, { prettyErrors: false, lineCounter });
@@ -239,7 +248,16 @@ export function configFileEnvironments(file: string): EnvironmentSource {
       }
       const config = readEnvironmentConfig(js, file);
       const kept = config.environments.map((c, k) => ({ config: c, at: entryAt(config.entries[k]) }));
-      return { entries: kept, root, problems: config.problems.map((p) => ({ message: p.message, at: entryAt(p.entry) })) };
+      // owners[i] and policies.<key> problems point at their own entry.
+      const section = (name: string) => (isMap(contents) ? contents.get(name, true) : undefined);
+      const custodyAt = (p: (typeof config.problems)[number]): FilePlace => {
+        const node = section(p.section ?? '');
+        if (p.section === 'owners' && isSeq(node) && p.entry !== undefined) return placeOf(node.items[p.entry]);
+        if (p.section === 'policies' && isMap(node) && p.key !== undefined) return placeOf(node.items.find((i) => (i.key as { value?: unknown } | null)?.value === p.key)?.key ?? node);
+        return placeOf(node);
+      };
+      const problems = config.problems.map((p) => (p.section ? { message: p.message, at: custodyAt(p), code: CUSTODY_PROBLEM } : { message: p.message, at: entryAt(p.entry) }));
+      return { entries: kept, root, problems, custody: { owners: config.owners, policies: config.policies } };
     },
   };
 }
@@ -333,6 +351,8 @@ export interface ProjectRequest {
    */
   deployment?: string;
   caches: HostCaches;
+  /** Read the chart and its values files from here instead of the disk (a git revision, host/gitRevision.ts). */
+  files?: FileReader;
 }
 
 export interface Project {
@@ -347,7 +367,12 @@ export interface Project {
    * discovered environments; the rest (a malformed manifest, a deployment of a chart elsewhere) are here.
    */
   gitops?: WorkspaceDiscovery;
+  /** Owners and policy severities from the environment sources (the last source that has `owners:` or `policies:`). */
+  custody: Custody;
 }
+
+/** Problems with `owners:` or `policies:` of the environments configuration. */
+export const CUSTODY_PROBLEM = 'config.owners';
 
 /** Findings with these codes say an environment could not be read as configured (the CLI's effective/explain stop). */
 export const ENVIRONMENT_PROBLEM = 'config.environments';
@@ -360,15 +385,17 @@ export function openProject(req: ProjectRequest): Project {
   const { caches } = req;
   const run = req.gitops ? caches.gitops(req.gitops.workspace, req.gitops) : undefined;
   const detached = req.deployment !== undefined && run ? run.discovery.environments.find((e) => e.name === req.deployment) : undefined;
-  const source = detached && run ? chartlessSource(detached, run, displayDir, display) : withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
+  const { files } = req;
+  const source = detached && run ? chartlessSource(detached, run, displayDir, display) : files ? readChartDir(chartDir, { displayDir, files }) : withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);
   const model = loadChart(source, caches.documents);
   const chart: LoadedChart = { model, absDir: chartDir, displayDir, documents: caches.documents };
   const fallback = defaultsFile(model);
   const problems: Finding[] = [];
   const configProblem = (message: string, at: FilePlace | undefined, code = ENVIRONMENT_PROBLEM) => problems.push(configFinding(at?.file ?? fallback, at?.line ?? 1, at?.column ?? 1, code, message));
+  const custody: Custody = { owners: [], policies: DEFAULT_POLICY_SEVERITIES };
 
   for (const w of req.settingWarnings ?? []) problems.push(configFinding(fallback, 1, 1, w.code, w.message, 'warning'));
-  const environments = detached ? [] : discoverEnvironments(model, chartDir, req.environments, configProblem);
+  const environments = detached ? [] : discoverEnvironments(model, chartDir, req.environments, configProblem, custody);
   if (run) {
     const select = detached ? (e: DiscoveredEnvironment) => e === detached : (e: DiscoveredEnvironment) => chartOf(e, run.root, req.gitops?.helmCacheDir) === chartDir;
     const mine = gitopsEnvironments(run, select, chartDir, environments, display);
@@ -384,14 +411,14 @@ export function openProject(req: ProjectRequest): Project {
   const readFile = (p: string): string | undefined => {
     const t = open.get(p);
     if (t !== undefined) return t;
-    const r = readTextFile(p);
+    const r = readTextFile(p, undefined, files);
     return 'error' in r ? undefined : r.text;
   };
   const remote = req.fetchRemoteRefs ? (url: string) => caches.remoteSchemas.get(url) : undefined;
   const input: AnalysisInput = {
     model,
     environments: anchorSetFiles(environments, chartDir),
-    resolveValues: valuesResolver(chart, chartDir, displayDir, open),
+    resolveValues: valuesResolver(chart, chartDir, displayDir, open, files),
     readFile,
     helmVersion: req.helm.release,
     documents: caches.documents,
@@ -402,7 +429,7 @@ export function openProject(req: ProjectRequest): Project {
     memo: caches.memo(req.fetchRemoteRefs),
     caches: caches.service,
   };
-  return { chart, input, problems, secrets, ...(run ? { gitops: run } : {}) };
+  return { chart, input, problems, secrets, custody, ...(run ? { gitops: run } : {}) };
 }
 
 /**
@@ -447,12 +474,13 @@ function defaultsFile(model: ChartModel): string {
  * Configured environments from every source (each source's `chart:` matched against its own root), resolved with
  * `extends`, then the naming conventions. Problems name the entry's file and line when the source has one.
  */
-function discoverEnvironments(model: ChartModel, chartDir: string, sources: readonly EnvironmentSource[], problem: (message: string, at: FilePlace | undefined) => void): Environment[] {
+function discoverEnvironments(model: ChartModel, chartDir: string, sources: readonly EnvironmentSource[], problem: (message: string, at: FilePlace | undefined, code?: string) => void, custody: Custody): Environment[] {
   const configured: EnvironmentConfig[] = [];
   const places: (FilePlace | undefined)[] = [];
   for (const source of sources) {
     const found = source.discover();
-    for (const p of found.problems) problem(p.message, p.at);
+    for (const p of found.problems) problem(p.message, p.at, p.code);
+    if (found.custody && (found.custody.owners.length > 0 || found.custody.policies !== DEFAULT_POLICY_SEVERITIES)) Object.assign(custody, found.custody);
     const rel = found.root !== undefined ? path.relative(found.root, chartDir) || '.' : undefined;
     for (const e of found.entries) {
       if (!configAppliesTo(e.config, rel)) continue;

@@ -5,7 +5,12 @@
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
+import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, LiveValuesRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
+import { stringify } from 'yaml';
+import { loadClusterReader } from '../host/kube/load';
+import { computeDrift, valuesRedactor } from '../service/custody/drift';
+import type { LiveComparison } from '../service/features/types';
+import type { Value, ValueMap } from '../service/types';
 import { HostCaches, schemaUriFor } from '../host/projectModel';
 import { formatRelease } from '../service/helm/versions';
 import { defaultWorkerFile } from '../host/schemaOffThread';
@@ -56,6 +61,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   /** The environment the client's picker chose per chart (overrides the setting). */
   const activeEnvironments = new Map<string, string | undefined>();
   const settingsCache = new Map<string, Settings>();
+  /** The last live comparison per chart (Compare Environment with Live Release), shown on hover until the next one. */
+  const liveComparisons = new Map<string, LiveComparison>();
 
   async function settingsFor(uri: string): Promise<Settings> {
     if (!client.pullSettings) return globalSettings;
@@ -169,7 +176,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   // Requests: each one snapshot lookup, one service call, one conversion.
   connection.onHover((p, token) =>
     onTarget('hover', p.textDocument.uri, token, null, ({ snapshot: s, file, doc }) => {
-      const h = computeHover(s.analysis, file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s) });
+      const live = liveComparisons.get(s.chartDir);
+      const h = computeHover(s.analysis, file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s), ...(live ? { live } : {}) });
       return h ? toHover(h, doc) : null;
     }),
   );
@@ -212,8 +220,44 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   });
   connection.onRequest(EffectiveValuesRequest.type, (p) =>
     guard('effective values', p.chartDir, { text: '', helmVersion: '', error: 'internal error' }, async () => {
+      if (p.revision !== undefined) {
+        const settings = await settingsFor(URI.file(p.chartDir).toString());
+        const at = workspace.snapshotAt(p.chartDir, settings, p.revision);
+        if ('error' in at) return { text: '', helmVersion: '', error: at.error };
+        return { ...renderEffectiveValues(at.analysis, p.environment, p.annotate), helmVersion: formatRelease(at.helm.release) };
+      }
       const s = await snapshotOf(p.chartDir);
       return { ...renderEffectiveValues(s.analysis, p.environment, p.annotate), helmVersion: formatRelease(s.helm.release) };
+    }),
+  );
+  connection.onRequest(LiveValuesRequest.type, (p) =>
+    guard('live values', p.chartDir, { declared: '', live: '', changes: [], summary: '', error: 'internal error' }, async () => {
+      const fail = (error: string): LiveValuesRequest.Result => ({ declared: '', live: '', changes: [], summary: '', error });
+      const s = await snapshotOf(p.chartDir);
+      const effective = s.analysis.environment(p.environment)?.effective;
+      if (!effective) return fail(`no environment "${p.environment}" (known: ${s.analysis.environments.map((e) => e.name).join(', ')})`);
+      const readLive = await loadClusterReader();
+      const r = await readLive({ release: p.release, ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.context ? { context: p.context } : {}), ...(p.kubeconfig ? { kubeconfig: p.kubeconfig } : {}) });
+      if ('error' in r) return fail(`cannot read release "${p.release}"${r.server ? ` from ${r.server}` : ''}${r.context ? ` (context ${r.context})` : ''}: ${r.error}`);
+      const liveValues = r.config as ValueMap;
+      const redactLive = valuesRedactor(liveValues, s.analysis.input.secrets ?? {}, s.analysis.caches);
+      const report = computeDrift({
+        environment: p.environment,
+        effective,
+        live: { values: liveValues, computed: false, release: r.release, revision: r.revision, ...(r.chartVersion !== undefined ? { chartVersion: r.chartVersion } : {}) },
+        declaredChartVersion: s.analysis.model.version,
+        redactDeclared: (v) => s.analysis.redact(v),
+        redactLive,
+      });
+      liveComparisons.set(s.chartDir, { environment: p.environment, release: p.release, changes: new Map(report.changes.map((c) => [c.path, { kind: c.kind, ...(c.live !== undefined ? { live: c.live } : {}) }])) });
+      const yaml = (v: Value) => stringify(sortKeys(v), { lineWidth: 0, aliasDuplicateObjects: false });
+      const chart = report.chartVersion?.live !== undefined && report.chartVersion.live !== report.chartVersion.declared ? `; chart ${report.chartVersion.declared} declared, ${report.chartVersion.live} live` : '';
+      return {
+        declared: yaml(s.analysis.redact(effective.userValues)),
+        live: yaml(redactLive(liveValues)),
+        changes: report.changes.map((c) => ({ path: c.path, kind: c.kind, ...(c.declared !== undefined ? { declared: c.declared } : {}), ...(c.live !== undefined ? { live: c.live } : {}) })),
+        summary: `${report.changes.length === 0 ? 'no drift' : `${report.changes.length} drifted path${report.changes.length === 1 ? '' : 's'}`} (release ${r.release} revision ${r.revision}, ${r.record} in ${r.namespace}${chart})`,
+      };
     }),
   );
   connection.onRequest(ExplainRequest.type, (p, token) => onTarget('explain', p.uri, token, null, ({ snapshot: s, file, doc }) => explainAt(s.analysis, file, doc.offsetAt(p.position)) ?? null));
@@ -235,4 +279,11 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   documents.listen(connection);
   connection.listen();
   return { workspace, documents, diagnostics: scheduler };
+}
+
+/** A value with map keys sorted, as Helm prints values. */
+function sortKeys(v: Value): Value {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k] ?? null)]));
+  return v;
 }

@@ -11,6 +11,7 @@ import { findChartRoot } from '../host/chartReader';
 import { formatRelease } from '../service/helm/versions';
 import { chartOf } from '../host/gitops';
 import { DEFAULT_HELM, helmRelease, HostCaches, openProject, settingsEnvironments, type HelmChoice, type ProjectRequest } from '../host/projectModel';
+import { openGitRevision } from '../host/gitRevision';
 
 export interface OpenDocument {
   text: string;
@@ -153,6 +154,23 @@ export class Workspace {
       ...(root !== undefined ? { gitops: { workspace: root } } : {}),
       caches: this.caches,
     };
+  }
+
+  /** Parses and reads of charts at git revisions, apart from the working tree's (their texts would replace each other). */
+  private revisionCaches: HostCaches | undefined;
+
+  /**
+   * A snapshot of a chart at a git revision (Compare Effective Values with HEAD): read with git through the same
+   * project model, under the same settings; never cached (a branch moves). An error phrase when git cannot read it.
+   */
+  snapshotAt(chartDir: string, settings: Settings, revision: string): Snapshot | { error: string } {
+    const rev = openGitRevision(chartDir, revision);
+    if ('error' in rev) return rev;
+    this.revisionCaches ??= new HostCaches();
+    const request: ProjectRequest = { ...this.projectRequest(chartDir, settings, new Map()), caches: this.revisionCaches, files: rev };
+    if (rev.kind(path.join(chartDir, 'Chart.yaml')) !== 'file') return { error: `${chartDir} is not a chart at ${revision} (no Chart.yaml)` };
+    const project = openProject(request);
+    return { chartDir, analysis: new ChartAnalysis(project.input), settings, helm: request.helm, problems: project.problems };
   }
 
   /** The immutable snapshot of a chart for the current open texts and settings (rebuilt only when they changed). */

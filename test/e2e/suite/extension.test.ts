@@ -34,7 +34,7 @@ describe('helm-values in VS Code (extension host)', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.equal(ext?.isActive, true);
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['selectEnvironment', 'showEffectiveValues', 'compareEnvironments', 'explainKey', 'revealLocations']) {
+    for (const c of ['selectEnvironment', 'showEffectiveValues', 'compareEnvironments', 'compareWithHead', 'compareWithRevision', 'compareWithLiveRelease', 'explainKey', 'revealLocations']) {
       assert.ok(commands.includes(`helmValues.${c}`), `command helmValues.${c} is missing`);
     }
     assert.equal(prod.languageId, 'yaml', 'values files stay language yaml');

@@ -2,6 +2,7 @@
 // (the `helmValues.environments` setting, or a config file for the CLI), then the naming conventions
 // values-<env>.yaml, values.<env>.yaml, values/<env>.yaml and ci/<name>.yaml.
 import type { ChartModel } from './chartModel';
+import { readCustodyConfig, type OwnerRule, type PolicySeverities } from './custodyConfig';
 
 /** One environment as configured (setting or config file). Paths are relative to the chart directory. */
 export interface EnvironmentConfig {
@@ -69,17 +70,25 @@ export interface EnvironmentProblem {
   message: string;
   /** Index of the configured entry at fault (in the list given), so the host can name its file and line. */
   entry?: number;
+  /** A problem with `owners:` (entry: its index) or `policies:` (key: the policy), not with an environment. */
+  section?: 'owners' | 'policies';
+  key?: string;
 }
 
 const FLAG_KEYS = ['set', 'setString', 'setJson', 'setFile', 'setLiteral'] as const;
 
 /** Validates raw configuration (from JSON/YAML or settings) into EnvironmentConfig entries, with readable problems. */
-export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[]; entries: number[] } {
+export function readEnvironmentConfig(raw: unknown, where: string): { environments: EnvironmentConfig[]; problems: EnvironmentProblem[]; entries: number[]; owners: OwnerRule[]; policies: PolicySeverities } {
   const problems: EnvironmentProblem[] = [];
+  // `owners:` and `policies:` beside `environments:` (service/custody/owners.ts).
+  const custody = readCustodyConfig(raw, where);
+  problems.push(...custody.problems);
+  const { owners, policies } = custody;
   const list = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' && Array.isArray((raw as { environments?: unknown }).environments) ? (raw as { environments: unknown[] }).environments : undefined;
   if (list === undefined) {
-    if (raw !== undefined && raw !== null) problems.push({ message: `${where}: expected a list of environments (or {"environments": [...]})` });
-    return { environments: [], problems, entries: [] };
+    const onlyCustody = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as { environments?: unknown }).environments === undefined && ('owners' in raw || 'policies' in raw);
+    if (raw !== undefined && raw !== null && !onlyCustody) problems.push({ message: `${where}: expected a list of environments (or {"environments": [...]})` });
+    return { environments: [], problems, entries: [], owners, policies };
   }
   const environments: EnvironmentConfig[] = [];
   /** The index in the list of each environment kept. */
@@ -110,7 +119,7 @@ export function readEnvironmentConfig(raw: unknown, where: string): { environmen
     environments.push(env);
     entries.push(i);
   });
-  return { environments, problems, entries };
+  return { environments, problems, entries, owners, policies };
 }
 
 function normalize(p: string): string {

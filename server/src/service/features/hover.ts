@@ -11,6 +11,7 @@ import { multiDocumentValues } from '../helm/versions';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { keyDocumentation } from '../yaml/keyDocs';
+import { formatKeyPath } from '../secrets/keyPath';
 import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
 
@@ -237,6 +238,8 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
   if (active !== undefined && role.kind === 'overlay' && !role.environments.includes(active) && analysis.environments.some((e) => e.name === active)) {
     out.push(`${code(relativeToChart(analysis, doc.file))} is not a layer of **${active}** (it is used by ${envList([...role.environments].sort())}).`);
   }
+  const drift = options.live?.changes.get(formatKeyPath(path));
+  if (options.live && drift) out.push(`live: ${drift.kind === 'declared-only' ? 'not set' : code(shortValue((drift.live ?? null) as Value))} (${drift.kind}; release ${code(options.live.release)}, environment **${options.live.environment}**)`);
   if (!multiDocumentValues(analysis.input.helmVersion) && entry.document > 0) out.push(`Helm ${analysis.input.helmVersion.major} reads only the first YAML document of a values file: this key is ignored.`);
   return out.join('\n\n');
 }

@@ -3,6 +3,15 @@
 export interface FeatureOptions {
   /** The environment the user picked for this chart; undefined = all environments. */
   activeEnvironment?: string;
+  /** The last comparison with a live release the user ran for this chart (hover: "live: … (differs)"). */
+  live?: LiveComparison;
+}
+
+/** Drifted paths of one environment against its release (service/custody/drift.ts), keyed by formatted path. */
+export interface LiveComparison {
+  environment: string;
+  release: string;
+  changes: ReadonlyMap<string, { kind: 'live-only' | 'declared-only' | 'differs'; live?: unknown }>;
 }
 
 export interface HoverResult {
