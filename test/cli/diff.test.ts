@@ -15,8 +15,8 @@ interface Change {
   kind: string;
   before?: Json;
   after?: Json;
-  beforeSource?: { file: string; line: number };
-  afterSource?: { file: string; line: number };
+  beforeSource?: { file: string; line: number; flag?: string; arg?: string };
+  afterSource?: { file: string; line: number; flag?: string; arg?: string };
   owners?: string[];
 }
 interface Env {
@@ -121,6 +121,38 @@ describe('helm-values diff', () => {
       { path: 'removedLater', kind: 'removed', before: 'x', beforeSource: { file: values, line: 8 } },
     ]);
     assert.deepEqual(prod.changedFiles, [values]);
+  });
+
+  it('reads Argo CD Applications at each revision: a parameter changed in the manifest is a change of that environment', () => {
+    const app = (tag: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: web-prod-eu
+spec:
+  source:
+    repoURL: https://github.com/example/apps.git
+    path: web
+    helm:
+      valueFiles: [values-prod.yaml]
+      parameters:
+        - name: image.tag
+          value: "${tag}"
+`;
+    const dir = baseRepo({ 'apps/web-prod-eu.yaml': app('2.0') });
+    const head = commit(dir, { 'apps/web-prod-eu.yaml': app('2.1') }, 'bump the eu tag');
+    const r = cli(['diff', 'web', '--base', 'HEAD~1', '--head', head, '-o', 'json'], dir);
+    assert.equal(r.code, 0, show(r));
+    const env = envOf(json<DiffJson>(r), 'web-prod-eu');
+    assert.equal(env.status, 'changed');
+    const manifest = path.join('apps', 'web-prod-eu.yaml');
+    assert.deepEqual(env.changes, [
+      { path: 'image.tag', kind: 'changed', before: '2.0', after: '2.1', beforeSource: { file: manifest, line: 13, flag: '--set', arg: 'image.tag=2.0' }, afterSource: { file: manifest, line: 13, flag: '--set', arg: 'image.tag=2.1' } },
+    ]);
+    // The manifest only at the head: the environment is added there, not seen (from the working tree) at the base.
+    const dir2 = baseRepo();
+    const added = commit(dir2, { 'apps/web-prod-eu.yaml': app('2.0') }, 'deploy to eu');
+    const j2 = json<DiffJson>(cli(['diff', 'web', '--base', 'HEAD~1', '--head', added, '-o', 'json'], dir2));
+    assert.equal(envOf(j2, 'web-prod-eu').status, 'added');
   });
 
   it('reports an edit shadowed by a higher layer as unchanged, naming the layer', () => {

@@ -89,7 +89,9 @@ export function cmdDiff(positionals: string[], opts: DiffOptions, out: (s: strin
     // The environments file as it was at that revision (none when it did not exist yet).
     const config = opts.config;
     const environments = config === undefined ? [] : files && files.kind(path.resolve(config)) === undefined ? [] : [configFileEnvironments(config, files)];
-    return openProject({ ...req, environments, ...(files ? { files } : {}) });
+    // Manifests (Argo CD, Flux, helmfile) are discovered as they were at that revision too.
+    const gitops = req.gitops && files ? { ...req.gitops, files } : req.gitops;
+    return openProject({ ...req, environments, ...(files ? { files } : {}), ...(gitops ? { gitops } : {}) });
   };
   for (const dir of dirs) {
     const b = open(dir, base, baseCaches);

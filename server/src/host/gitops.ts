@@ -8,12 +8,15 @@ import * as path from 'node:path';
 import type { Environment, EnvironmentLayer } from '../service/chart/environments';
 import { discoverEnvironments, isScannedPath, type DiscoveredEnvironment, type GitopsDiscovery, type GitopsFinding, type Layer } from '../service/gitops';
 import type { Finding } from '../service/types';
+import type { FileReader } from './chartReader';
 
 export interface GitopsOptions {
   /** Environment variables for helmfile templates; default `process.env`. */
   env?: Readonly<Record<string, string>>;
   /** Helm's repository cache (`$HELM_CACHE_HOME/repository`); default from the environment. */
   helmCacheDir?: string;
+  /** Where the workspace's files are read (a git revision, for `diff`); default the disk. */
+  files?: FileReader;
 }
 
 /** A discovery of one workspace, with the time it took (listing, reading and reading manifests). */
@@ -34,7 +37,11 @@ export function helmRepositoryCache(env: Readonly<Record<string, string | undefi
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
-function readText(file: string): string | undefined {
+function readText(file: string, files?: FileReader): string | undefined {
+  if (files) {
+    const r = files.read(file);
+    return r instanceof Uint8Array ? new TextDecoder().decode(r) : undefined;
+  }
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
@@ -42,20 +49,27 @@ function readText(file: string): string | undefined {
   }
 }
 
+/** A folder's entries from the disk or a FileReader, as names and kinds; none when it cannot be listed. */
+function entriesOf(dir: string, files?: FileReader): { name: string; kind: 'file' | 'dir' | 'other' }[] {
+  if (files) {
+    const r = files.list(dir);
+    return Array.isArray(r) ? r.map((e) => ({ name: e.name, kind: e.kind === 'file' || e.kind === 'dir' ? e.kind : 'other' })) : [];
+  }
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }));
+  } catch {
+    return [];
+  }
+}
+
 /** Workspace-relative paths (`/`-separated) of the files discovery reads: YAML (and Chart.yaml) outside skipped folders. */
-export function listWorkspace(root: string): string[] {
+export function listWorkspace(root: string, files?: FileReader): string[] {
   const all: string[] = [];
   const walk = (dir: string, rel: string) => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory()) {
+    for (const e of entriesOf(dir, files)) {
+      if (e.kind === 'dir') {
         if (!SKIP_DIRS.has(e.name)) walk(path.join(dir, e.name), rel === '' ? e.name : `${rel}/${e.name}`);
-      } else if (e.isFile() && /\.(ya?ml|gotmpl|json)$/.test(e.name)) all.push(rel === '' ? e.name : `${rel}/${e.name}`);
+      } else if (e.kind === 'file' && /\.(ya?ml|gotmpl|json)$/.test(e.name)) all.push(rel === '' ? e.name : `${rel}/${e.name}`);
     }
   };
   walk(root, '');
@@ -67,18 +81,18 @@ export function listWorkspace(root: string): string[] {
 export function discoverWorkspace(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
   const started = performance.now();
   const abs = path.resolve(root);
-  const files = listWorkspace(abs);
+  const files = listWorkspace(abs, options.files);
   const cache = options.helmCacheDir ?? helmRepositoryCache();
   const env = options.env ?? (Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)) as Record<string, string>);
   const discovery = discoverEnvironments({
     files,
-    read: (p) => readText(path.join(abs, p)),
+    read: (p) => readText(path.join(abs, p), options.files),
     env,
     hasCachedChart: (archive) => fs.existsSync(path.join(cache, archive)),
   });
   const texts = new Map<string, string | undefined>();
   const text = (p: string) => {
-    if (!texts.has(p)) texts.set(p, readText(path.join(abs, p)));
+    if (!texts.has(p)) texts.set(p, readText(path.join(abs, p), options.files));
     return texts.get(p);
   };
   return { root: abs, discovery, files: files.length, ms: performance.now() - started, text };

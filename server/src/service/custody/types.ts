@@ -4,7 +4,8 @@ import type { Finding, Value } from '../types';
 import type { PathSegment } from '../yaml/valuesDocument';
 
 /** Where a value comes from: a file and line, a command-line flag, or Helm itself. */
-export type SourceRef = { file: string; line: number } | { flag: string; arg: string } | { helm: string };
+/** A file line; a command-line flag; a flag a manifest sets (an Argo CD parameter, a Flux targetPath: its line); or Helm itself. */
+export type SourceRef = { file: string; line: number } | { flag: string; arg: string } | { file: string; line: number; flag: string; arg: string } | { helm: string };
 
 export interface ValueChange {
   path: string;
@@ -55,6 +56,6 @@ export interface ValuesDiff {
 export function sourceRef(s: Source | undefined): SourceRef | undefined {
   if (!s) return undefined;
   if (s.kind === 'file') return { file: s.file, line: s.line };
-  if (s.kind === 'flag') return { flag: s.flag, arg: s.arg };
+  if (s.kind === 'flag') return s.at ? { file: s.at.file, line: s.at.line, flag: s.flag, arg: s.arg } : { flag: s.flag, arg: s.arg };
   return { helm: s.reason };
 }
