@@ -48,22 +48,92 @@ const LEFT = '{{';
 const RIGHT = '}}';
 
 const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
-const isAlphaNumeric = (c: string | undefined): boolean =>
-  c !== undefined && (c === '_' || /[\p{L}\p{Nd}]/u.test(c));
+const NON_ASCII_WORD = /[\p{L}\p{Nd}]/u;
+/** Go's isAlphaNumeric: `_`, a Unicode letter or digit (ASCII checked by code). */
+const isAlphaNumeric = (c: string | undefined): boolean => {
+  if (c === undefined) return false;
+  const k = c.charCodeAt(0);
+  if ((k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95) return true;
+  return k > 127 && NON_ASCII_WORD.test(c);
+};
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+const TYPES: readonly ItemType[] = [
+  'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
+  'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
+];
+const CODES: ReadonlyMap<ItemType, number> = new Map(TYPES.map((t, i) => [t, i]));
+
+/**
+ * The items of a text in flat arrays (a file has as many items as it has words in actions: kept out of the heap's
+ * object graph, they cost no garbage collection). `item(i)` makes the object form.
+ */
+export class Items {
+  private types = new Uint8Array(256);
+  private starts = new Int32Array(256);
+  private ends = new Int32Array(256);
+  private trims = new Uint8Array(256);
+  private readonly messages = new Map<number, string>();
+  count = 0;
+
+  constructor(readonly text: string) {}
+
+  push(type: ItemType, pos: number, end: number, trim = false, message?: string): void {
+    if (this.count === this.types.length) {
+      const grow = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.types = grow(this.types, (n) => new Uint8Array(n));
+      this.starts = grow(this.starts, (n) => new Int32Array(n));
+      this.ends = grow(this.ends, (n) => new Int32Array(n));
+      this.trims = grow(this.trims, (n) => new Uint8Array(n));
+    }
+    const i = this.count++;
+    this.types[i] = CODES.get(type) ?? 0;
+    this.starts[i] = pos;
+    this.ends[i] = end;
+    this.trims[i] = trim ? 1 : 0;
+    if (message !== undefined) this.messages.set(i, message);
+  }
+
+  type(i: number): ItemType {
+    return i < this.count ? (TYPES[this.types[i] ?? 0] ?? 'eof') : 'eof';
+  }
+
+  end(i: number): number {
+    return i < this.count ? (this.ends[i] ?? 0) : this.text.length;
+  }
+
+  item(i: number): Item {
+    if (i >= this.count) return { type: 'eof', val: '', pos: this.text.length, end: this.text.length };
+    const type = this.type(i);
+    const pos = this.starts[i] ?? 0;
+    const end = this.ends[i] ?? 0;
+    const item: Item = { type, val: type === 'error' ? (this.messages.get(i) ?? '') : this.text.slice(pos, end), pos, end };
+    if (this.trims[i]) item.trim = true;
+    return item;
+  }
+}
+
+/** Splits a template text into items (object form, for tests and tools). The last item is always `eof`. */
+export function lex(text: string): Item[] {
+  const items = lexItems(text);
+  const out: Item[] = [];
+  for (let i = 0; i < items.count; i++) out.push(items.item(i));
+  return out;
+}
 
 /** Splits a template text into items. The last item is always `eof`. */
-export function lex(text: string): Item[] {
-  const items: Item[] = [];
+export function lexItems(text: string): Items {
+  const items = new Items(text);
   let pos = 0;
   const n = text.length;
-  const emit = (type: ItemType, start: number, end: number, trim?: boolean): void => {
-    const item: Item = { type, val: text.slice(start, end), pos: start, end };
-    if (trim) item.trim = true;
-    items.push(item);
-  };
+  const emit = (type: ItemType, start: number, end: number, trim?: boolean): void => items.push(type, start, end, trim);
   /** Records an error and skips past the next right delimiter (back to text). */
   const fail = (message: string, at: number): void => {
-    items.push({ type: 'error', val: message, pos: at, end: at });
+    items.push('error', at, at, false, message);
     const close = text.indexOf(RIGHT, at);
     pos = close < 0 ? n : close + RIGHT.length;
   };
@@ -79,12 +149,12 @@ export function lex(text: string): Item[] {
     if (open < 0) break;
     pos = open;
     const trimLeft = hasLeftTrim(open + LEFT.length);
-    let after = open + LEFT.length + (trimLeft ? 2 : 0);
+    const after = open + LEFT.length + (trimLeft ? 2 : 0);
     // Comment: `{{/*` or `{{- /*`, closed by `*/}}` or `*/ -}}`.
     if (text.startsWith('/*', after)) {
       const close = text.indexOf('*/', after + 2);
       if (close < 0) {
-        items.push({ type: 'error', val: 'unclosed comment', pos: open, end: open });
+        items.push('error', open, open, false, 'unclosed comment');
         pos = n;
         break;
       }
@@ -168,7 +238,7 @@ export function lex(text: string): Item[] {
       if (c === '`') {
         const close = text.indexOf('`', pos + 1);
         if (close < 0) {
-          items.push({ type: 'error', val: 'unterminated raw quoted string', pos, end: pos });
+          items.push('error', pos, pos, false, 'unterminated raw quoted string');
           pos = n;
           closed = true;
           break;
@@ -198,7 +268,7 @@ export function lex(text: string): Item[] {
         emit('char', start, pos);
         continue;
       }
-      if (c === '$' || (c === '.' && !/[0-9]/.test(text[pos + 1] ?? ''))) {
+      if (c === '$' || (c === '.' && !isDigit(text[pos + 1]))) {
         // Variable or field (or a lone `$` / `.`).
         const start = pos++;
         while (pos < n && isAlphaNumeric(text[pos])) pos++;
@@ -213,7 +283,7 @@ export function lex(text: string): Item[] {
         }
         continue;
       }
-      if (c === '.' || c === '+' || c === '-' || /[0-9]/.test(c ?? '')) {
+      if (c === '.' || c === '+' || c === '-' || isDigit(c)) {
         const start = pos;
         const end = scanNumber(text, pos);
         if (end < 0) {
@@ -260,11 +330,11 @@ export function lex(text: string): Item[] {
       closed = true;
     }
     if (!closed) {
-      items.push({ type: 'error', val: 'unclosed action', pos: open, end: open });
+      items.push('error', open, open, false, 'unclosed action');
       pos = n;
     }
   }
-  items.push({ type: 'eof', val: '', pos: n, end: n });
+  items.push('eof', n, n);
   return items;
 }
 
@@ -283,9 +353,11 @@ function scanNumber(text: string, pos: number): number {
   let digits = '0123456789_';
   if (text[p] === '0') {
     const x = text[p + 1]?.toLowerCase();
-    if (x === 'x') (digits = '0123456789abcdefABCDEF_'), (p += 2);
-    else if (x === 'o') (digits = '01234567_'), (p += 2);
-    else if (x === 'b') (digits = '01_'), (p += 2);
+    const prefixed = x === 'x' ? '0123456789abcdefABCDEF_' : x === 'o' ? '01234567_' : x === 'b' ? '01_' : undefined;
+    if (prefixed) {
+      digits = prefixed;
+      p += 2;
+    }
   }
   const start = p;
   while (p < text.length && digits.includes(text[p] ?? '')) p++;

@@ -18,7 +18,7 @@ import {
   type TemplateProblem,
   type VariableDecl,
 } from './ast';
-import { lex, type Item } from './lexer';
+import { lexItems, type Item, type Items } from './lexer';
 
 type Marker = { type: 'end'; pos: number; end: number } | { type: 'else'; pos: number; end: number; chained: string | undefined };
 type Stop = Marker | { type: 'eof'; pos: number; end: number };
@@ -31,7 +31,7 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
 }
 
 class Parser {
-  private readonly items: Item[];
+  private readonly items: Items;
   private i = 0;
   private readonly problems: TemplateProblem[] = [];
   private readonly lineStarts: number[];
@@ -42,7 +42,7 @@ class Parser {
   private readonly defines: DefineNode[] = [];
 
   constructor(private readonly file: string, private readonly text: string) {
-    this.items = lex(text);
+    this.items = lexItems(text);
     this.lineStarts = lineStartsOf(text);
   }
 
@@ -69,11 +69,7 @@ class Parser {
   // -- items ----------------------------------------------------------------------------------------------------------
 
   private peek(): Item {
-    return this.items[this.i] ?? this.eofItem();
-  }
-
-  private eofItem(): Item {
-    return { type: 'eof', val: '', pos: this.text.length, end: this.text.length };
+    return this.items.item(this.i);
   }
 
   private next(): Item {
@@ -91,16 +87,15 @@ class Parser {
 
   private peekNonSpace(): Item {
     let j = this.i;
-    while (this.items[j]?.type === 'space') j++;
+    while (this.items.type(j) === 'space') j++;
     this.i = j;
     return this.peek();
   }
 
   private peekKeywordAfterDelim(): string | undefined {
     let j = this.i + 1;
-    while (this.items[j]?.type === 'space') j++;
-    const item = this.items[j];
-    return item?.type === 'keyword' ? item.val : undefined;
+    while (this.items.type(j) === 'space') j++;
+    return this.items.type(j) === 'keyword' ? this.items.item(j).val : undefined;
   }
 
   private error(message: string, offset: number): void {
@@ -246,7 +241,7 @@ class Parser {
     }
     const pipe = this.pipeline('command', 'rightDelim');
     if (!pipe) return undefined;
-    return { type: 'action', pos: open.pos, end: this.items[this.i - 1]?.end ?? pipe.end, pipe };
+    return { type: 'action', pos: open.pos, end: this.items.end(this.i - 1), pipe };
   }
 
   /** if / range / with: the pipeline, the list, an optional else (or else-if / else-with chain), the end. */
@@ -310,7 +305,7 @@ class Parser {
       pipe = this.pipeline('template clause', 'rightDelim');
       if (!pipe) return undefined;
     }
-    return { type: 'template', pos: open.pos, end: this.items[this.i - 1]?.end ?? nameItem.end, name: unquote(nameItem.val), namePos: nameItem.pos, pipe };
+    return { type: 'template', pos: open.pos, end: this.items.end(this.i - 1), name: unquote(nameItem.val), namePos: nameItem.pos, pipe };
   }
 
   /** `{{block "name" pipe}} list {{end}}`: defines the template and calls it here. */
@@ -437,10 +432,10 @@ class Parser {
   private operand(): Operand | undefined {
     const node = this.term();
     if (!node || this.failed) return undefined;
-    if (this.peek().type !== 'field') return node;
+    if (this.items.type(this.i) !== 'field') return node;
     const idents: string[] = [];
     let end = node.end;
-    while (this.peek().type === 'field') {
+    while (this.items.type(this.i) === 'field') {
       const f = this.next();
       idents.push(f.val.slice(1));
       end = f.end;
@@ -492,7 +487,7 @@ class Parser {
       case 'leftParen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
         if (!pipe) return undefined;
-        return { type: 'pipe', pos: item.pos, end: this.items[this.i - 1]?.end ?? pipe.end, pipe };
+        return { type: 'pipe', pos: item.pos, end: this.items.end(this.i - 1), pipe };
       }
       default:
         this.i--;
