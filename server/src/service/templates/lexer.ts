@@ -56,6 +56,15 @@ const isAlphaNumeric = (c: string | undefined): boolean => {
   if ((k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95) return true;
   return k > 127 && NON_ASCII_WORD.test(c);
 };
+const SPACES = /[ \t\r\n]+/y;
+const WORD = /[\p{L}\p{Nd}_]*/uy;
+const QUOTED = /"(?:[^"\\\n]|\\[^\n])*"/y;
+/** End of the run of word characters from `pos`. */
+function wordEnd(text: string, pos: number): number {
+  WORD.lastIndex = pos;
+  WORD.test(text);
+  return WORD.lastIndex;
+}
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 const TYPES: readonly ItemType[] = [
@@ -193,7 +202,11 @@ export function lexItems(text: string): Items {
       }
       if (isSpace(c)) {
         const start = pos;
-        while (pos < n && isSpace(text[pos]) && !atRightTrim(pos)) pos++;
+        SPACES.lastIndex = pos;
+        SPACES.test(text);
+        pos = SPACES.lastIndex;
+        // The last space before `-}}` belongs to the trim marker (a marker alone was taken above).
+        if (text[pos] === '-' && text.startsWith(RIGHT, pos + 1)) pos--;
         emit('space', start, pos);
         continue;
       }
@@ -215,6 +228,12 @@ export function lexItems(text: string): Items {
         continue;
       }
       if (c === '"') {
+        QUOTED.lastIndex = pos;
+        if (QUOTED.test(text)) {
+          emit('string', pos, QUOTED.lastIndex);
+          pos = QUOTED.lastIndex;
+          continue;
+        }
         const start = pos++;
         let ok = false;
         while (pos < n) {
@@ -271,7 +290,7 @@ export function lexItems(text: string): Items {
       if (c === '$' || (c === '.' && !isDigit(text[pos + 1]))) {
         // Variable or field (or a lone `$` / `.`).
         const start = pos++;
-        while (pos < n && isAlphaNumeric(text[pos])) pos++;
+        pos = wordEnd(text, pos);
         if (pos === start + 1) {
           if (c === '$') emit('variable', start, pos);
           else emit('dot', start, pos);
@@ -297,7 +316,7 @@ export function lexItems(text: string): Items {
       }
       if (isAlphaNumeric(c)) {
         const start = pos;
-        while (pos < n && isAlphaNumeric(text[pos])) pos++;
+        pos = wordEnd(text, pos);
         if (!atTerminator(text, pos)) {
           fail(`bad character ${JSON.stringify(text[pos])}`, pos);
           closed = true;
