@@ -197,7 +197,7 @@ export class Resolver {
       case 'range': {
         const scope = new Scope(f.scope);
         const over = node.pipe ? this.pipe(node.pipe, { ...f, scope }, true) : OTHER;
-        const elem = this.element(over, f, node.pipe ?? node);
+        const elem = this.element(over, f, node.pipe?.cmds[node.pipe.cmds.length - 1] ?? node);
         const decl = node.pipe?.decl ?? [];
         if (decl.length === 1 && decl[0]) scope.declare(decl[0].name, elem);
         if (decl.length === 2 && decl[0] && decl[1]) {
