@@ -135,7 +135,7 @@ test('include and template follow the define with the context passed', () => {
   // A computed template name: what it reads of the values passed is dynamic.
   check('{{ include (printf "%s" "img") .Values.image }}', ['dynamic image c/templates/t.yaml:1:32'], helpers);
   // Recursion is bounded.
-  check('{{ include "r" .Values.a }}', ['read a c/templates/t.yaml:1:16', 'read a.n c/templates/_r.tpl:1:21 via c/templates/t.yaml:1'], {
+  check('{{ include "r" .Values.a }}', ['read a c/templates/t.yaml:1:16', 'read a.n c/templates/_r.tpl:1:20 printed=text via c/templates/t.yaml:1'], {
     '_r.tpl': '{{ define "r" }}{{ .n }}{{ include "r" . }}{{ end }}',
   });
 });
