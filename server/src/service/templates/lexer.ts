@@ -32,7 +32,7 @@ export type ItemType =
 
 export interface Item {
   type: ItemType;
-  /** The item's source text (for errors: the message). */
+  /** The item's source text (for errors: the message; empty for text and spaces, see pos/end). */
   val: string;
   /** Offset of the item's first character. */
   pos: number;
@@ -111,16 +111,22 @@ export class Items {
     return i < this.count ? (TYPES[this.types[i] ?? 0] ?? 'eof') : 'eof';
   }
 
+  pos(i: number): number {
+    return i < this.count ? (this.starts[i] ?? 0) : this.text.length;
+  }
+
   end(i: number): number {
     return i < this.count ? (this.ends[i] ?? 0) : this.text.length;
   }
 
-  item(i: number): Item {
+  /** The item's object form; `full`: with the source text of text and space items too. */
+  item(i: number, full = false): Item {
     if (i >= this.count) return { type: 'eof', val: '', pos: this.text.length, end: this.text.length };
     const type = this.type(i);
     const pos = this.starts[i] ?? 0;
     const end = this.ends[i] ?? 0;
-    const item: Item = { type, val: type === 'error' ? (this.messages.get(i) ?? '') : this.text.slice(pos, end), pos, end };
+    const val = type === 'error' ? (this.messages.get(i) ?? '') : !full && (type === 'text' || type === 'space') ? '' : this.text.slice(pos, end);
+    const item: Item = { type, val, pos, end };
     if (this.trims[i]) item.trim = true;
     return item;
   }
@@ -130,7 +136,7 @@ export class Items {
 export function lex(text: string): Item[] {
   const items = lexItems(text);
   const out: Item[] = [];
-  for (let i = 0; i < items.count; i++) out.push(items.item(i));
+  for (let i = 0; i < items.count; i++) out.push(items.item(i, true));
   return out;
 }
 

@@ -85,6 +85,12 @@ class Parser {
     return item;
   }
 
+  /** Skips spaces; the type of the next item. */
+  private skipSpace(): Item['type'] {
+    while (this.items.type(this.i) === 'space') this.i++;
+    return this.items.type(this.i);
+  }
+
   private peekNonSpace(): Item {
     let j = this.i;
     while (this.items.type(j) === 'space') j++;
@@ -327,14 +333,15 @@ class Parser {
   // -- pipelines ------------------------------------------------------------------------------------------------------
 
   private pipeline(context: string, end: 'rightDelim' | 'rightParen'): Pipe | undefined {
-    const start = this.peekNonSpace().pos;
+    this.skipSpace();
+    const start = this.items.pos(this.i);
     const decl: VariableDecl[] = [];
     let isAssign = false;
     let declared = false;
     // Declarations: `$x :=`, `$x =`, and in range `$i, $v :=`.
     for (;;) {
-      const v = this.peekNonSpace();
-      if (v.type !== 'variable') break;
+      if (this.skipSpace() !== 'variable') break;
+      const v = this.peek();
       const save = this.i;
       this.next();
       const after = this.peekNonSpace();
@@ -402,10 +409,11 @@ class Parser {
 
   private command(): Command | undefined {
     const args: Operand[] = [];
-    const start = this.peekNonSpace().pos;
+    this.skipSpace();
+    const start = this.items.pos(this.i);
     let end = start;
     for (;;) {
-      this.peekNonSpace();
+      this.skipSpace();
       const operand = this.operand();
       if (this.failed) return undefined;
       if (operand) {
@@ -460,30 +468,31 @@ class Parser {
   private term(): Operand | undefined {
     const item = this.nextNonSpace();
     if (this.failed) return undefined;
-    const span = { pos: item.pos, end: item.end };
+    const pos = item.pos;
+    const end = item.end;
     switch (item.type) {
       case 'identifier':
-        return { type: 'identifier', ...span, name: item.val };
+        return { type: 'identifier', pos, end, name: item.val };
       case 'dot':
-        return { type: 'dot', ...span };
+        return { type: 'dot', pos, end };
       case 'nil':
-        return { type: 'nil', ...span };
+        return { type: 'nil', pos, end };
       case 'variable':
         if (!this.vars.includes(item.val)) {
           this.fail(`undefined variable "${item.val}"`, item.pos);
           return undefined;
         }
-        return { type: 'variable', ...span, name: item.val, idents: [] };
+        return { type: 'variable', pos, end, name: item.val, idents: [] };
       case 'field':
-        return { type: 'field', ...span, idents: [item.val.slice(1)] };
+        return { type: 'field', pos, end, idents: [item.val.slice(1)] };
       case 'bool':
-        return { type: 'bool', ...span, value: item.val === 'true' };
+        return { type: 'bool', pos, end, value: item.val === 'true' };
       case 'number':
       case 'char':
-        return { type: 'number', ...span, text: item.val };
+        return { type: 'number', pos, end, text: item.val };
       case 'string':
       case 'rawString':
-        return { type: 'string', ...span, value: unquote(item.val) };
+        return { type: 'string', pos, end, value: unquote(item.val) };
       case 'leftParen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
         if (!pipe) return undefined;
