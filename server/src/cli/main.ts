@@ -22,6 +22,7 @@ import { inferSchema } from '../service/schema/infer';
 import { detectSecrets } from '../service/secrets/detect';
 import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
+import { usagesOf } from './usages';
 
 declare const HELM_VALUES_VERSION: string | undefined;
 const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
@@ -33,6 +34,7 @@ Usage:
   helm-values explain   <chart-dir> <dotted.path> [-f FILE]... [--set K=V]... [--env NAME] [-o text|json]
   helm-values check     <chart-dir|values-file>... [--env NAME] [-f FILE]... [-o text|json|sarif] [--fetch-remote-refs]
   helm-values schema    <chart-dir> [--write [--force]]   draft values.schema.json inferred from values.yaml
+  helm-values usages    <chart-dir> <dotted.path> [-o text|json]   the templates that read a value
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -449,6 +451,19 @@ function cmdSchema(positionals: string[], opts: Common, out: (s: string) => void
   return 0;
 }
 
+function cmdUsages(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 2) throw new UsageError('usages takes a chart directory and a dotted path');
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: usages prints text or json`);
+  const segments = parsePathExpression(positionals[1] ?? '');
+  if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
+  const r = usagesOf(openChart(positionals[0] ?? '', opts), positionals[1] ?? '', segments);
+  for (const p of r.problems) err(`warning: ${p} (template not fully read)`);
+  if (format === 'json') out(JSON.stringify(r.json, null, 2));
+  else for (const line of r.text) out(line);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n'), context: RunContext = {}): number {
   try {
@@ -468,8 +483,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         return cmdCheck(positionals, opts, out, err, context);
       case 'schema':
         return cmdSchema(positionals, opts, out, err);
+      case 'usages':
+        return cmdUsages(positionals, opts, out, err);
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, usages)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
