@@ -83,7 +83,8 @@ interface Val {
   tests: readonly MutableUsage[];
 }
 
-const OTHER: Val = { alts: [{ k: 'other' }], refs: [], tests: [] };
+const OTHER_ALT: Alt = { k: 'other' };
+const OTHER: Val = { alts: [OTHER_ALT], refs: [], tests: [] };
 const val = (alts: readonly Alt[], refs: readonly MutableUsage[] = [], tests: readonly MutableUsage[] = []): Val => ({ alts, refs, tests });
 const union = (vs: readonly Val[]): Val =>
   vs.length === 1 && vs[0] ? vs[0] : val(vs.flatMap((v) => v.alts), vs.flatMap((v) => v.refs), vs.flatMap((v) => v.tests));
@@ -118,22 +119,26 @@ function signature(v: Val, depth = 0): string {
 // Scopes
 
 class Scope {
-  private readonly vars = new Map<string, Val>();
+  /** Made on the first declaration (most control bodies declare nothing). */
+  private vars: Map<string, Val> | undefined;
   constructor(private readonly parent: Scope | undefined) {}
   get(name: string): Val | undefined {
-    return this.vars.get(name) ?? this.parent?.get(name);
+    return this.vars?.get(name) ?? this.parent?.get(name);
   }
   declare(name: string, v: Val): void {
-    this.vars.set(name, v);
+    (this.vars ??= new Map()).set(name, v);
   }
   /** `$x = v`: the variable may hold either value afterwards. */
   assign(name: string, v: Val): void {
-    if (this.vars.has(name)) {
-      const old = this.vars.get(name);
-      this.vars.set(name, old ? union([old, v]) : v);
-    } else if (this.parent) this.parent.assign(name, v);
-    else this.vars.set(name, v);
+    const old = this.vars?.get(name);
+    if (old) this.declare(name, union([old, v]));
+    else if (this.parent) this.parent.assign(name, v);
+    else this.declare(name, v);
   }
+}
+
+function frame(f: Frame, scope: Scope, dot = f.dot, guards = f.guards): Frame {
+  return { file: f.file, dot, scope, guards, sink: f.sink };
 }
 
 interface Guard {
@@ -188,15 +193,13 @@ export class Resolver {
         const cond = node.pipe ? this.pipe(node.pipe, f) : OTHER;
         for (const r of cond.tests) r.guarded = true;
         const guards = [...f.guards, ...cond.tests.map((r) => ({ chart: r.chart, path: r.path }))];
-        const body: Frame = { ...f, scope: new Scope(f.scope), guards };
-        if (node.type === 'with') body.dot = cond;
-        this.list(node.list, body);
-        if (node.elseList) this.list(node.elseList, { ...f, scope: new Scope(f.scope) });
+        this.list(node.list, frame(f, new Scope(f.scope), node.type === 'with' ? cond : f.dot, guards));
+        if (node.elseList) this.list(node.elseList, frame(f, new Scope(f.scope)));
         return;
       }
       case 'range': {
         const scope = new Scope(f.scope);
-        const over = node.pipe ? this.pipe(node.pipe, { ...f, scope }, true) : OTHER;
+        const over = node.pipe ? this.pipe(node.pipe, frame(f, scope), true) : OTHER;
         const elem = this.element(over, f, node.pipe?.cmds[node.pipe.cmds.length - 1] ?? node);
         const decl = node.pipe?.decl ?? [];
         if (decl.length === 1 && decl[0]) scope.declare(decl[0].name, elem);
@@ -204,8 +207,8 @@ export class Resolver {
           scope.declare(decl[0].name, OTHER);
           scope.declare(decl[1].name, elem);
         }
-        this.list(node.list, { ...f, dot: elem, scope });
-        if (node.elseList) this.list(node.elseList, { ...f, scope: new Scope(f.scope) });
+        this.list(node.list, frame(f, scope, elem));
+        if (node.elseList) this.list(node.elseList, frame(f, new Scope(f.scope)));
         return;
       }
       case 'template': {
@@ -285,13 +288,13 @@ export class Resolver {
     const rest = cmd.args.slice(1);
     // `and` evaluates left to right and stops at the first false: each argument is guarded by the ones before it.
     if (name === 'and') {
-      let frame = f;
+      let g = f;
       const vals: Val[] = [];
       for (const a of rest) {
-        const v = this.operand(a, frame);
+        const v = this.operand(a, g);
         vals.push(v);
         for (const r of v.tests) r.guarded = true;
-        frame = { ...frame, guards: [...frame.guards, ...v.tests.map((r) => ({ chart: r.chart, path: r.path }))] };
+        if (v.tests.length > 0) g = { ...g, guards: [...g.guards, ...v.tests.map((r) => ({ chart: r.chart, path: r.path }))] };
       }
       if (prev) vals.push(prev);
       const u = union(vals);
@@ -449,8 +452,11 @@ export class Resolver {
       if (cur.k === 'root') {
         if (rest[0] === 'Values') {
           cur = { k: 'values', chart: cur.chart, path: [] };
-          rest = rest.slice(1);
-        } else cur = { k: 'other' };
+          rest = rest.length === 1 ? [] : rest.slice(1);
+        } else {
+          alts.push(OTHER_ALT);
+          continue;
+        }
       }
       while (cur && cur.k === 'dict' && rest.length > 0) {
         const next: Val | undefined = cur.entries.get(rest[0] ?? '');
