@@ -178,6 +178,12 @@ test('isUsed and usagesOf: read, subtree, dynamic, list elements, wildcards', ()
   assert.deepEqual(index.usagesOf(['list', 3, 'name']).map((u) => `${u.kind} ${formatUsagePath(u.path)} ${u.line}:${u.column}`), ['read list[].name 1:104']);
 });
 
+test('a dynamic read of the whole of .Values leaves nothing unused', () => {
+  const index = buildTemplateIndex(chart('c', { 't.yaml': '{{ range .Values.sections }}{{ index $.Values . }}{{ end }}' }));
+  assert.equal(index.isUsed(['any', 'key']), true);
+  assert.deepEqual(index.usagesOf(['any', 'key']).map((u) => `${u.kind} ${formatUsagePath(u.path)}`), ['dynamic ']);
+});
+
 test('incremental: one template changed reuses the rest; a changed define rebuilds', () => {
   const files: Files = {
     '_h.tpl': '{{ define "h" }}{{ .Values.h }}{{ end }}',

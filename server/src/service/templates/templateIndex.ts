@@ -6,7 +6,8 @@
 // Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`; `.Values.global.x` is the
 // root's `global.x` in every chart. `[]` in a path is any element of a list or any key of a map (`range`).
 // isUsed rules: a `read` of P uses P and its ancestors; a `subtree` or `dynamic` read of P uses P and everything
-// below it; an element of a list (`list[3]`) is used when the list is read.
+// below it (also when P is the whole of .Values: `toYaml .Values`, `index .Values $k`); an element of a list
+// (`list[3]`) is used when the list is read.
 import type { PathSegment } from '../values/paths';
 import type { TextFile } from '../types';
 import type { DefineNode, ParsedTemplate, TemplateProblem } from './ast';
@@ -226,7 +227,7 @@ class Index implements TemplateIndex {
   isUsed(path: readonly PathSegment[]): boolean {
     const last = path.length - 1;
     return this.walk(path, (node, i) => {
-      if (node.whole && i > 0) return true;
+      if (node.whole) return true;
       if (i === path.length) return node.here.length > 0 || node.children.size > 0;
       // A list element is used when the list itself is read.
       return i === last && typeof path[last] === 'number' && node.here.length > 0;
@@ -237,7 +238,7 @@ class Index implements TemplateIndex {
     const out = new Set<TemplateUsage>();
     this.walk(path, (node, i) => {
       if (i === path.length) for (const u of node.here) out.add(u);
-      else if (node.whole && i > 0) for (const u of node.here) if (u.kind !== 'read') out.add(u);
+      else if (node.whole) for (const u of node.here) if (u.kind !== 'read') out.add(u);
       return false;
     });
     return [...out].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.offset - b.offset));
