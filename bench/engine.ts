@@ -15,6 +15,8 @@ import { createServiceCaches } from '../server/src/service/caches';
 import { loadChart } from '../server/src/service/chart/chartModel';
 import { computeEffective } from '../server/src/service/helm/effective';
 import { DocumentCache } from '../server/src/service/yaml/documentCache';
+import { templateChartOf } from '../server/src/service/templates/chartTemplates';
+import { buildTemplateIndex, type TemplateChartInput, type TemplateIndex } from '../server/src/service/templates/templateIndex';
 import { parseValuesDocument } from '../server/src/service/yaml/valuesDocument';
 
 export { LspClient, positionAt, offsetAt, uriOf } from '../test/protocol/lspClient';
@@ -119,3 +121,28 @@ function readText(file: string): string {
 }
 
 export { discoverWorkspace } from '../server/src/host/gitops';
+
+/**
+ * The template index of a chart read from disk (texts read once, not timed): `build()` makes it from nothing (every
+ * file parsed and resolved), `update()` rebuilds it after one template changed (the text of `templates/<changed>`
+ * alternates between two versions), from the previous index, as the server does after an edit.
+ */
+export function prepareTemplates(chartDir: string, changed = 'prometheus/prometheus.yaml'): { build(): number; update(): number } {
+  const input = templateChartOf(loadChart(readChartDir(chartDir, { displayDir: chartDir }), new DocumentCache()));
+  const target = input.templates.find((t) => t.path.endsWith(`templates/${changed}`));
+  if (!target) throw new Error(`no templates/${changed} in ${chartDir}`);
+  const edited = (n: number): TemplateChartInput => ({
+    ...input,
+    templates: input.templates.map((t) => (t === target ? { path: t.path, text: `${t.text}\n{{- /* edit ${n % 2} */}}\n` } : t)),
+  });
+  let previous: TemplateIndex | undefined;
+  let n = 0;
+  return {
+    build: () => buildTemplateIndex(input).usages.length,
+    update: () => {
+      previous ??= buildTemplateIndex(input);
+      previous = buildTemplateIndex(edited(n++), previous);
+      return previous.usages.length;
+    },
+  };
+}

@@ -15,6 +15,8 @@ export const charts = {
   postgresql: path.join(corpus, 'bitnami__charts', 'bitnami', 'postgresql'),
   redis: path.join(corpus, 'bitnami__charts', 'bitnami', 'redis'),
   traefik: path.join(corpus, 'traefik__traefik-helm-chart', 'traefik'),
+  /** kube-prometheus-stack with its templates and its subcharts' (test/fixtures/templates, issue 10). */
+  kpsTemplates: path.join(repoRoot, 'test', 'fixtures', 'templates', 'kube-prometheus-stack'),
 };
 
 /**

@@ -1,6 +1,6 @@
 // A child process of the in-process section: times the FIRST call of one operation in a fresh process (module
 // already loaded, nothing JIT-compiled or cached yet) and prints the times as JSON.
-//   node bench/lib/cold.mjs <engine.cjs> parse|effective|check <chart-dir> [overlay...]
+//   node bench/lib/cold.mjs <engine.cjs> parse|effective|check|templates <chart-dir> [overlay...]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -28,6 +28,15 @@ if (mode === 'parse') {
   const r = engine.runCli(['check', chart, '-o', 'json']);
   out.first = performance.now() - t;
   out.code = r.code;
+} else if (mode === 'templates') {
+  const t = engine.prepareTemplates(chart);
+  const t1 = performance.now();
+  t.build();
+  out.first = performance.now() - t1;
+  t.update(); // the first update builds its base index, then updates
+  const t2 = performance.now();
+  t.update();
+  out.update = performance.now() - t2;
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -12,10 +12,10 @@ import { noiseMeter, stats, timeSync } from './stats.mjs';
 
 const coldScript = fileURLToPath(new URL('./cold.mjs', import.meta.url));
 
-function cold(mode, k, overlays = []) {
+function cold(mode, k, overlays = [], chart = charts.kps) {
   const runs = [];
   for (let i = 0; i < k; i++) {
-    const r = spawnSync(process.execPath, [coldScript, enginePath, mode, charts.kps, ...overlays], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [coldScript, enginePath, mode, chart, ...overlays], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`cold ${mode}: ${r.stderr}`);
     runs.push(JSON.parse(r.stdout));
   }
@@ -60,6 +60,14 @@ export function runInProcess(engine, o, log) {
   const coldCheck = cold('check', o.coldReps);
   add('CLI `check` in process, cold (first call)', coldCheck.map((r) => r.first));
   add('CLI `check` in process, warm', timeSync(() => engine.runCli(['check', kps, '-o', 'json']), { reps: o.checkReps, warmup: 2 }), 'every environment (default + ci/*), both Helm versions');
+
+  // Issue 10: the template index of kube-prometheus-stack with its 5 subcharts (test/fixtures/templates).
+  const coldTpl = cold('templates', o.coldReps, [], charts.kpsTemplates);
+  add('template index of kube-prometheus-stack + subcharts, cold (first call in a fresh process)', coldTpl.map((r) => r.first), `parse + resolve every template; module load ${stats(coldTpl.map((r) => r.moduleLoad)).median.toFixed(0)} ms before it, not included`, { target: 'templateIndexCold' });
+  const tpl = engine.prepareTemplates(charts.kpsTemplates);
+  add('template index of kube-prometheus-stack + subcharts, warm (built from nothing)', timeSync(() => tpl.build(), { reps: N, warmup: W }));
+  add('template index after one template changed, warm', timeSync(() => tpl.update(), { reps: N, warmup: W }), 'templates/prometheus/prometheus.yaml edited; from the previous index', { target: 'templateIndexUpdate' });
+  add('template index after one template changed, cold (first update in a fresh process)', coldTpl.map((r) => r.update));
 
   const edit = locate(values, 'prometheusOperator.admissionWebhooks.deployment.service.nodePortTls');
   const badText = values.slice(0, edit.valueStart) + BAD_VALUE + values.slice(edit.valueEnd);

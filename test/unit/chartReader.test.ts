@@ -97,6 +97,7 @@ test('reads a chart with overlays of every convention, a directory subchart and 
     requirementsYaml: { path: 'app/requirements.yaml', text: 'dependencies:\n  - name: redis\n' },
     valuesYaml: { path: 'app/values.yaml', text: 'replicas: 1\n' },
     schemaJson: { path: 'app/values.schema.json', text: '{}' },
+    templates: [{ path: 'app/templates/deployment.yaml', text: 'kind: Deployment\n' }],
     overlays: [
       { path: 'app/ci/lint-values.yaml', text: 'lint: true\n' },
       { path: 'app/ci/smoke.yml', text: 'smoke: true\n' },
@@ -118,6 +119,7 @@ test('reads a chart with overlays of every convention, a directory subchart and 
         requirementsYaml: { path: `${r}#redis/requirements.yaml`, text: 'dependencies: []\n' },
         valuesYaml: { path: `${r}#redis/values.yaml`, text: 'architecture: replication\n' },
         schemaJson: { path: `${r}#redis/values.schema.json`, text: '{"type":"object"}' },
+        templates: [{ path: `${r}#redis/templates/master.yaml`, text: 'kind: StatefulSet\n' }],
         overlays: [
           { path: `${r}#redis/ci/lint-values.yaml`, text: 'lint: true\n' },
           { path: `${r}#redis/values-ha.yaml`, text: 'replica: {replicaCount: 3}\n' },

@@ -27,6 +27,7 @@ import type { ChartModel } from '../service/chart/chartModel';
 import { sortedValue } from './output';
 import { cmdDiff } from './diff';
 import { cmdDrift, loadClusterReader } from './drift';
+import { usagesOf } from './usages';
 
 declare const HELM_VALUES_VERSION: string | undefined;
 const VERSION = typeof HELM_VALUES_VERSION === 'string' ? HELM_VALUES_VERSION : '0.0.0-dev';
@@ -48,6 +49,7 @@ Usage:
                         revisions (read with git; --head defaults to the working tree), with owners and policies
   helm-values drift     <chart-dir> --env NAME (--release NAME [--namespace NS] [--kubeconfig FILE]
                         [--context CTX] | --live FILE) [-o text|json]   declared values against the live release
+  helm-values usages    <chart-dir> <dotted.path> [-o text|json]   the templates that read a value
 
 Flags (as helm install/template; applied in Helm's fixed order: -f files, --set-json, --set, --set-string,
 --set-file, --set-literal):
@@ -724,6 +726,19 @@ function cmdEnvironments(positionals: string[], opts: Common, out: (s: string) =
   return 0;
 }
 
+function cmdUsages(positionals: string[], opts: Common, out: (s: string) => void, err: (s: string) => void): number {
+  if (positionals.length !== 2) throw new UsageError('usages takes a chart directory and a dotted path');
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: usages prints text or json`);
+  const segments = parsePathExpression(positionals[1] ?? '');
+  if (!segments) throw new UsageError(`${positionals[1] ?? ''}: not a valid path (use a.b.c, a[0].b, or a\\.dotted\\.key)`);
+  const r = usagesOf(openChart(positionals[0] ?? '', opts), positionals[1] ?? '', segments);
+  for (const p of r.problems) err(`warning: ${p} (template not fully read)`);
+  if (format === 'json') out(JSON.stringify(r.json, null, 2));
+  else for (const line of r.text) out(line);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n'), context: RunContext = {}): number {
   try {
@@ -750,8 +765,10 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
         throw new UsageError('drift runs through the command-line entry (main), not run()');
       case 'diff':
         return cmdDiff(positionals, { envs: opts.envs ?? [], ...pick(opts, 'base', 'head', 'config', 'output') }, out, { request: (dir, display, caches) => projectRequest(dir, display, opts, caches), usage: usageError, version: VERSION });
+      case 'usages':
+        return cmdUsages(positionals, opts, out, err);
       default:
-        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments, diff, drift)`);
+        throw new UsageError(`unknown command "${command}" (effective, explain, check, schema, environments, diff, drift, usages)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -237,6 +237,30 @@ function buildChart(tree: ChartTree, ctx: ReadContext, depth: number): ChartSour
   }
   source.overlays.sort((a, b) => compareStrings(a.path, b.path));
 
+  // Templates: every file under templates/ (Helm parses them all; files named `_*` only define templates).
+  const templates: TextFile[] = [];
+  const readFolder = (rel: string, node: TreeNode | undefined, depthLeft: number): void => {
+    if (node?.kind === 'error') problems.push(hostFinding(tree.display(rel), 'host.read-error', 'error', `cannot read (${node.error ?? 'unknown error'})`));
+    if (node?.kind !== 'dir' || depthLeft === 0) return;
+    const children = tree.list(rel);
+    if (isFailure(children)) {
+      problems.push(hostFinding(tree.display(rel), 'host.read-error', 'error', children.message));
+      return;
+    }
+    for (const child of children) {
+      const childRel = `${rel}/${child.name}`;
+      if (child.kind === 'dir') readFolder(childRel, child, depthLeft - 1);
+      else if (child.kind === 'file') {
+        const bytes = tree.read(childRel);
+        const text = isFailure(bytes) ? undefined : decodeText(bytes);
+        if (text !== undefined) templates.push({ path: tree.display(childRel), text });
+        else if (isFailure(bytes)) problems.push(hostFinding(tree.display(childRel), 'host.read-error', 'error', bytes.message));
+      }
+    }
+  };
+  readFolder('templates', rootNodes.get('templates'), 16);
+  if (templates.length > 0) source.templates = templates;
+
   // Subcharts: folders with a Chart.yaml and packaged .tgz files under charts/, by name.
   const chartsNode = rootNodes.get('charts');
   if (chartsNode?.kind === 'error') problems.push(hostFinding(tree.display('charts'), 'host.read-error', 'error', `cannot read (${chartsNode.error ?? 'unknown error'})`));

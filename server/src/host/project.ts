@@ -35,6 +35,7 @@ export function withOpenTexts(source: ChartSource, absDir: string, displayDir: s
     schemaJson: patch(s.schemaJson),
     overlays: s.overlays.map((o) => patch(o)),
     subcharts: s.subcharts.map(walk),
+    ...(s.templates ? { templates: s.templates.map((t) => patch(t)) } : {}),
   });
   return walk(source);
 }

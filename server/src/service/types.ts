@@ -48,6 +48,8 @@ export interface ChartSource {
   overlays: TextFile[];
   /** Subcharts under `charts/`: directories and packaged `.tgz` archives, in directory order. */
   subcharts: ChartSource[];
+  /** Files under `templates/` (any depth), by path; absent when the chart has none. Binary files are left out. */
+  templates?: TextFile[];
   /** Problems the host met while reading (unreadable file, broken archive), already phrased for the user. */
   problems: Finding[];
 }

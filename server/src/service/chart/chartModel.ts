@@ -34,6 +34,8 @@ export interface ChartModel {
   overlays: readonly TextFile[];
   /** Chart-level problems: unreadable files, a broken Chart.yaml, dependencies missing from charts/. */
   problems: Finding[];
+  /** Files under templates/, unparsed (the template index reads them: service/templates/). */
+  templates?: readonly TextFile[];
 }
 
 function fileFinding(file: string, severity: Finding['severity'], code: string, message: string, line = 1, column = 1): Finding {
@@ -113,6 +115,7 @@ export function loadChart(source: ChartSource, cache: DocumentCache = new Docume
   if (source.chartYaml) model.chartFile = source.chartYaml.path;
   if (source.valuesYaml) model.values = cache.get(source.valuesYaml.path, source.valuesYaml.text);
   if (source.schemaJson) model.schema = source.schemaJson;
+  if (source.templates) model.templates = source.templates;
   if (meta.dependencies) {
     model.dependencies = meta.dependencies;
     for (const dep of meta.dependencies) {

@@ -1,0 +1,246 @@
+// The template index of a chart: every values reference its templates (and its subcharts' templates) make, by path
+// in the root chart's values, with the lookups the features need (`usagesOf`, `isUsed`).
+// Pure: built from the template texts; rebuilt incrementally from the previous index of the same chart (unchanged
+// files keep their parse, and their references when the set of defines is unchanged).
+//
+// Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`; `.Values.global.x` is the
+// root's `global.x` in every chart. `[]` in a path is any element of a list or any key of a map (`range`).
+// isUsed rules: a `read` of P uses P and its ancestors; a `subtree` or `dynamic` read of P uses P and everything
+// below it (also when P is the whole of .Values: `toYaml .Values`, `index .Values $k`); an element of a list
+// (`list[3]`) is used when the list is read.
+import type { PathSegment } from '../values/paths';
+import type { TextFile } from '../types';
+import type { DefineNode, ParsedTemplate, TemplateProblem } from './ast';
+import { parseTemplate } from './parser';
+import { Resolver, type DefineEntry, type DefineMemo, type TemplateUsage } from './resolve';
+
+export type { TemplateUsage, UsageKind, Printed, TemplateLocation } from './resolve';
+
+/** A chart's templates and its subcharts', as the index reads them. */
+export interface TemplateChartInput {
+  /** Display path of the chart directory. */
+  dir: string;
+  /** Files under templates/ (display paths). */
+  templates: readonly TextFile[];
+  /** Subcharts, with the keys they sit under in this chart's values (their name, or each alias). */
+  subcharts: readonly { keys: readonly string[]; chart: TemplateChartInput }[];
+  /** Values Helm itself reads for this chart: dependency `condition` paths and `tags.<tag>` (Chart.yaml lines). */
+  helmReads?: readonly { path: readonly string[]; file: string; line: number }[];
+}
+
+/** One chart of the tree, with where its values sit in the root's. */
+export interface IndexedChart {
+  id: number;
+  dir: string;
+  /** Key paths from the root's values to this chart's values (`[]` for the root; several with aliases). */
+  prefixes: readonly (readonly string[])[];
+}
+
+export interface TemplateFileProblem extends TemplateProblem {
+  file: string;
+}
+
+export interface TemplateIndex {
+  readonly charts: readonly IndexedChart[];
+  /** Every reference, in file order. */
+  readonly usages: readonly TemplateUsage[];
+  /** Parse errors of the template files. */
+  readonly problems: readonly TemplateFileProblem[];
+  /** Whether the chart tree has any template file. */
+  readonly hasTemplates: boolean;
+  /** The references that read `path` (root coordinates): at it, and subtree/dynamic reads of an ancestor. */
+  usagesOf(path: readonly PathSegment[]): TemplateUsage[];
+  /** Whether some template reads `path` (root coordinates), by the rules above. */
+  isUsed(path: readonly PathSegment[]): boolean;
+  /** The root-coordinate paths of a reference (several when its chart has aliases). */
+  rootPaths(usage: TemplateUsage): string[][];
+}
+
+/** Formats a reference path: `a.b`, `list[].x`. */
+export function formatUsagePath(path: readonly string[]): string {
+  let out = '';
+  for (const s of path) out += s === '[]' ? '[]' : out === '' ? s : `.${s}`;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+
+interface FileState {
+  parsed: ParsedTemplate;
+  /** Define names and texts of the file (to tell whether the define table changed). */
+  defineText: string;
+}
+
+/** What a rebuild reuses (kept on the index object, not exported through the interface). */
+interface IndexState {
+  chartsKey: string;
+  files: Map<string, FileState>;
+  /** References of each rendered file, by `chartId:path`. */
+  perFile: Map<string, TemplateUsage[]>;
+  memo: DefineMemo;
+}
+
+/** Builds the index; pass the previous index of the same chart to reuse what did not change. Never throws. */
+export function buildTemplateIndex(input: TemplateChartInput, previous?: TemplateIndex): TemplateIndex {
+  const charts: (IndexedChart & { templates: readonly TextFile[]; helmReads: TemplateChartInput['helmReads'] })[] = [];
+  const walk = (c: TemplateChartInput, prefixes: string[][]): void => {
+    charts.push({ id: charts.length, dir: c.dir, prefixes, templates: c.templates, helmReads: c.helmReads });
+    for (const s of c.subcharts) walk(s.chart, prefixes.flatMap((p) => s.keys.map((k) => [...p, k])));
+  };
+  walk(input, [[]]);
+  const chartsKey = charts.map((c) => `${c.dir}\u0000${c.prefixes.map((p) => p.join('.')).join(',')}`).join('\u0001');
+  const prev = previous instanceof Index ? previous.state : undefined;
+  const reusable = prev && prev.chartsKey === chartsKey ? prev : undefined;
+
+  // Parse (reusing unchanged files).
+  const files = new Map<string, FileState>();
+  let definesChanged = !reusable;
+  const fileChart = new Map<string, number>();
+  for (const c of charts) {
+    for (const t of c.templates) {
+      fileChart.set(t.path, c.id);
+      const old = prev?.files.get(t.path);
+      if (old && old.parsed.text === t.text) {
+        files.set(t.path, old);
+        continue;
+      }
+      const parsed = parseTemplate(t.path, t.text);
+      const defineText = parsed.defines.map((d) => `${d.name}\u0000${t.text.slice(d.pos, d.end)}`).join('\u0001');
+      files.set(t.path, { parsed, defineText });
+      if (!old || old.defineText !== defineText) definesChanged = true;
+    }
+  }
+  if (reusable && !definesChanged) for (const p of reusable.files.keys()) if (!files.has(p) && reusable.files.get(p)?.defineText) definesChanged = true;
+
+  // The define table, Helm's way: every chart's templates share one namespace; files are parsed deepest path first
+  // (then in reverse lexical order), and a later definition replaces an earlier one, so the shallowest wins.
+  const order = [...files.keys()].sort((a, b) => depth(b) - depth(a) || (a < b ? 1 : a > b ? -1 : 0));
+  const defines = new Map<string, DefineEntry>();
+  for (const p of order) {
+    const fs = files.get(p);
+    if (!fs) continue;
+    for (const d of fs.parsed.defines) if (!isEmptyDefine(d, fs.parsed.text) || !defines.has(d.name)) defines.set(d.name, { define: d, file: fs.parsed });
+  }
+
+  const memo: DefineMemo = reusable && !definesChanged ? reusable.memo : new Map();
+  const resolver = new Resolver(defines, memo);
+  const perFile = new Map<string, TemplateUsage[]>();
+  const usages: TemplateUsage[] = [];
+  const problems: TemplateFileProblem[] = [];
+  for (const c of charts) {
+    for (const r of c.helmReads ?? []) {
+      usages.push({ file: r.file, offset: 0, end: 0, line: r.line, column: 1, chart: c.id, path: r.path, kind: 'read', guarded: true, required: false });
+    }
+    for (const t of c.templates) {
+      const fs = files.get(t.path);
+      if (!fs) continue;
+      for (const p of fs.parsed.problems) problems.push({ ...p, file: t.path });
+      if (baseName(t.path).startsWith('_')) continue; // partials: only their defines count
+      const key = `${c.id}:${t.path}`;
+      const old = reusable && !definesChanged && prev?.files.get(t.path) === fs ? reusable.perFile.get(key) : undefined;
+      const found = old ?? resolver.resolveFile(fs.parsed, c.id);
+      perFile.set(key, found);
+      usages.push(...found);
+    }
+  }
+  return new Index(charts.map(({ id, dir, prefixes }) => ({ id, dir, prefixes })), usages, problems, fileChart.size > 0, { chartsKey, files, perFile, memo });
+}
+
+function depth(p: string): number {
+  let n = 0;
+  for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) n++;
+  return n;
+}
+
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function isEmptyDefine(d: DefineNode, text: string): boolean {
+  return d.list.every((n) => n.type === 'comment' || (n.type === 'text' && text.slice(n.pos, n.end).trim() === ''));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Lookups: a trie of root-coordinate paths.
+
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  /** References ending here. */
+  here: TemplateUsage[];
+  /** A subtree or dynamic read ends here: everything below is used. */
+  whole: boolean;
+}
+
+const newNode = (): TrieNode => ({ children: new Map(), here: [], whole: false });
+
+class Index implements TemplateIndex {
+  private trieMemo: TrieNode | undefined;
+
+  constructor(
+    readonly charts: readonly IndexedChart[],
+    readonly usages: readonly TemplateUsage[],
+    readonly problems: readonly TemplateFileProblem[],
+    readonly hasTemplates: boolean,
+    /** What the next build of the same chart reuses. */
+    readonly state: IndexState,
+  ) {}
+
+  rootPaths(u: TemplateUsage): string[][] {
+    if (u.path[0] === 'global') return [[...u.path]];
+    const chart = this.charts[u.chart];
+    return (chart?.prefixes ?? [[]]).map((p) => [...p, ...u.path]);
+  }
+
+  private trie(): TrieNode {
+    if (this.trieMemo) return this.trieMemo;
+    const root = newNode();
+    for (const u of this.usages) {
+      for (const path of this.rootPaths(u)) {
+        let node = root;
+        for (const s of path) {
+          let next = node.children.get(s);
+          if (!next) node.children.set(s, (next = newNode()));
+          node = next;
+        }
+        node.here.push(u);
+        if (u.kind !== 'read') node.whole = true;
+      }
+    }
+    this.trieMemo = root;
+    return root;
+  }
+
+  /** Trie nodes along `path` (wildcards `[]` match any segment), with each node's depth. */
+  private walk(path: readonly PathSegment[], visit: (node: TrieNode, depth: number) => boolean): boolean {
+    const go = (node: TrieNode, i: number): boolean => {
+      if (visit(node, i)) return true;
+      if (i === path.length) return false;
+      const seg = path[i];
+      const exact = typeof seg === 'string' ? node.children.get(seg) : undefined;
+      if (exact && go(exact, i + 1)) return true;
+      const any = node.children.get('[]');
+      return any !== undefined && go(any, i + 1);
+    };
+    return go(this.trie(), 0);
+  }
+
+  isUsed(path: readonly PathSegment[]): boolean {
+    const last = path.length - 1;
+    return this.walk(path, (node, i) => {
+      if (node.whole) return true;
+      if (i === path.length) return node.here.length > 0 || node.children.size > 0;
+      // A list element is used when the list itself is read.
+      return i === last && typeof path[last] === 'number' && node.here.length > 0;
+    });
+  }
+
+  usagesOf(path: readonly PathSegment[]): TemplateUsage[] {
+    const out = new Set<TemplateUsage>();
+    this.walk(path, (node, i) => {
+      if (i === path.length) for (const u of node.here) out.add(u);
+      else if (node.whole) for (const u of node.here) if (u.kind !== 'read') out.add(u);
+      return false;
+    });
+    return [...out].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.offset - b.offset));
+  }
+}
