@@ -127,6 +127,8 @@ export function discoverWorkspace(root: string, options: GitopsOptions = {}, ope
     if (!texts.has(p)) texts.set(p, readText(full(p)));
     return texts.get(p);
   };
+  // Open texts of plain files found still plain (asked on every snapshot: the same string is not tested twice).
+  const stillPlain = new Map<string, string>();
   const current = (now: ReadonlyMap<string, string>): boolean => {
     for (const [p, t] of used) if (now.get(full(p)) !== t) return false;
     for (const [file, t] of now) {
@@ -134,7 +136,12 @@ export function discoverWorkspace(root: string, options: GitopsOptions = {}, ope
       const p = path.relative(abs, file).split(path.sep).join('/');
       if (used.has(p) || !state.listed.has(p)) continue;
       const disk = state.disk.get(p);
-      if (disk !== undefined ? disk !== t : state.plain.has(p) && isManifestText(p, t)) return false;
+      if (disk !== undefined) {
+        if (disk !== t) return false;
+      } else if (state.plain.has(p) && stillPlain.get(p) !== t) {
+        if (isManifestText(p, t)) return false;
+        stillPlain.set(p, t);
+      }
     }
     return true;
   };
