@@ -38,6 +38,68 @@ export function prepareSchemaChart() {
   return kpsSchemaChart;
 }
 
+/**
+ * A GitOps workspace (issue 9): kube-prometheus-stack with its schema (as in the main case) under charts/, deployed by
+ * an Argo CD Application (apps/monitoring.yaml) with a values file, inline `valuesObject` and `parameters`. The
+ * language server's workspace folder is the workspace, so it discovers the Application: values.yaml gets a fifth
+ * environment (`monitoring-prod`), and the Application's inline values are a values document of their own. The peer
+ * validates the inline values the way its users would: a schema for the Application whose `valuesObject` is the
+ * chart's schema (`$ref`), mapped to the manifest.
+ */
+export const gitopsWorkspace = path.join(benchDir, 'out', 'gitops-kps');
+const gitopsChart = path.join(gitopsWorkspace, 'charts', 'kube-prometheus-stack');
+const gitopsManifest = path.join(gitopsWorkspace, 'apps', 'monitoring.yaml');
+const applicationSchema = path.join(benchDir, 'out', 'argocd-application-kps.schema.json');
+
+const APPLICATION = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: monitoring-prod
+  namespace: argocd
+spec:
+  project: default
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: monitoring
+  source:
+    repoURL: https://github.com/example/platform.git
+    targetRevision: main
+    path: charts/kube-prometheus-stack
+    helm:
+      valueFiles:
+        - ci/03-non-defaults-values.yaml
+      valuesObject:
+        alertmanager:
+          alertmanagerSpec:
+            replicas: 2
+            retention: 240h
+        prometheusOperator:
+          admissionWebhooks:
+            deployment:
+              podLabels:
+                team: platform
+      parameters:
+        - name: prometheus.prometheusSpec.retention
+          value: 30d
+        - name: prometheus.prometheusSpec.replicas
+          value: "2"
+`;
+
+function prepareGitopsWorkspace() {
+  const chart = prepareSchemaChart();
+  const same = (a, b) => existsSync(a) && existsSync(b) && readFileSync(a, 'utf8') === readFileSync(b, 'utf8');
+  if (!same(path.join(chart, 'values.schema.json'), path.join(gitopsChart, 'values.schema.json')) || !same(path.join(chart, 'values.yaml'), path.join(gitopsChart, 'values.yaml'))) {
+    rmSync(gitopsWorkspace, { recursive: true, force: true });
+    mkdirSync(path.dirname(gitopsChart), { recursive: true });
+    cpSync(chart, gitopsChart, { recursive: true });
+  }
+  mkdirSync(path.dirname(gitopsManifest), { recursive: true });
+  writeFileSync(gitopsManifest, APPLICATION);
+  const valuesObject = { $ref: pathToFileURL(kpsSchemaFile).href };
+  const nest = (keys, inner) => keys.reduceRight((acc, k) => ({ type: 'object', properties: { [k]: acc } }), inner);
+  writeFileSync(applicationSchema, JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', ...nest(['spec', 'source', 'helm', 'valuesObject'], valuesObject) }, null, 2));
+}
+
 /** kube-prometheus-stack's CI overlays, applied in order (in-process effective values). */
 export const kpsCiOverlays = ['ci/01-provision-crds-values.yaml', 'ci/03-non-defaults-values.yaml', 'ci/04-prometheus-operator-webhook-values.yaml', 'ci/05-ingress-and-gateway-routes-values.yaml', 'ci/06-upgrade-crds-values.yaml'];
 /** The two overlays of the CLI runs and of the kube-prometheus-stack LSP case. */
@@ -66,6 +128,31 @@ export const lspCases = [
     completion: [
       { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels', at: 'key' },
       { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.ipDualStack.enabled', at: 'value' },
+    ],
+  },
+  {
+    // A discovered environment (issue 9): the main case's values.yaml and edit line, with an Argo CD Application in
+    // the workspace that deploys the chart; plus an edit and a hover inside the Application's inline values.
+    name: 'kube-prometheus-stack+argocd',
+    chart: gitopsChart,
+    workspace: gitopsWorkspace,
+    prepare: prepareGitopsWorkspace,
+    peerSchema: kpsSchemaFile,
+    peerSchemas: () => ({ [pathToFileURL(kpsSchemaFile).href]: [pathToFileURL(path.join(gitopsChart, 'values.yaml')).href], [pathToFileURL(applicationSchema).href]: [pathToFileURL(gitopsManifest).href] }),
+    schemaError: true,
+    files: ['values.yaml', '../../apps/monitoring.yaml'],
+    edits: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.service.nodePortTls' },
+      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas' },
+    ],
+    hover: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels' },
+      { file: 'values.yaml', path: 'prometheus.prometheusSpec.retention' },
+      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas' },
+    ],
+    completion: [
+      { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels', at: 'key' },
+      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas', at: 'key' },
     ],
   },
   {
@@ -173,7 +260,7 @@ export function peerSettings(kase) {
       completion: true,
       hover: true,
       format: { enable: false },
-      schemas: { [pathToFileURL(kase.peerSchema).href]: kase.files.map((f) => pathToFileURL(path.join(kase.chart, f)).href) },
+      schemas: kase.peerSchemas?.() ?? { [pathToFileURL(kase.peerSchema).href]: kase.files.map((f) => pathToFileURL(path.join(kase.chart, f)).href) },
       schemaStore: { enable: false },
       kubernetesCRDStore: { enable: false },
       maxItemsComputed: 5000,

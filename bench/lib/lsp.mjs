@@ -86,8 +86,8 @@ async function launch(engine, server, kase, o, { warmup, cacheHome }) {
   try {
     c = await LspClient.start({
       command: server.command,
-      cwd: kase.chart,
-      workspaceFolders: [kase.chart],
+      cwd: kase.workspace ?? kase.chart,
+      workspaceFolders: [kase.workspace ?? kase.chart],
       settings: server.settings(kase),
       pushSettings: server.pushSettings,
       timeoutMs: o.timeoutMs,

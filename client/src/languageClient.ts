@@ -20,8 +20,9 @@ export function createLanguageClient(context: ExtensionContext, environments: Ac
     run: { module, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
   };
-  // Values files by name and those the settings configure; it restarts the client when the configured ones change.
-  const valuesFiles = new ValuesFiles();
+  // Values files by name, those the settings configure and the GitOps manifests the server announces; it restarts the
+  // client when the configured files or the manifests change.
+  const valuesFiles = new ValuesFiles(context.workspaceState);
   context.subscriptions.push(valuesFiles);
 
   const clientOptions: LanguageClientOptions = {

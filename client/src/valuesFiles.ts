@@ -1,10 +1,14 @@
 // Which documents the language client hands to the server, and which files it watches: values files by their
 // conventional names and Chart.yaml, plus every file named in `helmValues.environments`, whatever its name
-// (`deploy/prod-overrides.yml`). A client reads its document selector and watchers when it starts, so when the
-// configured files change, the client restarts with the new ones.
+// (`deploy/prod-overrides.yml`), plus the GitOps manifests the server announces (GitopsManifestsNotification: the
+// Argo CD, Flux and helmfile manifests that deploy a chart or carry its inline values; no other Kubernetes YAML).
+// A client reads its document selector and watchers when it starts, so when the configured files or the announced
+// manifests change, the client restarts with the new ones. The last announced manifests are kept in the workspace
+// state, so a later session starts with them (no restart unless they changed).
 import * as path from 'node:path';
-import { Disposable, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern } from 'vscode';
+import { Disposable, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern, type Memento } from 'vscode';
 import { State, type DocumentSelector, type LanguageClient } from 'vscode-languageclient/node';
+import { GitopsManifestsNotification } from '../../server/src/protocol';
 import { configuredValuesFiles } from './configuredValuesFiles';
 
 /** Values files by convention, and Chart.yaml: the documents the server analyses whatever the settings. */
@@ -37,8 +41,15 @@ function configured(): Configured[] {
   return [...out.values()];
 }
 
-function selectorOf(files: Configured[]): DocumentSelector {
-  return [...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
+/** The workspace-state key of the manifests the server announced last. */
+const MANIFESTS_KEY = 'helmValues.gitopsManifests';
+
+function selectorOf(files: Configured[], manifests: readonly string[]): DocumentSelector {
+  return [
+    ...[...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern })),
+    // Whatever language the editor gave them (helmfile.yaml.gotmpl is not YAML to VS Code).
+    ...manifests.map((file) => ({ scheme: 'file', pattern: path.normalize(file) })),
+  ];
 }
 
 /**
@@ -51,23 +62,27 @@ export class ValuesFiles implements Disposable {
   private readonly gitopsFiles = workspace.createFileSystemWatcher(GITOPS_FILES_GLOB, false, false, false);
   private configuredWatchers = this.files.map((f) => workspace.createFileSystemWatcher(f.watch));
   private readonly subscriptions: Disposable[] = [];
+  private manifests: string[];
+
+  constructor(private readonly state: Memento) {
+    const saved = state.get<unknown>(MANIFESTS_KEY);
+    this.manifests = Array.isArray(saved) ? saved.filter((f): f is string => typeof f === 'string') : [];
+  }
 
   get selector(): DocumentSelector {
-    return selectorOf(this.files);
+    return selectorOf(this.files, this.manifests);
   }
 
   get watchers(): FileSystemWatcher[] {
     return [this.chartFiles, this.gitopsFiles, ...this.configuredWatchers];
   }
 
-  /** Restarts `client` with the new selector and watchers whenever the configured values files change. */
+  /**
+   * Restarts `client` with the new selector and watchers whenever the configured values files change, or the server
+   * announces other GitOps manifests.
+   */
   follow(client: LanguageClient): void {
-    const update = (): void => {
-      const files = configured();
-      if (files.map((f) => f.document).join('\n') === this.files.map((f) => f.document).join('\n')) return;
-      this.files = files;
-      for (const w of this.configuredWatchers) w.dispose();
-      this.configuredWatchers = files.map((f) => workspace.createFileSystemWatcher(f.watch));
+    const restart = (): void => {
       client.clientOptions.documentSelector = this.selector;
       client.clientOptions.synchronize = { ...client.clientOptions.synchronize, fileEvents: this.watchers };
       // A running client restarts now; one still starting, once it runs.
@@ -80,11 +95,26 @@ export class ValuesFiles implements Disposable {
         });
       }
     };
+    const update = (): void => {
+      const files = configured();
+      if (files.map((f) => f.document).join('\n') === this.files.map((f) => f.document).join('\n')) return;
+      this.files = files;
+      for (const w of this.configuredWatchers) w.dispose();
+      this.configuredWatchers = files.map((f) => workspace.createFileSystemWatcher(f.watch));
+      restart();
+    };
     this.subscriptions.push(
       workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('helmValues.environments')) update();
       }),
       workspace.onDidChangeWorkspaceFolders(update),
+      client.onNotification(GitopsManifestsNotification.type, (p) => {
+        const files = p.files.filter((f) => typeof f === 'string');
+        if (files.join('\n') === this.manifests.join('\n')) return;
+        this.manifests = files;
+        void this.state.update(MANIFESTS_KEY, files);
+        restart();
+      }),
     );
   }
 

@@ -111,6 +111,18 @@ export namespace EffectiveValuesChangedNotification {
   export const type = new NotificationType<Params>(method);
 }
 
+/**
+ * Sent by the server when the GitOps manifests it analyses change (discovered in its workspace folders): the Argo CD,
+ * Flux and helmfile manifests that deploy a chart of the workspace or carry inline values for one, as absolute paths,
+ * sorted. A client whose document selector names files (VS Code) adds exactly these, so that inline values get hover,
+ * completion and diagnostics, and other Kubernetes YAML is left alone. Not sent while the list is empty.
+ */
+export namespace GitopsManifestsNotification {
+  export const method = 'helmValues/gitopsManifests';
+  export interface Params { files: string[] }
+  export const type = new NotificationType<Params>(method);
+}
+
 /** `helmValues/inferSchema`: a draft values.schema.json inferred from a chart's values.yaml, as JSON text. */
 export namespace InferSchemaRequest {
   export const method = 'helmValues/inferSchema';

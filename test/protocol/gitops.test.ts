@@ -1,6 +1,7 @@
 // The language server with an Argo CD Application in the workspace folder: a hover on a key of values.yaml names the
 // Application parameter that wins, a hover inside the Application's inline values shows their precedence, and a
-// schema error in the inline values is published on the manifest's line.
+// schema error in the inline values is published on the manifest's line; both follow unsaved edits of the manifest.
+// The server announces the manifest (helmValues/gitopsManifests) so that a client selecting documents adds it.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -73,4 +74,25 @@ test('hover inside the Application\'s valuesObject, and the schema error there o
   const p = await c.waitForDiagnostics(uriOf(manifest), (d) => d.some((x) => String(x.code).startsWith('schema.')), 15_000);
   const schema = p.diagnostics.filter((d) => String(d.code).startsWith('schema.'));
   assert.deepEqual(schema.map((d) => d.range.start.line + 1), [11]);
+});
+
+test('the server announces the manifests that deploy a chart (helmValues/gitopsManifests), and no other YAML', async () => {
+  const announced = c.custom.filter((n) => n.method === 'helmValues/gitopsManifests').map((n) => (n.params as { files: string[] }).files);
+  assert.deepEqual(announced, [[path.join(root, 'apps/prod-eu.yaml')]]);
+});
+
+test('an unsaved edit of the valuesObject: the hover and the schema error follow the open text', async () => {
+  const manifest = path.join(root, 'apps/prod-eu.yaml');
+  const uri = uriOf(manifest);
+  const values = uriOf(path.join(root, 'guestbook/values.yaml'));
+  await c.replace(uri, 'replicaCount: many', 'replicaCount: 3');
+  await c.waitForDiagnostics(uri, (d) => !d.some((x) => String(x.code).startsWith('schema.')), 15_000, 'the schema error gone with the edit');
+  await c.replace(uri, 'registry.example.com/gb', 'registry.example.com/edited');
+  assert.match(markdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2))), /registry\.example\.com\/edited/);
+  assert.match(markdown(await c.hover(values, positionOf(c.text(values), 'repository', 2))), /registry\.example\.com\/edited/, 'values.yaml sees the unsaved layer');
+  // The key moves two lines down with an invalid value: the schema error follows it.
+  await c.replace(uri, 'replicaCount: 3\n        image:\n          repository: registry.example.com/edited', 'image:\n          repository: registry.example.com/edited\n        replicaCount: lots');
+  const p = await c.waitForDiagnostics(uri, (d) => d.some((x) => String(x.code).startsWith('schema.')), 15_000);
+  assert.deepEqual(p.diagnostics.filter((d) => String(d.code).startsWith('schema.')).map((d) => d.range.start.line + 1), [13]);
+  assert.match(fs.readFileSync(manifest, 'utf8'), /replicaCount: many/, 'nothing was saved');
 });

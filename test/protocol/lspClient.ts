@@ -190,6 +190,8 @@ export class LspClient {
   readonly messages: { type: number; message: string }[] = [];
   /** Every publishDiagnostics, in arrival order. */
   readonly publishes: Publish[] = [];
+  /** The server's own notifications (`helmValues/...`), in arrival order. */
+  readonly custom: { method: string; params: unknown }[] = [];
   stderr = '';
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
@@ -297,6 +299,8 @@ export class LspClient {
     } else if (method === 'window/logMessage' || method === 'window/showMessage') {
       const p = params as { type: number; message: string };
       this.messages.push({ type: p.type, message: p.message });
+    } else if (method.startsWith('helmValues/')) {
+      this.custom.push({ method, params });
     }
   }
 

@@ -85,6 +85,32 @@ test('the listing skips .git, node_modules and chart templates; discovery is kep
   assert.equal(caches.gitops(root), second, 'node_modules is not read');
 });
 
+test('open texts: a manifest is read as open, the discovery is done again when its text changes, and only then', () => {
+  const { root, chart } = repo('open');
+  const caches = new HostCaches();
+  const manifest = path.join(root, 'apps', 'prod.yaml');
+  const values = path.join(chart, 'values.yaml');
+  const disk = caches.gitops(root, {}, new Map());
+  const tagOf = (run: ReturnType<HostCaches['gitops']>) => run.discovery.environments.find((e) => e.name === 'prod')?.layers.find((l) => l.type === 'inline');
+  assert.match(tagOf(disk)?.type === 'inline' ? tagOf(disk)!.source.text : '', /tag: "2"/);
+  assert.equal(caches.gitops(root, {}, new Map([[values, 'replicas: 2\n']])), disk, 'an open values file that is no manifest: kept');
+  assert.equal(caches.gitops(root, {}, new Map([[manifest, fs.readFileSync(manifest, 'utf8')]])), disk, 'an open manifest as on disk: kept');
+  const edited = fs.readFileSync(manifest, 'utf8').replace('tag: "2"', 'tag: "3"');
+  const open = caches.gitops(root, {}, new Map([[manifest, edited]]));
+  assert.notEqual(open, disk, 'an unsaved edit of a manifest: discovered again');
+  const layer = tagOf(open);
+  assert.ok(layer?.type === "inline" && /tag: "3"/.test(layer.source.text), 'from the open text');
+  assert.equal(open.text('apps/prod.yaml'), edited, 'inline values are placed in the open text');
+  assert.equal(caches.gitops(root, {}, new Map([[manifest, edited]])), open, 'the same text again: kept');
+  assert.equal(caches.gitops(root), open, 'without open texts: the kept one');
+  const closed = caches.gitops(root, {}, new Map());
+  assert.notEqual(closed, open, 'closed without saving: the disk again');
+  assert.match(tagOf(closed)?.type === 'inline' ? tagOf(closed)!.source.text : '', /tag: "2"/);
+  const becomes = caches.gitops(root, {}, new Map([[values, fs.readFileSync(manifest, 'utf8').replace('name: prod', 'name: new')]]));
+  assert.notEqual(becomes, closed, 'a file that becomes a manifest in the editor: discovered again');
+  assert.deepEqual(becomes.discovery.environments.map((e) => e.name).sort(), ['new', 'prod']);
+});
+
 test("Helm's repository cache: $HELM_CACHE_HOME/repository, else $XDG_CACHE_HOME/helm/repository, else ~/.cache/helm/repository", () => {
   assert.equal(helmRepositoryCache({ HELM_CACHE_HOME: '/h' }), path.join('/h', 'repository'));
   assert.equal(helmRepositoryCache({ XDG_CACHE_HOME: '/x' }), path.join('/x', 'helm', 'repository'));

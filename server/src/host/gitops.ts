@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Environment, EnvironmentLayer } from '../service/chart/environments';
-import { discoverEnvironments, isScannedPath, type DiscoveredEnvironment, type GitopsDiscovery, type GitopsFinding, type Layer } from '../service/gitops';
+import { discoverEnvironments, isManifestText, isScannedPath, type DiscoveredEnvironment, type GitopsDiscovery, type GitopsFinding, type Layer } from '../service/gitops';
 import type { Finding } from '../service/types';
 import type { FileReader } from './chartReader';
 
@@ -25,8 +25,29 @@ export interface WorkspaceDiscovery {
   discovery: GitopsDiscovery;
   files: number;
   ms: number;
-  /** A manifest's text (workspace-relative path), read once when asked (inline values placed in their manifest). */
+  /**
+   * A manifest's text (workspace-relative path): the open text discovery read, else the file's, read once when asked
+   * (inline values placed in their manifest).
+   */
   text(file: string): string | undefined;
+  /**
+   * Whether this discovery still holds for these open texts (absolute path -> text): the open manifests it read are
+   * open with the same text, and no other open text differs from what it read on disk where that matters (a manifest,
+   * or a file that became one).
+   */
+  current(open: ReadonlyMap<string, string>): boolean;
+  /** What it read, for the discovery that replaces it. */
+  reads: ReadState;
+}
+
+/** What a discovery read, kept so that the next one (an open manifest changed) lists and reads only what it must. */
+export interface ReadState {
+  listing: string[];
+  listed: Set<string>;
+  /** Texts of manifests read from disk. */
+  disk: Map<string, string>;
+  /** Files read from disk that are no manifest. */
+  plain: Set<string>;
 }
 
 /** Helm's repository cache: `$HELM_CACHE_HOME/repository`, else `$XDG_CACHE_HOME/helm/repository`, else `~/.cache/helm/repository`. */
@@ -77,25 +98,68 @@ export function listWorkspace(root: string, files?: FileReader): string[] {
   return all.filter((f) => isScannedPath(f, (d) => charts.has(d)));
 }
 
-/** Discovers the environments that manifests under `root` declare. Never throws on what the files contain. */
-export function discoverWorkspace(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
+/**
+ * Discovers the environments that manifests under `root` declare. Never throws on what the files contain. `open`: texts
+ * of files open in an editor (absolute path -> text), read instead of the disk's for manifests; `previous`: the
+ * discovery of the same root it replaces (open texts changed, the disk did not), whose listing and reads are reused.
+ */
+export function discoverWorkspace(root: string, options: GitopsOptions = {}, open?: ReadonlyMap<string, string>, previous?: WorkspaceDiscovery): WorkspaceDiscovery {
   const started = performance.now();
   const abs = path.resolve(root);
-  const files = listWorkspace(abs, options.files);
+  const before = previous?.reads;
+  const listing = before?.listing ?? listWorkspace(abs, options.files);
+  const state: ReadState = { listing, listed: before?.listed ?? new Set(listing), disk: new Map(), plain: new Set() };
+  const used = new Map<string, string>();
+  const full = (p: string) => path.join(abs, p);
+  const read = (p: string): string | undefined => {
+    const mine = open?.get(full(p));
+    if (mine !== undefined && (isManifestText(p, mine) || before?.disk.has(p) === true || state.disk.has(p))) {
+      used.set(p, mine);
+      return mine;
+    }
+    const text = before?.disk.get(p) ?? state.disk.get(p) ?? readText(full(p), options.files);
+    if (text !== undefined) {
+      if (isManifestText(p, text)) state.disk.set(p, text);
+      else state.plain.add(p);
+    }
+    return text;
+  };
   const cache = options.helmCacheDir ?? helmRepositoryCache();
   const env = options.env ?? (Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)) as Record<string, string>);
   const discovery = discoverEnvironments({
-    files,
-    read: (p) => readText(path.join(abs, p), options.files),
+    files: listing,
+    read,
     env,
     hasCachedChart: (archive) => fs.existsSync(path.join(cache, archive)),
+    ...(before !== undefined ? { knownPlain: (p: string) => before.plain.has(p) && open?.has(full(p)) !== true } : {}),
   });
+  if (before !== undefined) for (const p of before.plain) state.plain.add(p);
   const texts = new Map<string, string | undefined>();
   const text = (p: string) => {
-    if (!texts.has(p)) texts.set(p, readText(path.join(abs, p), options.files));
+    const t = used.get(p) ?? state.disk.get(p);
+    if (t !== undefined) return t;
+    if (!texts.has(p)) texts.set(p, readText(full(p), options.files));
     return texts.get(p);
   };
-  return { root: abs, discovery, files: files.length, ms: performance.now() - started, text };
+  // Open texts of plain files found still plain (asked on every snapshot: the same string is not tested twice).
+  const stillPlain = new Map<string, string>();
+  const current = (now: ReadonlyMap<string, string>): boolean => {
+    for (const [p, t] of used) if (now.get(full(p)) !== t) return false;
+    for (const [file, t] of now) {
+      if (!file.startsWith(abs + path.sep)) continue;
+      const p = path.relative(abs, file).split(path.sep).join('/');
+      if (used.has(p) || !state.listed.has(p)) continue;
+      const disk = state.disk.get(p);
+      if (disk !== undefined) {
+        if (disk !== t) return false;
+      } else if (state.plain.has(p) && stillPlain.get(p) !== t) {
+        if (isManifestText(p, t)) return false;
+        stillPlain.set(p, t);
+      }
+    }
+    return true;
+  };
+  return { root: abs, discovery, files: listing.length, ms: performance.now() - started, text, current, reads: state };
 }
 
 /** The enclosing git work tree of `dir` (the first directory at or above it holding `.git`), else undefined. */

@@ -124,12 +124,16 @@ export class HostCaches {
     return memo;
   }
 
-  /** The environments Argo CD, Flux and helmfile manifests under `root` declare (discovered once, then kept). */
-  gitops(root: string, options: GitopsOptions = {}): WorkspaceDiscovery {
+  /**
+   * The environments Argo CD, Flux and helmfile manifests under `root` declare (discovered once, then kept). `open`:
+   * texts of files open in an editor; manifests among them are read as open, and the discovery is done again (from
+   * what the last one read) when an open manifest's text changed. Without `open`, the kept discovery as it is.
+   */
+  gitops(root: string, options: GitopsOptions = {}, open?: ReadonlyMap<string, string>): WorkspaceDiscovery {
     const key = path.resolve(root);
     let run = this.gitopsRuns.get(key);
-    if (!run) {
-      run = discoverWorkspace(key, options);
+    if (!run || (open !== undefined && !run.current(open))) {
+      run = discoverWorkspace(key, options, open, run);
       this.gitopsRuns.set(key, run);
     }
     return run;
@@ -383,7 +387,7 @@ export function openProject(req: ProjectRequest): Project {
   const open = req.open ?? new Map<string, string>();
   const display = req.display ?? ((p: string) => p);
   const { caches } = req;
-  const run = req.gitops ? caches.gitops(req.gitops.workspace, req.gitops) : undefined;
+  const run = req.gitops ? caches.gitops(req.gitops.workspace, req.gitops, open) : undefined;
   const detached = req.deployment !== undefined && run ? run.discovery.environments.find((e) => e.name === req.deployment) : undefined;
   const { files } = req;
   const source = detached && run ? chartlessSource(detached, run, displayDir, display) : files ? readChartDir(chartDir, { displayDir, files }) : withOpenTexts(caches.chartSource(chartDir, displayDir), chartDir, displayDir, open);

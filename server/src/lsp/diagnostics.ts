@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { EffectiveValuesChangedNotification, type Settings } from '../protocol';
 import type { Finding } from '../service/types';
+import { prepareHover } from '../service/features/hover';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { toDiagnostic } from './conversions';
 import { outermostChart, type Snapshot, type Workspace } from './workspace';
@@ -106,6 +107,10 @@ export class DiagnosticsScheduler {
     }
     if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
+    // While the user reads the diagnostics, what the first hover on this snapshot would build (unless an edit came).
+    setImmediate(() => {
+      if (!stale()) void this.ctx.guard('prepare hover', chartDir, undefined, () => prepareHover(snap.analysis, this.ctx.documents.all().map((d) => URI.parse(d.uri).fsPath)));
+    });
     this.fetchRemoteSchemas(chartDir, snap);
   }
 

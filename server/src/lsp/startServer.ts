@@ -5,7 +5,7 @@
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, InferSchemaRequest, LiveValuesRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
+import { ChartInfoRequest, ClearCachesRequest, EffectiveValuesRequest, ExplainRequest, GitopsManifestsNotification, InferSchemaRequest, LiveValuesRequest, SetActiveEnvironmentNotification, Settings } from '../protocol';
 import { stringify } from 'yaml';
 import { loadClusterReader } from '../host/kube/load';
 import { computeDrift, valuesRedactor } from '../service/custody/drift';
@@ -114,6 +114,17 @@ export function startServer(connection: Connection, host: ServerHost = createHos
 
   const scheduler = new DiagnosticsScheduler({ connection, documents, workspace, settingsFor, guard });
 
+  /** The GitOps manifests last announced to the client (GitopsManifestsNotification), one per line. */
+  let announced = '';
+  /** Tells the client which manifests to send (after start, and whenever files or folders changed). */
+  const announceManifests = () =>
+    void guard('gitops manifests', '', undefined, () => {
+      const files = workspace.gitopsManifests();
+      if (files.join('\n') === announced) return;
+      announced = files.join('\n');
+      void connection.sendNotification(GitopsManifestsNotification.type, { files });
+    });
+
   connection.onInitialize((params) => {
     const caps = params.capabilities.workspace;
     client.pullSettings = !!caps?.configuration;
@@ -149,8 +160,10 @@ export function startServer(connection: Connection, host: ServerHost = createHos
         workspace.roots = [...workspace.roots.filter((r) => !removed.has(r)), ...e.added.map((f) => URI.parse(f.uri).fsPath)];
         workspace.clear();
         scheduler.scheduleAll();
+        announceManifests();
       });
     }
+    announceManifests();
   });
 
   // Diagnostics: scheduled on every change; see diagnostics.ts.
@@ -161,9 +174,10 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     workspace.invalidate(e.changes.map((c) => URI.parse(c.uri).fsPath));
     const charts = new Set(e.changes.flatMap((c) => outermostChart(URI.parse(c.uri).fsPath) ?? []));
     for (const d of documents.all()) {
-      const dir = outermostChart(URI.parse(d.uri).fsPath);
+      const dir = workspace.chartOfFile(URI.parse(d.uri).fsPath);
       if (dir && (charts.has(dir) || charts.size === 0)) scheduler.schedule(d.uri, 20);
     }
+    announceManifests();
   });
   connection.onDidChangeConfiguration((change) => {
     settingsCache.clear();
@@ -272,6 +286,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     guard('clear caches', '', null, () => {
       workspace.clear();
       scheduler.scheduleAll();
+      announceManifests();
       return null;
     }),
   );

@@ -9,7 +9,7 @@ import type { Finding } from '../service/types';
 import type { Settings } from '../protocol';
 import { findChartRoot } from '../host/chartReader';
 import { formatRelease } from '../service/helm/versions';
-import { chartOf } from '../host/gitops';
+import { chartOf, type WorkspaceDiscovery } from '../host/gitops';
 import { DEFAULT_HELM, helmRelease, HostCaches, openProject, settingsEnvironments, type HelmChoice, type ProjectRequest } from '../host/projectModel';
 import { openGitRevision } from '../host/gitRevision';
 
@@ -51,7 +51,7 @@ export function settingsRelease(settings: Settings): { helm: HelmChoice; warning
 }
 
 export class Workspace {
-  private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot }>();
+  private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot; gitops: WorkspaceDiscovery | undefined }>();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
@@ -114,8 +114,8 @@ export class Workspace {
   }
 
   /**
-   * The chart a request about `file` concerns: the chart holding it, else (a GitOps manifest with inline values) the
-   * chart a deployment declared there deploys, from the discovery of its workspace folder.
+   * The chart a request about `file` concerns: the chart holding it, else (a GitOps manifest that deploys a chart or
+   * carries inline values for one) the chart a deployment declared there deploys, from the discovery of its folder.
    */
   chartOfFile(file: string): string | undefined {
     const dir = outermostChart(file);
@@ -125,11 +125,29 @@ export class Workspace {
     const run = this.caches.gitops(root);
     const rel = path.relative(run.root, file).split(path.sep).join('/');
     for (const env of run.discovery.environments) {
-      if (!env.layers.some((l) => l.type === 'inline' && l.source.file === rel)) continue;
+      if (env.definedAt.file !== rel && !env.layers.some((l) => l.type === 'inline' && l.source.file === rel)) continue;
       const chart = chartOf(env, run.root);
       if (chart !== undefined && !chart.endsWith('.tgz')) return chart;
     }
     return undefined;
+  }
+
+  /**
+   * The manifests of every workspace folder that deploy a chart of the workspace or carry inline values for one
+   * (absolute, sorted): the files a client adds to its document selector (GitopsManifestsNotification).
+   */
+  gitopsManifests(): string[] {
+    const out = new Set<string>();
+    for (const root of this.roots) {
+      const run = this.caches.gitops(root);
+      for (const env of run.discovery.environments) {
+        const chart = chartOf(env, run.root);
+        if (chart === undefined || chart.endsWith('.tgz')) continue;
+        out.add(path.join(run.root, env.definedAt.file));
+        for (const l of env.layers) if (l.type === 'inline') out.add(path.join(run.root, l.source.file));
+      }
+    }
+    return [...out].sort();
   }
 
   /** The workspace folder holding a chart (the innermost), if any. */
@@ -179,14 +197,17 @@ export class Workspace {
     const inChart: string[] = [];
     for (const [p, d] of open) if (p.startsWith(chartDir + path.sep) || path.basename(p) === IGNORE_FILE_NAME) inChart.push(`${p}@${d.version}`);
     const stamp = `${JSON.stringify(settings)}|${inChart.sort().join('|')}|${this.caches.hasChart(chartDir) ? 'disk' : 'fresh'}`;
-    const hit = this.snapshots.get(chartDir);
-    if (hit && hit.stamp === stamp) return hit.snapshot;
     const texts = new Map<string, string>();
     for (const [p, d] of open) texts.set(p, d.text);
+    // The workspace folder's discovery, done again when an open manifest's text changed: then the snapshot is too.
+    const root = this.rootOf(chartDir);
+    const gitops = root !== undefined ? this.caches.gitops(root, {}, texts) : undefined;
+    const hit = this.snapshots.get(chartDir);
+    if (hit && hit.stamp === stamp && hit.gitops === gitops) return hit.snapshot;
     const request = this.projectRequest(chartDir, settings, texts);
     const project = openProject(request);
     const snapshot: Snapshot = { chartDir, analysis: new ChartAnalysis(project.input), settings, helm: request.helm, problems: project.problems };
-    this.snapshots.set(chartDir, { stamp: stamp.replace(/\|fresh$/, '|disk'), snapshot });
+    this.snapshots.set(chartDir, { stamp: stamp.replace(/\|fresh$/, '|disk'), snapshot, gitops });
     return snapshot;
   }
 }

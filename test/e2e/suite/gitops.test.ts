@@ -1,6 +1,8 @@
 // End-to-end test of environments read from where teams declare them (issue 9): an Argo CD Application written into
 // the workspace becomes an environment, and the hover on a key of values.yaml names the Application parameter that
-// wins, with the manifest's file and line. The workspace is left as found (the manifest is removed).
+// wins, with the manifest's file and line; the client follows the manifests the server discovers, so a hover inside
+// an Application's `helm.valuesObject` shows that key's precedence. The workspace is left as found (the manifests are
+// removed).
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -20,6 +22,20 @@ spec:
       parameters:
         - name: image.tag
           value: "2.5.0-eu"
+`;
+
+const INLINE = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: webapp-inline
+spec:
+  source:
+    repoURL: https://github.com/example/webapp.git
+    path: .
+    helm:
+      valuesObject:
+        image:
+          repository: registry.example.com/webapp
 `;
 
 describe('helm-values with an Argo CD Application in the workspace (extension host)', () => {
@@ -52,5 +68,20 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
     console.log(`hover on image.tag in values.yaml with an Argo CD Application:\n${md}`);
     assert.match(md, /Application webapp-prod-eu \(argocd\/webapp-prod-eu\.yaml:14\), parameter image\.tag/);
     assert.match(md, /2\.5\.0-eu/, 'the parameter\'s value');
+  });
+
+  it('a hover inside the Application\'s helm.valuesObject shows the key\'s precedence (the manifest joins the client\'s documents)', async () => {
+    const file = workspaceFile('argocd', 'webapp-inline.yaml');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(INLINE));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    const md = await poll(async () => {
+      const text = markdownOf((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'repository', 2))) ?? []);
+      return text.includes('registry.example.com/webapp') ? text : undefined;
+    }, 30_000);
+    assert.ok(md, 'no hover with the inline value on image.repository inside argocd/webapp-inline.yaml');
+    console.log(`hover inside the Application's valuesObject:\n${md}`);
+    assert.match(md, /ghcr\.io\/example\/webapp/, 'the chart default it overrides');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -10,7 +10,7 @@ import { getPath, isTable } from '../values/valueUtil';
 import { multiDocumentValues } from '../helm/versions';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
-import { keyDocumentation } from '../yaml/keyDocs';
+import { keyDocumentation, prepareKeyDocumentation } from '../yaml/keyDocs';
 import { formatKeyPath } from '../secrets/keyPath';
 import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
@@ -261,6 +261,24 @@ export function documentationOf(analysis: ChartAnalysis, path: readonly PathSegm
     if (d !== undefined) return d;
   }
   return undefined;
+}
+
+/**
+ * Builds ahead what the first hover on a new analysis builds (measured on kube-prometheus-stack: 2 ms of the first
+ * hover after an edit, 0.25 ms for the next): the path index of each given file's documents and the comment index
+ * of the chart's values.yaml files, which an edit of that file replaced. The language server calls it once the
+ * diagnostics of an edit are published, while the user reads them.
+ */
+export function prepareHover(analysis: ChartAnalysis, files: readonly string[]): void {
+  for (const file of files) {
+    analysis.document(file)?.index.entriesAt([]);
+    for (const doc of analysis.inlineDocuments(file)) doc.index.entriesAt([]);
+  }
+  for (const place of analysis.places()) {
+    if (!place.model.values) continue;
+    place.model.values.index.entriesAt([]);
+    prepareKeyDocumentation(place.model.values);
+  }
 }
 
 export function computeHover(analysis: ChartAnalysis, file: string, offset: number, options: FeatureOptions): HoverResult | undefined {

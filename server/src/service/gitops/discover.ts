@@ -12,6 +12,14 @@ const ARGO_HINT = /^kind:\s*["']?Application(Set)?\b/m;
 const FLUX_HINT = /^kind:\s*["']?(HelmRelease|Kustomization|ConfigMap|Secret|HelmRepository|OCIRepository|HelmChart|GitRepository|Bucket)\b/m;
 const KUSTOMIZATION_FILE = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 
+/**
+ * Whether discovery reads a file with this text as a manifest (an Argo CD, Flux or kustomize resource, a kustomization
+ * or a helmfile): a host that gives open texts uses it to know which unsaved edits can change the environments.
+ */
+export function isManifestText(file: string, text: string): boolean {
+  return isHelmfilePath(file) || KUSTOMIZATION_FILE.test(file) || ARGO_HINT.test(text) || FLUX_HINT.test(text);
+}
+
 export function discoverEnvironments(ws: GitopsWorkspace): GitopsDiscovery {
   const ctx = new DiscoveryContext(ws);
   const environments: DiscoveredEnvironment[] = [];
@@ -24,7 +32,7 @@ export function discoverEnvironments(ws: GitopsWorkspace): GitopsDiscovery {
       helmfiles.push(file);
       continue;
     }
-    if (!/\.ya?ml$/.test(file)) continue;
+    if (!/\.ya?ml$/.test(file) || ws.knownPlain?.(file) === true) continue;
     const text = ctx.read(file);
     if (text === undefined) continue;
     if (ARGO_HINT.test(text)) {

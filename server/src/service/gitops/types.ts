@@ -11,6 +11,11 @@ export interface GitopsWorkspace {
   read(path: string): string | undefined;
   /** Environment variables for helmfile's `env`/`requiredEnv` (the host injects them; the service never reads process.env). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Files the host knows are no manifest (read by an earlier discovery, unchanged since, and their text did not pass
+   * `isManifestText`): the scan does not read them again. Optional.
+   */
+  readonly knownPlain?: (path: string) => boolean;
   /** Whether Helm's repository cache (`$HELM_CACHE_HOME/repository/`) holds an archive, by its name (`<chart>-<version>.tgz`). */
   readonly hasCachedChart?: (archive: string) => boolean;
 }

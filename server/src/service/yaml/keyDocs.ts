@@ -50,6 +50,11 @@ function indexOf(doc: ValuesDocument): DocIndex {
   return index;
 }
 
+/** Builds a document's comment index now (what the first `keyDocumentation` on it would build). */
+export function prepareKeyDocumentation(doc: ValuesDocument): void {
+  indexOf(doc);
+}
+
 /** The documentation of the key at `path` in a chart's values.yaml, as markdown; undefined when it has none. */
 export function keyDocumentation(doc: ValuesDocument, path: readonly PathSegment[]): string | undefined {
   const index = indexOf(doc);
