@@ -88,7 +88,7 @@ export class Workspace {
    * are compiled or there are none): what can be published before ajv spends hundreds of milliseconds on a large one.
    */
   withoutPendingSchemas(snapshot: Snapshot): Snapshot | undefined {
-    if (this.caches.schemas.isCompiled(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.settings.fetchRemoteRefs)) return undefined;
+    if (this.caches.schemas.isCompiled(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.settings.fetchRemoteRefs, snapshot.chartDir, snapshot.chartDir)) return undefined;
     const input = { ...snapshot.analysis.input };
     delete input.schemas;
     return { ...snapshot, analysis: new ChartAnalysis(input) };

@@ -18,8 +18,21 @@ export class PathIndex {
 
   constructor(private readonly entries: readonly KeyEntry[]) {}
 
-  /** Every entry with exactly this path, in document order (several with duplicate keys or YAML documents). */
+  /** Lookups by path answered so far by scanning (see entriesAt). */
+  private pathScans = 0;
+
+  /**
+   * Every entry with exactly this path, in document order (several with duplicate keys or YAML documents). The
+   * first lookups of a document scan its entries: a new version of a big file is often asked a few times only (the
+   * hovers after an edit), and a scan compares paths without making a key per entry, which building the map costs
+   * (on a 6,000-line file a scan costs a small fraction of it); the map is built when more are asked.
+   */
   entriesAt(path: readonly PathSegment[]): readonly KeyEntry[] {
+    if (!this.byPath && this.pathScans++ < SCANS_BEFORE_MAP) {
+      let found: KeyEntry[] | undefined;
+      for (const e of this.entries) if (samePath(e.path, path)) (found ??= []).push(e);
+      return found ?? NONE;
+    }
     if (!this.byPath) {
       const index = new Map<string, KeyEntry[]>();
       for (const e of this.entries) {
@@ -105,3 +118,11 @@ export class PathIndex {
 }
 
 const NONE: readonly KeyEntry[] = Object.freeze([]);
+/** Path lookups of one document answered by scanning before the map is built (see entriesAt). */
+const SCANS_BEFORE_MAP = 8;
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
