@@ -31,6 +31,8 @@ export interface SchedulerContext {
   settingsFor: (uri: string) => Promise<Settings>;
   /** The adapter's error boundary. */
   guard: <T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T) => Promise<T>;
+  /** Called once per chart, after its first complete publish, with the snapshot published. */
+  firstPublished?: (chartDir: string, snapshot: Snapshot) => void;
 }
 
 export class DiagnosticsScheduler {
@@ -93,7 +95,8 @@ export class DiagnosticsScheduler {
     const snap = workspace.snapshot(chartDir, settings);
     // The first check of a chart whose schema is not compiled yet publishes what needs no schema first (ajv takes a
     // few hundred milliseconds on a large schema), then everything. Later checks publish once: nothing flickers.
-    if (!this.published.has(chartDir)) {
+    const first = !this.published.has(chartDir);
+    if (first) {
       const quick = workspace.withoutPendingSchemas(snap);
       if (quick) {
         // The schemas compile on a worker thread meanwhile.
@@ -104,6 +107,7 @@ export class DiagnosticsScheduler {
       }
     }
     if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
+    if (first) this.ctx.firstPublished?.(chartDir, snap);
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
     this.fetchRemoteSchemas(chartDir, snap);
   }
