@@ -31,8 +31,11 @@ export interface SchedulerContext {
   settingsFor: (uri: string) => Promise<Settings>;
   /** The adapter's error boundary. */
   guard: <T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T) => Promise<T>;
-  /** Called once per chart, after its first complete publish, with the snapshot published. */
-  firstPublished?: (chartDir: string, snapshot: Snapshot) => void;
+  /**
+   * Called after each complete publish of a chart with the snapshot published; `current()` tells whether it is still
+   * the chart's latest (no edit arrived since).
+   */
+  published?: (chartDir: string, snapshot: Snapshot, current: () => boolean) => void;
 }
 
 export class DiagnosticsScheduler {
@@ -95,8 +98,7 @@ export class DiagnosticsScheduler {
     const snap = workspace.snapshot(chartDir, settings);
     // The first check of a chart whose schema is not compiled yet publishes what needs no schema first (ajv takes a
     // few hundred milliseconds on a large schema), then everything. Later checks publish once: nothing flickers.
-    const first = !this.published.has(chartDir);
-    if (first) {
+    if (!this.published.has(chartDir)) {
       const quick = workspace.withoutPendingSchemas(snap);
       if (quick) {
         // The schemas compile on a worker thread meanwhile.
@@ -107,7 +109,7 @@ export class DiagnosticsScheduler {
       }
     }
     if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
-    if (first) this.ctx.firstPublished?.(chartDir, snap);
+    this.ctx.published?.(chartDir, snap, () => !stale());
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
     this.fetchRemoteSchemas(chartDir, snap);
   }

@@ -7,43 +7,39 @@
 // place that writes the key). `keyAt(path)` is "the" entry: the last one, which is the one Helm keeps: a later
 // duplicate key replaces an earlier one in its map, and a later YAML document overrides an earlier one (Helm 4;
 // Helm 3 reads only the first document: pass `document: 0`).
-import { pathKey, type PathSegment } from '../values/paths';
+import type { PathSegment } from '../values/paths';
 import type { KeyEntry } from './keyEntry';
 
 export class PathIndex {
-  private byPath: Map<string, KeyEntry[]> | undefined;
+  private byLast: Map<PathSegment | undefined, KeyEntry[]> | undefined;
   private byPosition: Map<string, KeyEntry> | undefined;
   private byOffset: Map<number, KeyEntry> | undefined;
   private ordinals: Map<KeyEntry, number> | undefined;
 
   constructor(private readonly entries: readonly KeyEntry[]) {}
 
-  /** Lookups by path answered so far by scanning (see entriesAt). */
-  private pathScans = 0;
-
   /**
    * Every entry with exactly this path, in document order (several with duplicate keys or YAML documents). The
-   * first lookups of a document scan its entries: a new version of a big file is often asked a few times only (the
-   * hovers after an edit), and a scan compares paths without making a key per entry, which building the map costs
-   * (on a 6,000-line file a scan costs a small fraction of it); the map is built when more are asked.
+   * index is keyed by the path's last segment (a string or a number, as it is: no key string is made per entry, which
+   * is most of the cost of indexing a new version of a 6,000-line file), and a lookup compares the few paths ending
+   * there.
    */
   entriesAt(path: readonly PathSegment[]): readonly KeyEntry[] {
-    if (!this.byPath && this.pathScans++ < SCANS_BEFORE_MAP) {
-      let found: KeyEntry[] | undefined;
-      for (const e of this.entries) if (samePath(e.path, path)) (found ??= []).push(e);
-      return found ?? NONE;
-    }
-    if (!this.byPath) {
-      const index = new Map<string, KeyEntry[]>();
+    if (!this.byLast) {
+      const index = new Map<PathSegment | undefined, KeyEntry[]>();
       for (const e of this.entries) {
-        const k = pathKey(e.path);
+        const k = e.path[e.path.length - 1];
         const list = index.get(k);
         if (list) list.push(e);
         else index.set(k, [e]);
       }
-      this.byPath = index;
+      this.byLast = index;
     }
-    return this.byPath.get(pathKey(path)) ?? NONE;
+    const bucket = this.byLast.get(path[path.length - 1]);
+    if (!bucket) return NONE;
+    let found: KeyEntry[] | undefined;
+    for (const e of bucket) if (samePath(e.path, path)) (found ??= []).push(e);
+    return found ?? NONE;
   }
 
   /** The entry Helm keeps for a path: the last duplicate (of `document` only, when given). */
@@ -118,8 +114,6 @@ export class PathIndex {
 }
 
 const NONE: readonly KeyEntry[] = Object.freeze([]);
-/** Path lookups of one document answered by scanning before the map is built (see entriesAt). */
-const SCANS_BEFORE_MAP = 8;
 
 function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
   if (a.length !== b.length) return false;
