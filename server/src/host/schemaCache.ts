@@ -49,6 +49,8 @@ export class SchemaCache {
   private readonly interpret: boolean;
   /** Schema files whose compile behind runs (one at a time per file, for its latest text). */
   private readonly behindRunning = new Set<string>();
+  /** Schema files interpreted whose compile behind waits for `startCompilesBehind`. */
+  private readonly behindPending = new Set<string>();
 
   constructor(options: SchemaCacheOptions = {}) {
     this.disk = options.validators;
@@ -96,6 +98,16 @@ export class SchemaCache {
   }
 
   /**
+   * Starts the compiles of the schemas interpreted so far (see compileBehind). The server calls it once it has
+   * published the check that interpreted them: on a busy machine the worker does not compete with that check.
+   */
+  startCompilesBehind(): void {
+    const paths = [...this.behindPending];
+    this.behindPending.clear();
+    for (const p of paths) this.compileBehind(p);
+  }
+
+  /**
    * An interpreted schema's compile, on the worker, one at a time per file (typing in a schema starts no pile of
    * workers: the next compile is of the text current when one ends). When the code arrives and the entry is still
    * the interpreted one, the entry becomes the compiled validator, loaded now (between requests) rather than in the
@@ -126,7 +138,7 @@ export class SchemaCache {
     if (!r) return undefined;
     const entry: Entry = { text: file.text, draft: defaultDraft, withRemote, generation: undefined, schema: r.schema, ...(r.interpreted ? { behind: { ...options, baseDir } } : {}) };
     this.compiled.set(file.path, entry);
-    this.compileBehind(file.path);
+    if (entry.behind) this.behindPending.add(file.path);
     return entry;
   }
 

@@ -109,6 +109,7 @@ export class DiagnosticsScheduler {
       }
     }
     if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
+    workspace.startSchemaCompiles();
     this.ctx.published?.(chartDir, snap, () => !stale());
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
     this.fetchRemoteSchemas(chartDir, snap);

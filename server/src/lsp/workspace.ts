@@ -102,6 +102,11 @@ export class Workspace {
     return this.caches.schemas.compileOffThread(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.chartDir, snapshot.chartDir);
   }
 
+  /** Starts ajv's compiles of the schemas validated by interpretation so far (after the check that used them). */
+  startSchemaCompiles(): void {
+    this.caches.schemas.startCompilesBehind();
+  }
+
   /** The workspace folder holding a chart (the innermost), if any. */
   rootOf(chartDir: string): string | undefined {
     return this.roots.filter((r) => chartDir === r || chartDir.startsWith(r + path.sep)).sort((a, b) => b.length - a.length)[0];
