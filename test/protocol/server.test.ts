@@ -398,14 +398,38 @@ describe('corpus charts (temporary copies)', () => {
   });
 });
 
+/**
+ * A copy of bitnami redis (a 3,300-line schema) with `architecture: on` (a schema error), its schema as shipped
+ * (interpreted on a first open: type, properties, items only) or with a root `minProperties: 0`, a keyword that
+ * changes no result but that the interpreter declines (compiled: the first check publishes what needs no schema
+ * first).
+ */
+function redisCopy(schema: 'interpreted' | 'compiled') {
+  const copy = tempCopy(redis);
+  const file = path.join(copy.chart, 'values.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('architecture: replication', 'architecture: on'));
+  if (schema === 'compiled') {
+    const schemaFile = path.join(copy.chart, 'values.schema.json');
+    fs.writeFileSync(schemaFile, JSON.stringify({ ...(JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as object), minProperties: 0 }, null, 2));
+  }
+  return { ...copy, file };
+}
+
+/** Waits until the server has stored a compiled validator in `cacheDir` (a first open compiles behind). */
+async function storedValidator(cacheDir: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (!(fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((n) => n.endsWith('.validator.js')))) {
+    assert.ok(Date.now() < until, 'no compiled validator stored within 60 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('a chart with a large schema (bitnami redis)', () => {
-  test('the first check publishes what needs no schema first, then the schema errors; later checks never drop them', async () => {
-    const copy = tempCopy(redis);
+  test('a schema the interpreter declines: the first check publishes what needs no schema first, then the schema errors; later checks never drop them', async () => {
+    const copy = redisCopy('compiled');
     try {
-      const file = path.join(copy.chart, 'values.yaml');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('architecture: replication', 'architecture: on'));
       await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
-        const uri = await c.open(file);
+        const uri = await c.open(copy.file);
         const full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
         const all = c.publishes.filter((p) => p.uri === uri);
         const first = all[0];
@@ -425,39 +449,68 @@ describe('a chart with a large schema (bitnami redis)', () => {
       copy.dispose();
     }
   });
-});
 
-describe('the cache of compiled schemas', () => {
-  test("a reopen loads the compiled schema from disk: its first publish already has the schema findings, the same as the first open's", async () => {
-    const copy = tempCopy(redis);
+  test('a schema the interpreter evaluates: the first check publishes once, schema errors included, as the CLI; edits while and after ajv compiles behind keep them', async () => {
+    const copy = redisCopy('interpreted');
     const cacheDir = freshValidatorCacheDir();
     try {
-      const file = path.join(copy.chart, 'values.yaml');
-      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('architecture: replication', 'architecture: on'));
-      const launch = async () => {
-        let first: Publish | undefined;
-        let full: Publish | undefined;
-        await withServer({ workspaceFolders: [copy.chart], env: { ...process.env, HELM_VALUES_VALIDATOR_CACHE_DIR: cacheDir } }, async (c) => {
-          const uri = await c.open(file);
-          full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
-          first = c.publishes.find((p) => p.uri === uri);
-        });
-        assert.ok(first && full);
-        return { first, full };
-      };
-      const firstOpen = await launch();
-      assert.ok(!codes(firstOpen.first.diagnostics).some((x) => x.startsWith('schema.')), 'first open: what needs no schema comes first');
-      assert.ok(fs.readdirSync(cacheDir).some((n) => n.endsWith('.validator.js')), 'the first open stored the compiled schema');
-      const reopen = await launch();
-      assert.equal(reopen.first.seq, reopen.full.seq, 'reopen: one publish, schema findings included');
-      assert.deepEqual(reopen.full.diagnostics, firstOpen.full.diagnostics);
-      // A cache emptied behind the server's back is only a first open again.
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-      assert.deepEqual((await launch()).full.diagnostics, firstOpen.full.diagnostics);
+      await withServer({ workspaceFolders: [copy.chart], env: { ...process.env, HELM_VALUES_VALIDATOR_CACHE_DIR: cacheDir } }, async (c) => {
+        const uri = await c.open(copy.file);
+        const full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
+        const first = c.publishes.find((p) => p.uri === uri);
+        assert.equal(first?.seq, full.seq, 'one publish, schema findings included');
+        assert.ok(codes(full.diagnostics).includes('helm.yaml11-boolean'));
+        await assertAgreesWithCli(c, copy.chart);
+        // An edit at once (ajv still compiling on the worker, most likely), then after the validator is stored.
+        for (const [from, to] of [['architecture: on', 'architecture: yes'], ['architecture: yes', 'architecture: on']]) {
+          const before = c.publishes.length;
+          await c.replace(uri, from, to);
+          await c.waitForDiagnostics(uri, (d, p) => p.seq > before && codes(d).includes('helm.yaml11-boolean'), 60_000);
+          for (const p of c.publishes.slice(before).filter((x) => x.uri === uri)) assert.ok(codes(p.diagnostics).some((x) => x.startsWith('schema.')), 'a publish without the schema findings');
+          await storedValidator(cacheDir);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        assert.deepEqual(c.publishes.filter((p) => p.uri === uri).at(-1)?.diagnostics, full.diagnostics, 'compiled code gives what the interpreter gave');
+        await assertAgreesWithCli(c, copy.chart);
+      });
     } finally {
       copy.dispose();
     }
   });
+});
+
+describe('the cache of compiled schemas', () => {
+  for (const schema of ['compiled', 'interpreted'] as const) {
+    test(`a reopen loads the compiled schema from disk: its first publish already has the schema findings, the same as the first open's (schema ${schema} on the first open)`, async () => {
+      const copy = redisCopy(schema);
+      const cacheDir = freshValidatorCacheDir();
+      try {
+        const launch = async () => {
+          let first: Publish | undefined;
+          let full: Publish | undefined;
+          await withServer({ workspaceFolders: [copy.chart], env: { ...process.env, HELM_VALUES_VALIDATOR_CACHE_DIR: cacheDir } }, async (c) => {
+            const uri = await c.open(copy.file);
+            full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
+            first = c.publishes.find((p) => p.uri === uri);
+            await storedValidator(cacheDir);
+          });
+          assert.ok(first && full);
+          return { first, full };
+        };
+        const firstOpen = await launch();
+        if (schema === 'compiled') assert.ok(!codes(firstOpen.first.diagnostics).some((x) => x.startsWith('schema.')), 'first open: what needs no schema comes first');
+        else assert.equal(firstOpen.first.seq, firstOpen.full.seq, 'first open, interpreted: one publish, schema findings included');
+        const reopen = await launch();
+        assert.equal(reopen.first.seq, reopen.full.seq, 'reopen: one publish, schema findings included');
+        assert.deepEqual(reopen.full.diagnostics, firstOpen.full.diagnostics);
+        // A cache emptied behind the server's back is only a first open again.
+        fs.rmSync(cacheDir, { recursive: true, force: true });
+        assert.deepEqual((await launch()).full.diagnostics, firstOpen.full.diagnostics);
+      } finally {
+        copy.dispose();
+      }
+    });
+  }
 });
 
 describe('lifecycle', () => {

@@ -186,3 +186,19 @@ test('the index is built once per document: lookups on a 6,000-line file take mi
   const perLookup = (performance.now() - t) / paths.length;
   assert.ok(perLookup < 0.5, `${perLookup.toFixed(3)} ms per lookup`);
 });
+
+test('lines are read as split at \\r?\\n: CRLF files document every key as LF ones', () => {
+  for (const rel of ['bitnami__charts/bitnami/redis/values.yaml', 'argoproj__argo-helm/charts/argo-cd/values.yaml', 'prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml']) {
+    const text = readFileSync(new URL(rel, CORPUS), 'utf8');
+    const lf = parseValuesDocument(`/corpus/${rel}`, text);
+    const crlf = parseValuesDocument(`/corpus/${rel}`, text.replace(/\n/g, '\r\n'));
+    let documented = 0;
+    for (const e of lf.entries) {
+      const expected = keyDocumentation(lf, e.path);
+      if (expected !== undefined) documented++;
+      assert.equal(keyDocumentation(crlf, e.path), expected, `${rel}: ${e.path.join('.')}`);
+    }
+    assert.ok(documented > 100, `${rel}: ${documented} documented keys`);
+  }
+  checkDocs('# -- first\r\n# second\r\nke$0y: 1\r\n', 'first second');
+});

@@ -1,10 +1,12 @@
 // Compiled schemas kept per file and text (compiling a large schema costs hundreds of milliseconds), in memory and,
-// with a ValidatorCache, on disk across runs.
+// with a ValidatorCache, on disk across runs. With a worker, a schema that is neither in memory nor on disk is
+// validated by interpretation when schemaInterpreter.ts can (the same errors as ajv's code, no compile) while ajv
+// compiles it on the worker; its code replaces the interpreter as soon as it arrives (it validates faster).
 import * as path from 'node:path';
 import type { ChartModel } from '../service/chart/chartModel';
 import type { SchemaLookup } from '../service/schema/validate';
 import type { CompiledSchema, SchemaDraft } from '../service/schema/types';
-import { compileSchema, validatorPreKey, type CompileOptions } from './schemaCompiler';
+import { compileOrInterpret, compileSchema, validatorPreKey, type CompileOptions } from './schemaCompiler';
 import { compileOffThread, LayeredValidatorStore, type OffThreadJob } from './schemaOffThread';
 import type { ValidatorCache } from './validatorCache';
 import { defaultSchemaDraft, type HelmRelease } from '../service/helm/versions';
@@ -29,6 +31,8 @@ interface Entry {
   /** The `remoteGeneration` it was compiled at, when it asked the provider for a document; else undefined. */
   generation: number | undefined;
   schema: CompiledSchema;
+  /** Validated by interpretation, ajv's compile still to come (with these options). */
+  behind?: CompileOptions & { baseDir: string };
 }
 
 export class SchemaCache {
@@ -41,11 +45,18 @@ export class SchemaCache {
   private readonly workerFile: string | undefined;
   /** Off-thread compiles under way, by the pre-keys of their schemas. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Interpret schemas not compiled yet (only with a worker, which compiles them meanwhile). */
+  private readonly interpret: boolean;
+  /** Schema files whose compile behind runs (one at a time per file, for its latest text). */
+  private readonly behindRunning = new Set<string>();
+  /** Schema files interpreted whose compile behind waits for `startCompilesBehind`. */
+  private readonly behindPending = new Set<string>();
 
   constructor(options: SchemaCacheOptions = {}) {
     this.disk = options.validators;
     this.workerFile = options.workerFile;
     this.validators = this.disk || this.workerFile ? new LayeredValidatorStore(this.disk) : undefined;
+    this.interpret = this.workerFile !== undefined;
   }
 
   /**
@@ -73,15 +84,63 @@ export class SchemaCache {
       m.subcharts.forEach(walk);
     };
     walk(model);
-    if (job.schemas.length > 0) {
-      const run = compileOffThread(this.workerFile, job).then((results) => {
-        store.add(results);
-        for (const k of preKeys) this.inFlight.delete(k);
-      });
-      for (const k of preKeys) this.inFlight.set(k, run);
-      waits.push(run);
-    }
+    if (job.schemas.length > 0) waits.push(this.startJob(this.workerFile, store, job, preKeys));
     return Promise.all(waits).then(() => undefined);
+  }
+
+  private startJob(workerFile: string, store: LayeredValidatorStore, job: OffThreadJob, preKeys: readonly string[]): Promise<void> {
+    const run = compileOffThread(workerFile, job).then((results) => {
+      store.add(results);
+      for (const k of preKeys) this.inFlight.delete(k);
+    });
+    for (const k of preKeys) this.inFlight.set(k, run);
+    return run;
+  }
+
+  /**
+   * Starts the compiles of the schemas interpreted so far (see compileBehind). The server calls it once it has
+   * published the check that interpreted them: on a busy machine the worker does not compete with that check.
+   */
+  startCompilesBehind(): void {
+    const paths = [...this.behindPending];
+    this.behindPending.clear();
+    for (const p of paths) this.compileBehind(p);
+  }
+
+  /**
+   * An interpreted schema's compile, on the worker, one at a time per file (typing in a schema starts no pile of
+   * workers: the next compile is of the text current when one ends). When the code arrives and the entry is still
+   * the interpreted one, the entry becomes the compiled validator, loaded now (between requests) rather than in the
+   * next edit's check. A failed worker leaves the interpreter, which gives the same errors.
+   */
+  private compileBehind(schemaPath: string): void {
+    const store = this.validators;
+    const entry = this.compiled.get(schemaPath);
+    if (!this.workerFile || !store || !entry?.behind || this.behindRunning.has(schemaPath)) return;
+    const { baseDir, ...options } = entry.behind;
+    const file = { path: schemaPath, text: entry.text };
+    const preKey = validatorPreKey(file.text, entry.draft);
+    const job: OffThreadJob = { schemas: [{ file, defaultDraft: entry.draft, baseDir }], ...(this.disk ? { cacheDir: this.disk.dir, limits: { maxEntries: this.disk.maxEntries, maxBytes: this.disk.maxBytes } } : {}) };
+    this.behindRunning.add(schemaPath);
+    void (this.inFlight.get(preKey) ?? this.startJob(this.workerFile, store, job, [preKey])).then(() => {
+      this.behindRunning.delete(schemaPath);
+      const now = this.compiled.get(schemaPath);
+      if (now === entry && store.has(preKey)) this.compiled.set(schemaPath, { text: entry.text, draft: entry.draft, withRemote: entry.withRemote, generation: undefined, schema: compileSchema(file, { ...options, validatorCache: store }) });
+      else if (now !== entry) this.compileBehind(schemaPath);
+    });
+  }
+
+  /** The entry of a schema validated by interpretation (compiled behind), or undefined when it cannot be. */
+  private interpreted(file: { path: string; text: string }, defaultDraft: SchemaDraft, baseDir: string, withRemote: boolean): Entry | undefined {
+    // A stored validator loads faster than interpreting starts (no second parse of the schema's JSON).
+    if (!this.interpret || file.path.includes('#') || this.validators?.has(validatorPreKey(file.text, defaultDraft))) return undefined;
+    const options: CompileOptions = { defaultDraft, baseDir, ...(this.validators ? { validatorCache: this.validators } : {}) };
+    const r = compileOrInterpret(file, { ...options, interpret: 'only' });
+    if (!r) return undefined;
+    const entry: Entry = { text: file.text, draft: defaultDraft, withRemote, generation: undefined, schema: r.schema, ...(r.interpreted ? { behind: { ...options, baseDir } } : {}) };
+    this.compiled.set(file.path, entry);
+    if (entry.behind) this.behindPending.add(file.path);
+    return entry;
   }
 
   private inMemory(schemaPath: string, text: string, defaultDraft: SchemaDraft): boolean {
@@ -105,6 +164,9 @@ export class SchemaCache {
       const hit = this.compiled.get(file.path);
       if (hit && hit.text === file.text && hit.draft === defaultDraft && hit.withRemote === (remote !== undefined) && (hit.generation === undefined || hit.generation === this.remoteGeneration)) return hit.schema;
       const onDisk = file.path.includes('#') ? file.path : path.resolve(absDir, path.relative(displayDir, file.path));
+      // A schema without references needs neither readFile nor remote: interpreted when it can be.
+      const quick = this.interpreted(file, defaultDraft, path.dirname(onDisk), remote !== undefined);
+      if (quick) return quick.schema;
       // Note whether the provider was asked: a schema without remote references survives new arrivals.
       let asked = false;
       const tracked = remote
@@ -121,14 +183,16 @@ export class SchemaCache {
 
   /**
    * Whether every schema of a chart and its subcharts is compiled for its current text, in memory or on disk (a
-   * lookup would not run ajv's compile; a validator on disk loads in a few tens of milliseconds).
+   * lookup would not run ajv's compile; a validator on disk loads in a few tens of milliseconds), or is validated
+   * by interpretation meanwhile. `absDir`/`displayDir` as for `lookup`.
    */
-  isCompiled(model: ChartModel, defaultDraft: SchemaDraft, withRemote: boolean): boolean {
+  isCompiled(model: ChartModel, defaultDraft: SchemaDraft, withRemote: boolean, absDir: string, displayDir: string): boolean {
     const ready = (m: ChartModel): boolean => {
-      if (m.schema) {
-        const hit = this.compiled.get(m.schema.path);
-        const inMemory = hit && hit.text === m.schema.text && hit.draft === defaultDraft && hit.withRemote === withRemote && (hit.generation === undefined || hit.generation === this.remoteGeneration);
-        if (!inMemory && !this.validators?.has(validatorPreKey(m.schema.text, defaultDraft))) return false;
+      const file = m.schema;
+      if (file) {
+        const hit = this.compiled.get(file.path);
+        const inMemory = hit && hit.text === file.text && hit.draft === defaultDraft && hit.withRemote === withRemote && (hit.generation === undefined || hit.generation === this.remoteGeneration);
+        if (!inMemory && !this.validators?.has(validatorPreKey(file.text, defaultDraft)) && !this.interpreted(file, defaultDraft, path.dirname(path.resolve(absDir, path.relative(displayDir, file.path))), withRemote)) return false;
       }
       return m.subcharts.every(ready);
     };

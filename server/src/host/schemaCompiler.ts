@@ -33,6 +33,7 @@ import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
 import type { Finding, TextFile } from '../service/types';
 import { readTextFile } from './chartReader';
+import { interpretSchema } from './schemaInterpreter';
 import { keyOf, workerStarted, type ValidatorStore } from './validatorCache';
 import { version as ourVersion } from '../../../package.json';
 
@@ -50,6 +51,12 @@ export interface CompileOptions {
   remote?: (url: string) => { text: string } | { error: string } | undefined;
   /** Where compiled validators are kept across runs; absent: compiled every time. */
   validatorCache?: ValidatorStore;
+  /**
+   * When no compiled validator is stored for the schema and it is one schemaInterpreter.ts evaluates exactly as
+   * ajv's code, validate by interpretation instead of compiling (see compileOrInterpret). `only`: never compile nor
+   * load a stored validator (compileOrInterpret answers undefined instead).
+   */
+  interpret?: boolean | 'only';
 }
 
 /** At most this many remote documents per schema: a chain of references cannot make the host fetch without end. */
@@ -224,16 +231,28 @@ export function validatorPreKey(schemaText: string, defaultDraft: SchemaDraft): 
 
 /** Compiles a schema file. Never throws: problems are findings on the schema file. */
 export function compileSchema(file: TextFile, options: CompileOptions): CompiledSchema {
+  return compileOrInterpret(file, options).schema;
+}
+
+/**
+ * compileSchema, telling whether the validator interprets the schema (only with `options.interpret`): then ajv's
+ * compile is still to be done, for instance off the thread, and the next compileSchema with the same store loads it.
+ * With `interpret: 'only'`, undefined when the schema would have to be compiled or loaded.
+ */
+export function compileOrInterpret(file: TextFile, options: CompileOptions & { interpret: 'only' }): { schema: CompiledSchema; interpreted: boolean } | undefined;
+export function compileOrInterpret(file: TextFile, options: CompileOptions): { schema: CompiledSchema; interpreted: boolean };
+export function compileOrInterpret(file: TextFile, options: CompileOptions): { schema: CompiledSchema; interpreted: boolean } | undefined {
+  const compiled = (schema: CompiledSchema) => ({ schema, interpreted: false });
   let json: unknown;
   try {
     json = JSON.parse(file.text);
   } catch (e) {
     const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
     const pos = m ? lineOfOffset(file.text, Number(m[1])) : { line: 1, column: 1 };
-    return { file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-json', `${file.path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}. Helm fails on it too.`, pos.line, pos.column)] };
+    return compiled({ file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-json', `${file.path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}. Helm fails on it too.`, pos.line, pos.column)] });
   }
   if (json === null || (typeof json !== 'object' && typeof json !== 'boolean')) {
-    return { file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-schema', `${file.path}: a JSON Schema must be an object or a boolean.`)] };
+    return compiled({ file: file.path, draft: options.defaultDraft, problems: [finding(file.path, 'schema.invalid-schema', `${file.path}: a JSON Schema must be an object or a boolean.`)] });
   }
   const declared = typeof json === 'object' && !Array.isArray(json) ? (json as { $schema?: unknown }).$schema : undefined;
   const known = typeof declared === 'string' ? DRAFT_BY_URI.find(([re]) => re.test(declared))?.[1] : undefined;
@@ -250,7 +269,11 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
     json = { ...(json as Record<string, unknown>) };
     delete (json as Record<string, unknown>).$schema;
   }
-  const ajv = makeAjv(draft, options.validatorCache !== undefined);
+  // Made when needed: a validator loaded from the store or interpreted needs no ajv (making one costs ~10 ms).
+  let ajvInstance: ReturnType<typeof makeAjv> | undefined;
+  const ajv = () => (ajvInstance ??= makeAjv(draft, options.validatorCache !== undefined));
+  // Only interpreting: a schema with references is never interpreted, so do not read them.
+  if (options.interpret === 'only' && externalRefs(json).length > 0) return undefined;
   /** Every document added to ajv besides the root (kind, id, text): part of the cache key. */
   const documents: string[] = [];
   // Local files referenced by $ref, resolved relative to the schema file (recursively).
@@ -273,7 +296,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
     if (seen.has(key)) continue;
     seen.add(key);
     if (/^urn:/i.test(next.ref)) {
-      ajv.addSchema(true as AnySchema, next.ref);
+      ajv().addSchema(true as AnySchema, next.ref);
       documents.push('urn', next.ref, 'true');
       warnings.push({ ...finding(file.path, 'schema.ref-unresolved', `$ref "${next.ref}" is a URN; Helm cannot resolve it and accepts any value there.`), severity: 'warning' });
       continue;
@@ -298,7 +321,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
         problems.push(finding(file.path, 'schema.ref-unresolved', `${named} could not be fetched: ${doc.error}. Values are not validated against ${file.path} until it can be; fix the URL or vendor the schema next to values.schema.json.`));
         continue;
       }
-      const added = addRemote(ajv, url, doc.text, draft);
+      const added = addRemote(ajv(), url, doc.text, draft);
       if ('error' in added) {
         problems.push(finding(file.path, added.code, `${named}: ${added.error}`));
         continue;
@@ -325,7 +348,7 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
       continue;
     }
     try {
-      ajv.addSchema(sub as AnySchema, next.ref);
+      ajv().addSchema(sub as AnySchema, next.ref);
     } catch (e) {
       problems.push(finding(file.path, 'schema.invalid-schema', `$ref "${next.ref}": ${e instanceof Error ? e.message : String(e)}`));
       continue;
@@ -335,10 +358,15 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
   }
   const pending = pendingRemote.length > 0 ? { pendingRemote } : {};
   // Never a partial schema: while a referenced document is missing, validating would report false errors.
-  if (problems.length > 0 || pendingRemote.length > 0) return { file: file.path, draft, json, problems: [...problems, ...(problems.length > 0 ? [] : warnings), ...infos], ...pending };
+  if (problems.length > 0 || pendingRemote.length > 0) return compiled({ file: file.path, draft, json, problems: [...problems, ...(problems.length > 0 ? [] : warnings), ...infos], ...pending });
   const cache = options.validatorCache;
   const preKey = cache ? validatorPreKey(file.text, options.defaultDraft) : '';
   const key = cache ? keyOf([preKey, ...documents]) : '';
+  if (options.interpret && !cache?.has(preKey)) {
+    const interpreted = interpretSchema(json, draft);
+    if (interpreted) return { schema: { file: file.path, draft, json, problems: warnings, validate: interpreted }, interpreted: true };
+  }
+  if (options.interpret === 'only') return undefined;
   const cachedCode = cache?.read(preKey, key);
   const loaded = cache && cachedCode !== undefined ? loadStandalone(cachedCode, cache.readCodeCache(preKey, key)) : undefined;
   let validate = loaded?.validate;
@@ -349,37 +377,37 @@ export function compileSchema(file: TextFile, options: CompileOptions): Compiled
   } : undefined;
   if (!validate) {
     try {
-      validate = ajv.compile(json as AnySchema);
+      validate = ajv().compile(json as AnySchema);
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       const code = /can't resolve reference|resolve reference/i.test(msg) ? 'schema.ref-unresolved' : 'schema.invalid-schema';
-      return { file: file.path, draft, json, problems: [finding(file.path, code, `${file.path}: ${msg}`)] };
+      return compiled({ file: file.path, draft, json, problems: [finding(file.path, code, `${file.path}: ${msg}`)] });
     }
     if (cache) {
       let code: string | undefined;
       try {
-        code = standaloneCode(ajv, validate);
+        code = standaloneCode(ajv(), validate);
       } catch {
         // a schema ajv cannot write as standalone code: compiled every time
       }
       if (code !== undefined) cache.write(preKey, key, code);
     }
   }
-  const compiled = validate;
-  return {
+  const run = validate;
+  return compiled({
     file: file.path,
     draft,
     json,
     problems: warnings,
     validate: (data: unknown): SchemaError[] => {
-      const valid = compiled(data);
+      const valid = run(data);
       if (storeCodeCache) {
         const store = storeCodeCache;
         storeCodeCache = undefined;
         store();
       }
       if (valid) return [];
-      return (compiled.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
+      return (run.errors ?? []).map((e: ErrorObject) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, keyword: e.keyword, params: e.params as Record<string, unknown>, message: e.message ?? '' }));
     },
-  };
+  });
 }

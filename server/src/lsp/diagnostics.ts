@@ -32,6 +32,11 @@ export interface SchedulerContext {
   settingsFor: (uri: string) => Promise<Settings>;
   /** The adapter's error boundary. */
   guard: <T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T) => Promise<T>;
+  /**
+   * Called after each complete publish of a chart with the snapshot published; `current()` tells whether it is still
+   * the chart's latest (no edit arrived since).
+   */
+  published?: (chartDir: string, snapshot: Snapshot, current: () => boolean) => void;
 }
 
 export class DiagnosticsScheduler {
@@ -106,6 +111,8 @@ export class DiagnosticsScheduler {
       }
     }
     if (!(await this.publishSnapshot(chartDir, snap, stale))) return;
+    workspace.startSchemaCompiles();
+    this.ctx.published?.(chartDir, snap, () => !stale());
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
     // While the user reads the diagnostics, what the first hover on this snapshot would build (unless an edit came).
     setImmediate(() => {

@@ -2,6 +2,7 @@
 // Each handler looks up a snapshot, calls one service function and converts its result (conversions.ts), inside the
 // one cancellation-and-error boundary (`guard`). All state lives in the objects made here: the bin
 // (server/src/server.ts) makes a stdio/IPC connection; tests pass an in-process one.
+import * as path from 'node:path';
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
@@ -112,7 +113,25 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   const textIn = (s: Snapshot) => (file: string) =>
     documents.get(URI.file(file).toString())?.getText() ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? '';
 
-  const scheduler = new DiagnosticsScheduler({ connection, documents, workspace, settingsFor, guard });
+  /**
+   * After each publish of a chart, in a turn of its own and only if no edit came meanwhile: a hover on the first key
+   * of each open file of the chart, its result dropped. It builds what a hover needs of the new documents and
+   * analysis (comment and path indexes, layers: a millisecond or two on a 6,000-line file), off the path of both
+   * the edit's diagnostics and the next hover; the first time, it also compiles the hover's code (a process's first
+   * hover costs several ms more than the next ones), which the bin's code cache then keeps for later starts.
+   */
+  const prepareQueries = (chartDir: string, s: Snapshot, current: () => boolean) =>
+    setImmediate(() => {
+      if (!current()) return;
+      void guard('preparing hover', chartDir, undefined, () => {
+        for (const d of documents.all()) {
+          const file = URI.parse(d.uri).fsPath;
+          const key = file.startsWith(chartDir + path.sep) ? s.analysis.document(file)?.entries[0] : undefined;
+          if (key) computeHover(s.analysis, file, key.keyStart, { activeEnvironment: activeEnvironment(s) });
+        }
+      });
+    });
+  const scheduler = new DiagnosticsScheduler({ connection, documents, workspace, settingsFor, guard, published: prepareQueries });
 
   /** The GitOps manifests last announced to the client (GitopsManifestsNotification), one per line. */
   let announced = '';

@@ -99,7 +99,7 @@ export class Workspace {
    * are compiled or there are none): what can be published before ajv spends hundreds of milliseconds on a large one.
    */
   withoutPendingSchemas(snapshot: Snapshot): Snapshot | undefined {
-    if (this.caches.schemas.isCompiled(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.settings.fetchRemoteRefs)) return undefined;
+    if (this.caches.schemas.isCompiled(snapshot.analysis.model, snapshot.helm.schemaDraft, snapshot.settings.fetchRemoteRefs, snapshot.chartDir, snapshot.chartDir)) return undefined;
     const input = { ...snapshot.analysis.input };
     delete input.schemas;
     return { ...snapshot, analysis: new ChartAnalysis(input) };
@@ -148,6 +148,11 @@ export class Workspace {
       }
     }
     return [...out].sort();
+  }
+
+  /** Starts ajv's compiles of the schemas validated by interpretation so far (after the check that used them). */
+  startSchemaCompiles(): void {
+    this.caches.schemas.startCompilesBehind();
   }
 
   /** The workspace folder holding a chart (the innermost), if any. */

@@ -11,7 +11,6 @@ import type { KeyEntry } from './keyEntry';
 import type { ValuesDocument } from './types';
 
 interface DocIndex {
-  lines: readonly string[];
   /** Bitnami `@param` descriptions by path key. */
   params: ReadonlyMap<string, string>;
   /** helm-docs `# a.b -- description` descriptions by path key. */
@@ -23,13 +22,37 @@ const COMMENTS = memoKey<{ index?: DocIndex }>('yaml.key-docs', () => ({}));
 const PARAM = /^\s*#+\s*@param\s+(\S+)(?:\s+\[[^\]]*\])?(?:\s+(.*))?$/;
 const EXPLICIT = /^\s*#\s*([A-Za-z0-9_][\w.\-/\\[\]"]*)\s+--\s+(.*)$/;
 
+/**
+ * The lines of a text (as split at `\r?\n`) that contain one of `needles`, in order, each once: a file's few doc
+ * lines found without splitting all of its thousands.
+ */
+function linesWith(text: string, needles: readonly string[]): string[] {
+  const starts = new Set<number>();
+  for (const needle of needles) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      const start = text.lastIndexOf('\n', i) + 1;
+      starts.add(start);
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    }
+  }
+  return [...starts]
+    .sort((a, b) => a - b)
+    .map((start) => {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) return text.slice(start);
+      return text.slice(start, text.charCodeAt(nl - 1) === 13 && nl - 1 >= start ? nl - 1 : nl);
+    });
+}
+
 function indexOf(doc: ValuesDocument): DocIndex {
   const slot = doc.memo.get(COMMENTS);
   if (slot.index) return slot.index;
-  const lines = doc.text.split(/\r?\n/);
   const params = new Map<string, string>();
   const explicit = new Map<string, string>();
-  for (const line of lines) {
+  // PARAM needs "@param" and EXPLICIT "--": no other line can match.
+  for (const line of linesWith(doc.text, ['@param', '--'])) {
     if (!line.includes('#')) continue;
     const p = PARAM.exec(line);
     if (p) {
@@ -45,7 +68,7 @@ function indexOf(doc: ValuesDocument): DocIndex {
       if (segments && text !== '' && !explicit.has(pathKey(segments))) explicit.set(pathKey(segments), text);
     }
   }
-  const index: DocIndex = { lines, params, explicit };
+  const index: DocIndex = { params, explicit };
   slot.index = index;
   return index;
 }
@@ -59,7 +82,7 @@ export function prepareKeyDocumentation(doc: ValuesDocument): void {
 export function keyDocumentation(doc: ValuesDocument, path: readonly PathSegment[]): string | undefined {
   const index = indexOf(doc);
   const key = pathKey(path);
-  const blocks = doc.index.entriesAt(path).map((e) => commentBlockAbove(index.lines, doc.text, e));
+  const blocks = doc.index.entriesAt(path).map((e) => commentBlockAbove(doc.text, e));
   for (const block of blocks) {
     const d = helmDocs(block);
     if (d !== undefined) return d;
@@ -73,14 +96,23 @@ export function keyDocumentation(doc: ValuesDocument, path: readonly PathSegment
   return undefined;
 }
 
-/** The comment lines directly above the line of an entry's key (none when the key is not first on its line). */
-function commentBlockAbove(lines: readonly string[], text: string, e: KeyEntry): string[] {
-  const lineIndex = e.line - 1;
+/**
+ * The comment lines directly above the line of an entry's key (none when the key is not first on its line), read
+ * backwards from that line (lines as split at `\r?\n`).
+ */
+function commentBlockAbove(text: string, e: KeyEntry): string[] {
   const lineStart = e.keyStart - (e.column - 1);
   if (!/^[\s-]*$/.test(text.slice(lineStart, e.keyStart))) return [];
-  let i = lineIndex - 1;
-  while (i >= 0 && /^\s*#/.test(lines[i] ?? '')) i--;
-  return lines.slice(i + 1, lineIndex);
+  const block: string[] = [];
+  // `end`: the newline that ends the line above.
+  for (let end = lineStart - 1; end >= 0 && text.charCodeAt(end) === 10; ) {
+    const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(start, text.charCodeAt(end - 1) === 13 && end - 1 >= start ? end - 1 : end);
+    if (!/^\s*#/.test(line)) break;
+    block.push(line);
+    end = start - 1;
+  }
+  return block.reverse();
 }
 
 /** Text of a comment line without its `#` marks and the one space after them. */

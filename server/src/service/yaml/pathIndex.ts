@@ -7,30 +7,39 @@
 // place that writes the key). `keyAt(path)` is "the" entry: the last one, which is the one Helm keeps: a later
 // duplicate key replaces an earlier one in its map, and a later YAML document overrides an earlier one (Helm 4;
 // Helm 3 reads only the first document: pass `document: 0`).
-import { pathKey, type PathSegment } from '../values/paths';
+import type { PathSegment } from '../values/paths';
 import type { KeyEntry } from './keyEntry';
 
 export class PathIndex {
-  private byPath: Map<string, KeyEntry[]> | undefined;
+  private byLast: Map<PathSegment | undefined, KeyEntry[]> | undefined;
   private byPosition: Map<string, KeyEntry> | undefined;
   private byOffset: Map<number, KeyEntry> | undefined;
   private ordinals: Map<KeyEntry, number> | undefined;
 
   constructor(private readonly entries: readonly KeyEntry[]) {}
 
-  /** Every entry with exactly this path, in document order (several with duplicate keys or YAML documents). */
+  /**
+   * Every entry with exactly this path, in document order (several with duplicate keys or YAML documents). The
+   * index is keyed by the path's last segment (a string or a number, as it is: no key string is made per entry, which
+   * is most of the cost of indexing a new version of a 6,000-line file), and a lookup compares the few paths ending
+   * there.
+   */
   entriesAt(path: readonly PathSegment[]): readonly KeyEntry[] {
-    if (!this.byPath) {
-      const index = new Map<string, KeyEntry[]>();
+    if (!this.byLast) {
+      const index = new Map<PathSegment | undefined, KeyEntry[]>();
       for (const e of this.entries) {
-        const k = pathKey(e.path);
+        const k = e.path[e.path.length - 1];
         const list = index.get(k);
         if (list) list.push(e);
         else index.set(k, [e]);
       }
-      this.byPath = index;
+      this.byLast = index;
     }
-    return this.byPath.get(pathKey(path)) ?? NONE;
+    const bucket = this.byLast.get(path[path.length - 1]);
+    if (!bucket) return NONE;
+    let found: KeyEntry[] | undefined;
+    for (const e of bucket) if (samePath(e.path, path)) (found ??= []).push(e);
+    return found ?? NONE;
   }
 
   /** The entry Helm keeps for a path: the last duplicate (of `document` only, when given). */
@@ -105,3 +114,9 @@ export class PathIndex {
 }
 
 const NONE: readonly KeyEntry[] = Object.freeze([]);
+
+function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
+}
