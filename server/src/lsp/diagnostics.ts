@@ -9,7 +9,6 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { EffectiveValuesChangedNotification, type Settings } from '../protocol';
 import type { Finding } from '../service/types';
-import { prepareHover } from '../service/features/hover';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { toDiagnostic } from './conversions';
 import { outermostChart, type Snapshot, type Workspace } from './workspace';
@@ -114,10 +113,6 @@ export class DiagnosticsScheduler {
     workspace.startSchemaCompiles();
     this.ctx.published?.(chartDir, snap, () => !stale());
     void this.ctx.connection.sendNotification(EffectiveValuesChangedNotification.type, { chartDir });
-    // While the user reads the diagnostics, what the first hover on this snapshot would build (unless an edit came).
-    setImmediate(() => {
-      if (!stale()) void this.ctx.guard('prepare hover', chartDir, undefined, () => prepareHover(snap.analysis, this.ctx.documents.all().map((d) => URI.parse(d.uri).fsPath)));
-    });
     this.fetchRemoteSchemas(chartDir, snap);
   }
 

@@ -19,7 +19,7 @@ import { ValidatorCache } from '../host/validatorCache';
 import { computeCodeActions } from '../service/features/codeActions';
 import { computeCompletion } from '../service/features/completion';
 import { explainAt, renderEffectiveValues } from '../service/features/effectiveView';
-import { computeHover } from '../service/features/hover';
+import { computeHover, prepareHover } from '../service/features/hover';
 import { computeCodeLenses, computeInlayHints } from '../service/features/inlayHints';
 import { computeDefinition, computeDocumentSymbols, computeReferences } from '../service/features/navigation';
 import { inferSchema } from '../service/schema/infer';
@@ -114,8 +114,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     documents.get(URI.file(file).toString())?.getText() ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? '';
 
   /**
-   * After each publish of a chart, in a turn of its own and only if no edit came meanwhile: a hover on the first key
-   * of each open file of the chart, its result dropped. It builds what a hover needs of the new documents and
+   * After each publish of a chart, in a turn of its own and only if no edit came meanwhile: `prepareHover`, then a
+   * hover on the first key of each open file of the chart, its result dropped. It builds what a hover needs of the new documents and
    * analysis (comment and path indexes, layers: a millisecond or two on a 6,000-line file), off the path of both
    * the edit's diagnostics and the next hover; the first time, it also compiles the hover's code (a process's first
    * hover costs several ms more than the next ones), which the bin's code cache then keeps for later starts.
@@ -124,6 +124,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     setImmediate(() => {
       if (!current()) return;
       void guard('preparing hover', chartDir, undefined, () => {
+        // The indexes of the open documents (inline values of manifests too) and the charts' key documentation.
+        prepareHover(s.analysis, documents.all().map((d) => URI.parse(d.uri).fsPath));
         for (const d of documents.all()) {
           const file = URI.parse(d.uri).fsPath;
           const key = file.startsWith(chartDir + path.sep) ? s.analysis.document(file)?.entries[0] : undefined;
