@@ -8,6 +8,8 @@ export interface Settings {
   /** `3`, `4` (the newest release of that major) or a release such as `4.1`, `4.2.3`; the server parses it and warns when invalid. */
   helmVersion: string;
   environments: unknown[];
+  /** `owners:` rules ({paths, owners, environments?}), shown on hover; read by the project model, which reports problems. */
+  owners: unknown[];
   /** The environment shown in inlay hints and code lenses per chart directory (absolute path -> name); none = all. */
   activeEnvironments: Record<string, string>;
   inlayHints: boolean;
@@ -32,6 +34,7 @@ export namespace Settings {
     return {
       helmVersion: r.helmVersion === undefined || r.helmVersion === null ? '4' : String(r.helmVersion).trim(),
       environments: Array.isArray(r.environments) ? r.environments : [],
+      owners: Array.isArray(r.owners) ? r.owners : [],
       activeEnvironments: active !== null && typeof active === 'object' && !Array.isArray(active) ? (Object.fromEntries(Object.entries(active).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {},
       inlayHints: r.inlayHints !== false,
       // Off unless asked for: the inlay hint at the key's line says the same (see README, "Precedence inline").

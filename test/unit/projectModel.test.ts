@@ -10,6 +10,8 @@ import { cliProjectRequest } from '../../server/src/cli/main';
 import { configFileEnvironments, helmRelease, HostCaches, openProject, settingsEnvironments, type Project, type ProjectRequest } from '../../server/src/host/projectModel';
 import { Workspace } from '../../server/src/lsp/workspace';
 import { Settings } from '../../server/src/protocol';
+import { ChartAnalysis } from '../../server/src/service/analysis';
+import { computeHover } from '../../server/src/service/features/hover';
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'projectModel-')));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -149,6 +151,32 @@ describe('environments and their problems', () => {
       const name = /environment "([^"]+)"/.exec(f.message)?.[1];
       assert.ok(text[f.line - 1] !== undefined && text.slice(f.line - 1, f.line + 1).join('\n').includes(`"${name}"`), `${f.message} at line ${f.line}`);
     }
+  });
+
+  test('owners: the helmValues.owners setting and a --config file\'s owners: give the same rules, shown on hover', () => {
+    const { root, chart } = repo('owners');
+    const owners = [
+      { paths: ['db.**'], owners: ['@dba'] },
+      { paths: ['replicas'], owners: ['@sre'], environments: ['prod'] },
+    ];
+    fs.writeFileSync(path.join(root, 'custody.json'), JSON.stringify({ environments: [], owners }, null, 1));
+    const editor = openProject(editorRequest(root, chart, { owners }));
+    const cli = openProject(cliRequest(root, chart, ['--config', path.join(root, 'custody.json')]));
+    assert.deepEqual(editor.custody.owners, cli.custody.owners);
+    assert.deepEqual(editor.input.owners, owners);
+    const hoverOn = (key: string) => {
+      const analysis = new ChartAnalysis(editor.input);
+      const file = path.join(chart, 'values.yaml');
+      const text = fs.readFileSync(file, 'utf8');
+      return computeHover(analysis, file, text.indexOf(key), {})?.markdown ?? '';
+    };
+    assert.match(hoverOn('password'), /\*\*Owners\*\*: `@dba`/);
+    // A rule for one environment: the owners per group of environments.
+    assert.match(hoverOn('replicas'), /\*\*Owners\*\*:\n- default: none \(no `owners:` rule covers this key\)\n- prod: `@sre`/);
+    // A malformed rule is a config finding; without rules, no owners line.
+    const broken = openProject(editorRequest(root, chart, { owners: [{ paths: 'db', owners: [] }] }));
+    assert.ok(broken.problems.some((f) => f.code === 'config.owners'), broken.problems.map((f) => f.message).join('\n'));
+    assert.doesNotMatch(computeHover(new ChartAnalysis(openProject(editorRequest(root, chart, {})).input), path.join(chart, 'values.yaml'), 0, {})?.markdown ?? '', /Owners/);
   });
 
   test('an unreadable or malformed environments file is a finding naming the file and line, not an exception', () => {

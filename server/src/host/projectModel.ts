@@ -23,7 +23,7 @@ import type { AnalysisInput } from '../service/analysis';
 import { loadChart, type ChartModel } from '../service/chart/chartModel';
 import { chartEnvironments, configAppliesTo, readEnvironmentConfig, type Environment, type EnvironmentConfig } from '../service/chart/environments';
 import { EnvironmentMemo } from '../service/check/envMemo';
-import { DEFAULT_POLICY_SEVERITIES, type OwnerRule, type PolicySeverities } from '../service/chart/custodyConfig';
+import { DEFAULT_POLICY_SEVERITIES, readCustodyConfig, type OwnerRule, type PolicySeverities } from '../service/chart/custodyConfig';
 import { DEFAULT_RELEASE, parseHelmRelease, type HelmRelease } from '../service/helm/versions';
 import type { SchemaDraft } from '../service/schema/types';
 import { secretOptionsFromSettings } from '../service/secrets/options';
@@ -209,11 +209,16 @@ export interface EnvironmentSource {
 }
 
 /** `helmValues.environments` from the editor's settings; `chart:` is relative to the workspace root. */
-export function settingsEnvironments(raw: unknown, workspaceRoot: string | undefined): EnvironmentSource {
+export function settingsEnvironments(raw: unknown, workspaceRoot: string | undefined, ownersRaw?: unknown): EnvironmentSource {
   return {
     discover() {
       const r = readEnvironmentConfig(raw, 'helmValues.environments');
-      return { entries: r.environments.map((config) => ({ config })), root: workspaceRoot, problems: r.problems.map((p) => ({ message: p.message, ...(p.section ? { code: CUSTODY_PROBLEM } : {}) })), custody: { owners: r.owners, policies: r.policies } };
+      // `helmValues.owners`: the `owners:` rules of a configuration file, as a setting of their own (the
+      // environments setting is a list and cannot hold them).
+      const setting = ownersRaw === undefined ? undefined : readCustodyConfig({ owners: ownersRaw }, 'helmValues');
+      const owners = setting && setting.owners.length > 0 ? setting.owners : r.owners;
+      const problems = [...r.problems, ...(setting?.problems ?? [])].map((p) => ({ message: p.message, ...(p.section ? { code: CUSTODY_PROBLEM } : {}) }));
+      return { entries: r.environments.map((config) => ({ config })), root: workspaceRoot, problems, custody: { owners, policies: r.policies } };
     },
   };
 }
@@ -432,6 +437,7 @@ export function openProject(req: ProjectRequest): Project {
     secretsIgnoreFile: secrets.ignoreFile,
     memo: caches.memo(req.fetchRemoteRefs),
     caches: caches.service,
+    ...(custody.owners.length > 0 ? { owners: custody.owners } : {}),
   };
   return { chart, input, problems, secrets, custody, ...(run ? { gitops: run } : {}) };
 }

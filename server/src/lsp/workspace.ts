@@ -169,7 +169,7 @@ export class Workspace {
       workspaceRoot: root,
       helm: release.helm,
       settingWarnings: release.warnings,
-      environments: [settingsEnvironments(settings.environments, root)],
+      environments: [settingsEnvironments(settings.environments, root, settings.owners)],
       secrets: settings.secrets,
       fetchRemoteRefs: settings.fetchRemoteRefs,
       open,

@@ -15,6 +15,7 @@ import { detectSecrets, secretText } from './secrets/detect';
 import type { DocumentCache } from './yaml/documentCache';
 import type { SchemaLookup } from './schema/validate';
 import type { SecretOptions } from './secrets/detect';
+import type { OwnerRule } from './chart/custodyConfig';
 import type { PathSegment, ValuesDocument } from './yaml/valuesDocument';
 
 export interface AnalysisInput {
@@ -35,6 +36,8 @@ export interface AnalysisInput {
   memo?: EnvironmentMemo;
   /** The host's long-lived caches (one per CLI run or server session); without, this snapshot's own. */
   caches?: ServiceCaches;
+  /** `owners:` rules of the configuration (who must review which value paths): shown on hover. */
+  owners?: readonly OwnerRule[];
 }
 
 /** Where a chart's subchart sits in the effective values: one prefix per name or alias it is used under. */

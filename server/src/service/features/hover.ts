@@ -11,6 +11,7 @@ import { multiDocumentValues } from '../helm/versions';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { keyDocumentation, prepareKeyDocumentation } from '../yaml/keyDocs';
+import { ownersSection } from './ownersHover';
 import { formatKeyPath } from '../secrets/keyPath';
 import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
@@ -291,7 +292,8 @@ export function computeHover(analysis: ChartAnalysis, file: string, offset: numb
   const blocks = paths.map((p) => blockFor(analysis, target, p, envs, options));
   const docs = documentationOf(analysis, paths[0] ?? []);
   const schema = schemaSection(schemasAt(analysis, file, entry.path), docs);
-  const markdown = [...blocks, ...(schema !== undefined ? [schema] : []), ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
+  const owners = ownersSection(analysis, paths[0] ?? [], envs);
+  const markdown = [...blocks, ...(owners !== undefined ? [owners] : []), ...(schema !== undefined ? [schema] : []), ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
   const [start, end] = hoverRange(target.doc, entry);
   return { markdown, start, end };
 }
