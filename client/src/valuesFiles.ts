@@ -1,5 +1,5 @@
 // Which documents the language client hands to the server, and which files it watches: values files by their
-// conventional names and Chart.yaml, plus every file named in `helmValues.environments`, whatever its name
+// conventional names, Chart.yaml and chart templates, plus every file named in `helmValues.environments`, whatever its name
 // (`deploy/prod-overrides.yml`). A client reads its document selector and watchers when it starts, so when the
 // configured files change, the client restarts with the new ones.
 import * as path from 'node:path';
@@ -9,6 +9,19 @@ import { configuredValuesFiles } from './configuredValuesFiles';
 
 /** Values files by convention, and Chart.yaml: the documents the server analyses whatever the settings. */
 const CONVENTIONAL = ['**/values*.yaml', '**/values*.yml', '**/values/*.yaml', '**/ci/*.yaml', '**/Chart.yaml'];
+
+/**
+ * Chart templates, in whatever language another extension gives them (`helm` from the Kubernetes extension,
+ * `go-template`, plain `yaml`; NOTES.txt and `_helpers.tpl` as plain text): the server answers hovers, definitions
+ * and completions on `.Values` references there. Selecting a document changes nothing of its language.
+ */
+const TEMPLATE_SELECTOR: DocumentSelector = [
+  ...['helm', 'go-template', 'yaml'].map((language) => ({ scheme: 'file', language, pattern: '**/templates/**' })),
+  { scheme: 'file', language: 'plaintext', pattern: '**/templates/**/*.{tpl,txt}' },
+];
+
+/** Template files: an edit on disk changes which keys the chart reads. */
+const TEMPLATE_FILES_GLOB = '**/templates/**';
 
 /** Every file whose change can alter a chart's effective values or findings (`.helmsecretsignore`: secret findings). */
 const CHART_FILES_GLOB =
@@ -38,7 +51,7 @@ function configured(): Configured[] {
 }
 
 function selectorOf(files: Configured[]): DocumentSelector {
-  return [...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern }));
+  return [...[...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern })), ...TEMPLATE_SELECTOR];
 }
 
 /**
@@ -49,6 +62,7 @@ export class ValuesFiles implements Disposable {
   private files = configured();
   private readonly chartFiles = workspace.createFileSystemWatcher(CHART_FILES_GLOB);
   private readonly gitopsFiles = workspace.createFileSystemWatcher(GITOPS_FILES_GLOB, false, false, false);
+  private readonly templateFiles = workspace.createFileSystemWatcher(TEMPLATE_FILES_GLOB);
   private configuredWatchers = this.files.map((f) => workspace.createFileSystemWatcher(f.watch));
   private readonly subscriptions: Disposable[] = [];
 
@@ -57,7 +71,7 @@ export class ValuesFiles implements Disposable {
   }
 
   get watchers(): FileSystemWatcher[] {
-    return [this.chartFiles, this.gitopsFiles, ...this.configuredWatchers];
+    return [this.chartFiles, this.gitopsFiles, this.templateFiles, ...this.configuredWatchers];
   }
 
   /** Restarts `client` with the new selector and watchers whenever the configured values files change. */
@@ -89,6 +103,6 @@ export class ValuesFiles implements Disposable {
   }
 
   dispose(): void {
-    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, ...this.configuredWatchers]) d.dispose();
+    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, this.templateFiles, ...this.configuredWatchers]) d.dispose();
   }
 }

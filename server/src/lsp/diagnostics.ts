@@ -156,7 +156,8 @@ export class DiagnosticsScheduler {
 
   private async publishLoose(uri: string): Promise<void> {
     const d = this.ctx.documents.get(uri);
-    if (!d) return;
+    // A template outside any chart is no values file: its Go template syntax is no YAML problem of ours.
+    if (!d || /[\\/]templates[\\/]/.test(URI.parse(uri).fsPath)) return;
     await this.ctx.connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(URI.parse(uri).fsPath, d.getText()).problems.map(toDiagnostic) });
   }
 }
