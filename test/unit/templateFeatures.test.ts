@@ -1,6 +1,8 @@
 // Editor features inside template files: hover, definition and completion at template offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { computeTemplateCompletion, computeTemplateDefinition, computeTemplateHover } from '../../server/src/service/features/templateFeatures';
 import { analysisOf, dedent, parseFixture } from './fixture';
 
@@ -163,4 +165,47 @@ test('completion offers schema properties and keys only an overlay sets; keys th
 test('template edits reach the index: a reference typed in the open text is hovered', () => {
   const edited = CHART.replace('{{ .Values.image.tag }}', '{{ .Values.service.port | quote }}');
   assert.match(hover(DEPLOYMENT, '.Values.service.po$0rt', edited)?.markdown ?? '', /^\*\*`service.port`\*\*/);
+});
+
+/** A chart of test/fixtures/templates (templates included) as fixture files under /chart. */
+function realChart(name: string): Map<string, string> {
+  const dir = join(__dirname, '../fixtures/templates', name);
+  const files = new Map<string, string>();
+  (function walk(d: string) {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(`/chart/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
+    }
+  })(dir);
+  return files;
+}
+
+test('grafana (real templates): hover, definition and completion at references in _helpers.tpl, _pod.tpl and pvc.yaml', () => {
+  const files = realChart('grafana');
+  const analysis = analysisOf(files, { schemas: false });
+  const offsetOf = (file: string, needle: string, delta: number) => {
+    const i = (files.get(file) ?? '').indexOf(needle);
+    assert.ok(i >= 0, `${needle} not in ${file}`);
+    return i + delta;
+  };
+  const helpers = '/chart/templates/_helpers.tpl';
+  assert.match(computeTemplateHover(analysis, helpers, offsetOf(helpers, '.Values.image.tag', 15), {})?.markdown ?? '', /^\*\*`image\.tag`\*\* — read by this template\n\n`""` in \*\*default\*\*, from `values\.yaml:\d+`/);
+  // In the `grafana.pod` define (included by deployment.yaml): `with` then `toYaml .` reads the whole map.
+  const pod = '/chart/templates/_pod.tpl';
+  assert.match(computeTemplateHover(analysis, pod, offsetOf(pod, '.Values.initChownData.resources', 24), {})?.markdown ?? '', /^\*\*`initChownData\.resources`\*\* — read as a whole by this template\n\n`\{\}` in \*\*default\*\*/);
+  const pvc = '/chart/templates/pvc.yaml';
+  const size = offsetOf(pvc, '.Values.persistence.size', 21);
+  assert.match(computeTemplateHover(analysis, pvc, size, {})?.markdown ?? '', /^\*\*`persistence\.size`\*\* — read by this template\n\n`"10Gi"` in \*\*default\*\*/);
+  const values = files.get('/chart/values.yaml') ?? '';
+  assert.deepEqual(
+    computeTemplateDefinition(analysis, pvc, size).map((s) => [s.file, values.slice(s.start, s.end), values.slice(0, s.start).split('\n').length]),
+    [['/chart/values.yaml', 'size', 497]],
+  );
+  const text = (files.get(pvc) ?? '').replace('.Values.persistence.size', '.Values.persistence.');
+  const typed = text.indexOf('.Values.persistence.') + '.Values.persistence.'.length;
+  const labels = computeTemplateCompletion(analysis, pvc, text, typed).map((i) => i.label);
+  const persistence = (analysis.model.values?.documents[0] ?? {}).persistence;
+  assert.deepEqual(labels, Object.keys(persistence !== null && typeof persistence === 'object' ? persistence : {}), 'the keys of persistence in values.yaml, in their order');
+  assert.ok(labels.includes('size'));
 });
