@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CompletionItem, CompletionList, Hover, MarkupContent } from 'vscode-languageserver';
 import { LspClient, positionOf, uriOf } from './lspClient';
-import { ensureBuilt } from './util';
+import { codes, ensureBuilt } from './util';
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'helm-values-templates-')));
 const files: Record<string, string> = {
@@ -47,6 +47,13 @@ test('hover on .Values.image.tag in a template: the value per environment and th
   const h = await c.hover(uri, positionOf(c.text(uri), '.Values.image.tag', 15));
   assert.equal(markdown(h), '**`image.tag`** — read by this template\n\n| env | value | from |\n|---|---|---|\n| default | `"1.25"` | `values.yaml:3` |\n| prod | `"1.26"` | `values-prod.yaml:2` |\n\nChart default: `"1.25"` from `values.yaml:3`');
   assert.deepEqual(h?.range, { start: positionOf(c.text(uri), '.Values.image.tag', 14), end: positionOf(c.text(uri), '.Values.image.tag', 17) }, 'the range is the key hovered: tag');
+});
+
+test('a template is no values file: no outline and no YAML problems from helm-values', async () => {
+  const uri = uriOf(path.join(root, 'app/templates/deployment.yaml'));
+  assert.deepEqual(await c.documentSymbols(uri), []);
+  const p = await c.waitForDiagnostics(uri, () => true, 15_000);
+  assert.deepEqual(codes(p.diagnostics).filter((code) => code.startsWith('yaml.')), []);
 });
 
 test('definition on a template reference: the winning layer, then the chart default', async () => {

@@ -26,7 +26,7 @@ import { isTemplateFile } from '../service/features/templateTarget';
 import { inferSchema } from '../service/schema/infer';
 import { toCodeAction, toCodeLens, toCompletionItem, toDocumentSymbol, toHover, toInlayHint, toLocation } from './conversions';
 import { DiagnosticsScheduler, TYPING_DELAY_MS } from './diagnostics';
-import { outermostChart, Workspace, type OpenDocument, type Snapshot } from './workspace';
+import { inTemplatesFolder, outermostChart, Workspace, type OpenDocument, type Snapshot } from './workspace';
 
 /** What the server gets from its host: the long-lived caches (cleared by helmValues/clearCaches). */
 export interface ServerHost {
@@ -202,7 +202,8 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   connection.onDocumentSymbol((p) =>
     guard('document symbols', p.textDocument.uri, [], () => {
       const doc = documents.get(p.textDocument.uri);
-      return doc ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
+      // A template's outline is its language's (another extension's): it is no values document.
+      return doc && !inTemplatesFolder(URI.parse(doc.uri).fsPath) ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
     }),
   );
   connection.onCompletion((p, token) =>
