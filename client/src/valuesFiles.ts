@@ -5,23 +5,10 @@
 import * as path from 'node:path';
 import { Disposable, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern } from 'vscode';
 import { State, type DocumentSelector, type LanguageClient } from 'vscode-languageclient/node';
-import { configuredValuesFiles } from './configuredValuesFiles';
+import { configuredValuesFiles, TEMPLATE_DOCUMENTS, TEMPLATE_FILES_GLOB } from './configuredValuesFiles';
 
 /** Values files by convention, and Chart.yaml: the documents the server analyses whatever the settings. */
 const CONVENTIONAL = ['**/values*.yaml', '**/values*.yml', '**/values/*.yaml', '**/ci/*.yaml', '**/Chart.yaml'];
-
-/**
- * Chart templates, in whatever language another extension gives them (`helm` from the Kubernetes extension,
- * `go-template`, plain `yaml`; NOTES.txt and `_helpers.tpl` as plain text): the server answers hovers, definitions
- * and completions on `.Values` references there. Selecting a document changes nothing of its language.
- */
-const TEMPLATE_SELECTOR: DocumentSelector = [
-  ...['helm', 'go-template', 'yaml'].map((language) => ({ scheme: 'file', language, pattern: '**/templates/**' })),
-  { scheme: 'file', language: 'plaintext', pattern: '**/templates/**/*.{tpl,txt}' },
-];
-
-/** Template files: an edit on disk changes which keys the chart reads. */
-const TEMPLATE_FILES_GLOB = '**/templates/**';
 
 /** Every file whose change can alter a chart's effective values or findings (`.helmsecretsignore`: secret findings). */
 const CHART_FILES_GLOB =
@@ -51,7 +38,7 @@ function configured(): Configured[] {
 }
 
 function selectorOf(files: Configured[]): DocumentSelector {
-  return [...[...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern })), ...TEMPLATE_SELECTOR];
+  return [...[...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern })), ...TEMPLATE_DOCUMENTS];
 }
 
 /**

@@ -54,6 +54,12 @@ test('a template is no values file: no outline and no YAML problems from helm-va
   assert.deepEqual(await c.documentSymbols(uri), []);
   const p = await c.waitForDiagnostics(uri, () => true, 15_000);
   assert.deepEqual(codes(p.diagnostics).filter((code) => code.startsWith('yaml.')), []);
+  // Outside any chart, a templates/ file is not read as a loose values file either.
+  const loose = await c.open(path.join(root, 'loose/templates/cm.yaml'), 'data:\n  {{- range .Values.items }}\n  {{ . }}: x\n  {{- end }}\n', 'helm');
+  // A loose values file opened after it gets its YAML problem: by then the template's would have been published.
+  const values = await c.open(path.join(root, 'loose/values.yaml'), 'a: [\n');
+  await c.waitForDiagnostics(values, (d) => d.length > 0, 15_000);
+  assert.equal(c.lastDiagnostics(loose), undefined, 'nothing published for the template');
 });
 
 test('definition on a template reference: the winning layer, then the chart default', async () => {
