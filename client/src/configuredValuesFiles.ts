@@ -1,5 +1,5 @@
 // The values files that `helmValues.environments` names, as patterns the client can select documents and watch files
-// by. Pure (no vscode), so the unit tests call it directly.
+// by, and the chart templates the client selects. Pure (no vscode), so the unit tests call it directly.
 import * as path from 'node:path';
 
 /**
@@ -29,3 +29,16 @@ export function configuredValuesFiles(environments: unknown, folder: string): st
   }
   return [...out].sort();
 }
+
+/**
+ * Chart templates, in whatever language another extension gives them (`helm` from the Kubernetes extension,
+ * `go-template`, plain `yaml`; `_helpers.tpl` and NOTES.txt as plain text without one): the server answers hovers,
+ * definitions and completions on `.Values` references there. Selecting a document changes nothing of its language.
+ */
+export const TEMPLATE_DOCUMENTS: readonly { scheme: 'file'; language: string; pattern: string }[] = [
+  ...['helm', 'go-template', 'yaml'].map((language) => ({ scheme: 'file' as const, language, pattern: '**/templates/**' })),
+  { scheme: 'file', language: 'plaintext', pattern: '**/templates/**/*.{tpl,txt}' },
+];
+
+/** Template files: an edit on disk changes which keys the chart reads. */
+export const TEMPLATE_FILES_GLOB = '**/templates/**';

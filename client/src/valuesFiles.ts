@@ -1,5 +1,5 @@
 // Which documents the language client hands to the server, and which files it watches: values files by their
-// conventional names and Chart.yaml, plus every file named in `helmValues.environments`, whatever its name
+// conventional names, Chart.yaml and chart templates, plus every file named in `helmValues.environments`, whatever its name
 // (`deploy/prod-overrides.yml`), plus the GitOps manifests the server announces (GitopsManifestsNotification: the
 // Argo CD, Flux and helmfile manifests that deploy a chart or carry its inline values; no other Kubernetes YAML).
 // A client reads its document selector and watchers when it starts, so when the configured files or the announced
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { Disposable, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern, type Memento } from 'vscode';
 import { State, type DocumentSelector, type LanguageClient } from 'vscode-languageclient/node';
 import { GitopsManifestsNotification } from '../../server/src/protocol';
-import { configuredValuesFiles } from './configuredValuesFiles';
+import { configuredValuesFiles, TEMPLATE_DOCUMENTS, TEMPLATE_FILES_GLOB } from './configuredValuesFiles';
 
 /** Values files by convention, and Chart.yaml: the documents the server analyses whatever the settings. */
 const CONVENTIONAL = ['**/values*.yaml', '**/values*.yml', '**/values/*.yaml', '**/ci/*.yaml', '**/Chart.yaml'];
@@ -49,6 +49,7 @@ function selectorOf(files: Configured[], manifests: readonly string[]): Document
     ...[...CONVENTIONAL, ...files.map((f) => f.document)].map((pattern) => ({ scheme: 'file', language: 'yaml', pattern })),
     // Whatever language the editor gave them (helmfile.yaml.gotmpl is not YAML to VS Code).
     ...manifests.map((file) => ({ scheme: 'file', pattern: path.normalize(file) })),
+    ...TEMPLATE_DOCUMENTS,
   ];
 }
 
@@ -60,6 +61,7 @@ export class ValuesFiles implements Disposable {
   private files = configured();
   private readonly chartFiles = workspace.createFileSystemWatcher(CHART_FILES_GLOB);
   private readonly gitopsFiles = workspace.createFileSystemWatcher(GITOPS_FILES_GLOB, false, false, false);
+  private readonly templateFiles = workspace.createFileSystemWatcher(TEMPLATE_FILES_GLOB);
   private configuredWatchers = this.files.map((f) => workspace.createFileSystemWatcher(f.watch));
   private readonly subscriptions: Disposable[] = [];
   private manifests: string[];
@@ -74,7 +76,7 @@ export class ValuesFiles implements Disposable {
   }
 
   get watchers(): FileSystemWatcher[] {
-    return [this.chartFiles, this.gitopsFiles, ...this.configuredWatchers];
+    return [this.chartFiles, this.gitopsFiles, this.templateFiles, ...this.configuredWatchers];
   }
 
   /**
@@ -119,6 +121,6 @@ export class ValuesFiles implements Disposable {
   }
 
   dispose(): void {
-    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, ...this.configuredWatchers]) d.dispose();
+    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, this.templateFiles, ...this.configuredWatchers]) d.dispose();
   }
 }

@@ -1,7 +1,9 @@
 // The values files the VS Code client selects and watches because `helmValues.environments` names them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { configuredValuesFiles } from '../../client/src/configuredValuesFiles';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configuredValuesFiles, TEMPLATE_DOCUMENTS, TEMPLATE_FILES_GLOB } from '../../client/src/configuredValuesFiles';
 
 const folder = '/work/project';
 
@@ -30,4 +32,14 @@ test('duplicates once, sorted; malformed entries are skipped (the server reports
   );
   assert.deepEqual(configuredValuesFiles(undefined, folder), []);
   assert.deepEqual(configuredValuesFiles({ environments: [] }, folder), []);
+});
+
+test('chart templates are selected in the languages other extensions give them, and no language is contributed', () => {
+  assert.deepEqual(
+    TEMPLATE_DOCUMENTS.map((d) => `${d.language} ${d.pattern}`),
+    ['helm **/templates/**', 'go-template **/templates/**', 'yaml **/templates/**', 'plaintext **/templates/**/*.{tpl,txt}'],
+  );
+  assert.equal(TEMPLATE_FILES_GLOB, '**/templates/**');
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: Record<string, unknown> };
+  assert.equal(manifest.contributes.languages, undefined, 'a language contribution would change the language id of files other extensions own');
 });

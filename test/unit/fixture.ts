@@ -65,12 +65,14 @@ function chartSource(files: Map<string, string>, dir: string): ChartSource {
     return text === undefined ? undefined : { path: p, text };
   };
   const overlays: TextFile[] = [];
+  const templates: TextFile[] = [];
   const subNames = new Set<string>();
   for (const [p, text] of files) {
     if (!p.startsWith(dir + '/')) continue;
     const rel = p.slice(dir.length + 1);
     const sub = /^charts\/([^/]+)\//.exec(rel);
     if (sub) subNames.add(sub[1] ?? '');
+    else if (rel.startsWith('templates/')) templates.push({ path: p, text });
     else if (OVERLAY.test(rel) && rel !== 'values.schema.json') overlays.push({ path: p, text });
   }
   const source: ChartSource = { dir, overlays: overlays.sort((a, b) => (a.path < b.path ? -1 : 1)), subcharts: [...subNames].sort().map((n) => chartSource(files, `${dir}/charts/${n}`)), problems: [] };
@@ -82,6 +84,7 @@ function chartSource(files: Map<string, string>, dir: string): ChartSource {
   if (valuesYaml) source.valuesYaml = valuesYaml;
   if (schemaJson) source.schemaJson = schemaJson;
   if (requirementsYaml) source.requirementsYaml = requirementsYaml;
+  if (templates.length > 0) source.templates = templates.sort((a, b) => (a.path < b.path ? -1 : 1));
   return source;
 }
 

@@ -11,7 +11,7 @@ import { EffectiveValuesChangedNotification, type Settings } from '../protocol';
 import type { Finding } from '../service/types';
 import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { toDiagnostic } from './conversions';
-import { outermostChart, type Snapshot, type Workspace } from './workspace';
+import { inTemplatesFolder, outermostChart, type Snapshot, type Workspace } from './workspace';
 
 /** Problems Red Hat's YAML extension reports too (see Settings.yamlSyntaxDiagnostics). */
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
@@ -163,7 +163,8 @@ export class DiagnosticsScheduler {
 
   private async publishLoose(uri: string): Promise<void> {
     const d = this.ctx.documents.get(uri);
-    if (!d) return;
+    // A template outside any chart is no values file: its Go template syntax is no YAML problem of ours.
+    if (!d || inTemplatesFolder(URI.parse(uri).fsPath)) return;
     await this.ctx.connection.sendDiagnostics({ uri, diagnostics: parseValuesDocument(URI.parse(uri).fsPath, d.getText()).problems.map(toDiagnostic) });
   }
 }

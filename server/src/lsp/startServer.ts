@@ -22,10 +22,12 @@ import { explainAt, renderEffectiveValues } from '../service/features/effectiveV
 import { computeHover, prepareHover } from '../service/features/hover';
 import { computeCodeLenses, computeInlayHints } from '../service/features/inlayHints';
 import { computeDefinition, computeDocumentSymbols, computeReferences } from '../service/features/navigation';
+import { computeTemplateCompletion, computeTemplateDefinition, computeTemplateHover } from '../service/features/templateFeatures';
+import { isTemplateFile } from '../service/features/templateTarget';
 import { inferSchema } from '../service/schema/infer';
 import { toCodeAction, toCodeLens, toCompletionItem, toDocumentSymbol, toHover, toInlayHint, toLocation } from './conversions';
 import { DiagnosticsScheduler, TYPING_DELAY_MS } from './diagnostics';
-import { outermostChart, Workspace, type OpenDocument, type Snapshot } from './workspace';
+import { inTemplatesFolder, outermostChart, Workspace, type OpenDocument, type Snapshot } from './workspace';
 
 /** What the server gets from its host: the long-lived caches (cleared by helmValues/clearCaches). */
 export interface ServerHost {
@@ -163,7 +165,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
         definitionProvider: true,
         referencesProvider: true,
         documentSymbolProvider: true,
-        completionProvider: { triggerCharacters: [':', ' ', '\n'], resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' ', '\n', '.'], resolveProvider: false },
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
@@ -212,7 +214,9 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   connection.onHover((p, token) =>
     onTarget('hover', p.textDocument.uri, token, null, ({ snapshot: s, file, doc }) => {
       const live = liveComparisons.get(s.chartDir);
-      const h = computeHover(s.analysis, file, doc.offsetAt(p.position), { activeEnvironment: activeEnvironment(s), ...(live ? { live } : {}) });
+      const options = { activeEnvironment: activeEnvironment(s), ...(live ? { live } : {}) };
+      const offset = doc.offsetAt(p.position);
+      const h = isTemplateFile(s.analysis, file) ? computeTemplateHover(s.analysis, file, offset, options) : computeHover(s.analysis, file, offset, options);
       return h ? toHover(h, doc) : null;
     }),
   );
@@ -224,15 +228,27 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   connection.onCodeLens((p, token) =>
     onTarget('code lenses', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => (!s.settings.codeLens ? [] : computeCodeLenses(s.analysis, file, { activeEnvironment: activeEnvironment(s) }).map((l) => toCodeLens(l, doc, textIn(s))))),
   );
-  connection.onDefinition((p, token) => onTarget('definition', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeDefinition(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
+  connection.onDefinition((p, token) =>
+    onTarget('definition', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) =>
+      (isTemplateFile(s.analysis, file) ? computeTemplateDefinition : computeDefinition)(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s))),
+    ),
+  );
   connection.onReferences((p, token) => onTarget('references', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeReferences(s.analysis, file, doc.offsetAt(p.position)).map((t) => toLocation(t, textIn(s)))));
   connection.onDocumentSymbol((p) =>
     guard('document symbols', p.textDocument.uri, [], () => {
       const doc = documents.get(p.textDocument.uri);
-      return doc ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
+      // A template's outline is its language's (another extension's): it is no values document.
+      return doc && !inTemplatesFolder(URI.parse(doc.uri).fsPath) ? computeDocumentSymbols(workspace.documents.get(URI.parse(doc.uri).fsPath, doc.getText())).map((x) => toDocumentSymbol(x, doc)) : [];
     }),
   );
-  connection.onCompletion((p, token) => onTarget('completion', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => computeCompletion(s.analysis, file, doc.getText(), doc.offsetAt(p.position)).map((c) => toCompletionItem(c, doc))));
+  connection.onCompletion((p, token) =>
+    onTarget('completion', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => {
+      // `.` triggers completion of `.Values.` keys in templates only.
+      const template = isTemplateFile(s.analysis, file);
+      if (!template && p.context?.triggerCharacter === '.') return [];
+      return (template ? computeTemplateCompletion : computeCompletion)(s.analysis, file, doc.getText(), doc.offsetAt(p.position)).map((c) => toCompletionItem(c, doc));
+    }),
+  );
   connection.onCodeAction((p, token) =>
     onTarget('code actions', p.textDocument.uri, token, [], ({ snapshot: s, file, doc }) => {
       const codes = new Set(p.context.diagnostics.map((d) => String(d.code ?? '')));

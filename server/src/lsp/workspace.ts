@@ -40,6 +40,11 @@ export function outermostChart(file: string): string | undefined {
   return root;
 }
 
+/** Whether a file lies in a `templates/` folder: a Go template, never a values file (no YAML problems, no outline). */
+export function inTemplatesFolder(file: string): boolean {
+  return /[\\/]templates[\\/]/.test(file);
+}
+
 /**
  * The editor's release: the setting, read by the project model's one parser; an invalid value is a warning and the
  * newest Helm 4 is used.

@@ -63,7 +63,7 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
     const md = await poll(async () => {
       const text = await hoverOnTag();
       return text.includes('Application webapp-prod-eu') ? text : undefined;
-    }, 30_000);
+    }, 60_000);
     assert.ok(md, 'the hover on image.tag never named the Application webapp-prod-eu written to argocd/webapp-prod-eu.yaml');
     console.log(`hover on image.tag in values.yaml with an Argo CD Application:\n${md}`);
     assert.match(md, /Application webapp-prod-eu \(argocd\/webapp-prod-eu\.yaml:14\), parameter image\.tag/);
@@ -78,7 +78,7 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
     const md = await poll(async () => {
       const text = markdownOf((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'repository', 2))) ?? []);
       return text.includes('registry.example.com/webapp') ? text : undefined;
-    }, 30_000);
+    }, 60_000);
     assert.ok(md, 'no hover with the inline value on image.repository inside argocd/webapp-inline.yaml');
     console.log(`hover inside the Application's valuesObject:\n${md}`);
     assert.match(md, /ghcr\.io\/example\/webapp/, 'the chart default it overrides');

@@ -174,12 +174,16 @@ function roleText(analysis: ChartAnalysis, role: FileRole, allEnvs: number): str
   return 'values file';
 }
 
-/** One markdown block for one effective path of the key. */
-function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[], envs: readonly string[], options: FeatureOptions): string {
-  const { doc, entry, role } = target;
-  const isThis = (s: Source | undefined) => isSourceOf(s, doc, entry);
+/**
+ * One markdown block for one effective path: of the key of a values file (`target`), or read by a template (`heading`
+ * names the reference; the chart default is shown as an overlay's would be).
+ */
+export function blockFor(analysis: ChartAnalysis, target: KeyTarget | { heading: string }, path: PathSegment[], envs: readonly string[], options: FeatureOptions): string {
+  const key = 'entry' in target ? target : undefined;
+  const role: FileRole = key ? key.role : { kind: 'overlay', environments: [...envs] };
+  const isThis = (s: Source | undefined) => key !== undefined && isSourceOf(s, key.doc, key.entry);
   const allEnvs = analysis.environments.length;
-  const out: string[] = [`**${code(formatPath(path))}** — ${roleText(analysis, role, allEnvs)}`];
+  const out: string[] = [`**${code(formatPath(path))}** — ${key ? roleText(analysis, role, allEnvs) : (target as { heading: string }).heading}`];
   const rows = envs.map((env) => rowOf(analysis, env, path, isThis));
   const label = (c: Candidate) => `${code(shortValue(analysis.redact(c.value)))} from ${code(sourceLabel(analysis, c.source, c.via))}${isThis(c.source) ? ' (this line)' : c.source.kind === 'file' && c.source.file === analysis.model.values?.file ? ' (chart default)' : ''}`;
 
@@ -225,7 +229,7 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
   }
   if (!uniform) {
     if (winners.size > 0 && rows.length > MAX_LISTED) {
-      const verb = isTable(getPath(doc.documents[entry.document] ?? {}, entry.path)) ? 'Merged with' : 'Overridden by';
+      const verb = key && isTable(getPath(key.doc.documents[key.entry.document] ?? {}, key.entry.path)) ? 'Merged with' : 'Overridden by';
       const list = [...winners.values()].map((w) => `- ${w.text} (${envList(w.envs)})`);
       const more = list.length > MAX_WINNERS ? [`- … and ${list.length - MAX_WINNERS} more`] : [];
       out.push(`${verb}:\n${[...list.slice(0, MAX_WINNERS), ...more].join('\n')}`);
@@ -233,15 +237,15 @@ function blockFor(analysis: ChartAnalysis, target: KeyTarget, path: PathSegment[
     const d = role.kind === 'overlay' ? [...defaults.values()][0] : undefined;
     if (d) out.push(`Chart default: ${code(shortValue(analysis.redact(d.value)))} from ${code(sourceLabel(analysis, d.source, d.via))}`);
   }
-  if (role.kind === 'overlay' && defaults.size === 0 && rows.some((r) => r.x?.found)) out.push('Not in the chart defaults.');
+  if (key && role.kind === 'overlay' && defaults.size === 0 && rows.some((r) => r.x?.found)) out.push('Not in the chart defaults.');
 
   const active = options.activeEnvironment;
-  if (active !== undefined && role.kind === 'overlay' && !role.environments.includes(active) && analysis.environments.some((e) => e.name === active)) {
-    out.push(`${code(relativeToChart(analysis, doc.file))} is not a layer of **${active}** (it is used by ${envList([...role.environments].sort())}).`);
+  if (key && active !== undefined && role.kind === 'overlay' && !role.environments.includes(active) && analysis.environments.some((e) => e.name === active)) {
+    out.push(`${code(relativeToChart(analysis, key.doc.file))} is not a layer of **${active}** (it is used by ${envList([...role.environments].sort())}).`);
   }
   const drift = options.live?.changes.get(formatKeyPath(path));
   if (options.live && drift) out.push(`live: ${drift.kind === 'declared-only' ? 'not set' : code(shortValue((drift.live ?? null) as Value))} (${drift.kind}; release ${code(options.live.release)}, environment **${options.live.environment}**)`);
-  if (!multiDocumentValues(analysis.input.helmVersion) && entry.document > 0) out.push(`Helm ${analysis.input.helmVersion.major} reads only the first YAML document of a values file: this key is ignored.`);
+  if (key && !multiDocumentValues(analysis.input.helmVersion) && key.entry.document > 0) out.push(`Helm ${analysis.input.helmVersion.major} reads only the first YAML document of a values file: this key is ignored.`);
   return out.join('\n\n');
 }
 

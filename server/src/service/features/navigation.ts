@@ -215,7 +215,7 @@ function definitionByProvenance(analysis: ChartAnalysis, doc: ValuesDocument, en
 }
 
 /** The nearest layer below that declares the key, else the deepest ancestor any of them declares. */
-function definitionByStructure(targets: readonly LayerTarget[]): FileSpan[] {
+export function definitionByStructure(targets: readonly LayerTarget[]): FileSpan[] {
   for (const t of targets) {
     const last = t.doc.index.keyAt(t.path);
     if (last) return [{ file: t.doc.file, start: last.keyStart, end: last.keyEnd }];

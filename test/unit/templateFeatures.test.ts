@@ -1,0 +1,211 @@
+// Editor features inside template files: hover, definition and completion at template offsets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { computeTemplateCompletion, computeTemplateDefinition, computeTemplateHover } from '../../server/src/service/features/templateFeatures';
+import { analysisOf, dedent, parseFixture } from './fixture';
+
+const CHART = dedent(`
+  #- /chart/Chart.yaml
+  apiVersion: v2
+  name: app
+  version: 1.0.0
+  #- /chart/values.yaml
+  image:
+    # The image tag.
+    tag: "1.0"
+    repository: nginx
+  service:
+    port: 80
+  list:
+    - name: a
+  #- /chart/values-prod.yaml
+  image:
+    tag: "2.0"
+  #- /chart/templates/deployment.yaml
+  image: {{ .Values.image.tag }}
+  {{- with .Values.service }}
+  port: {{ .port }}
+  {{- end }}
+  {{ range .Values.list }}{{ .name }}{{ end }}
+  {{ include "app.helper" . }}
+  #- /chart/templates/_helpers.tpl
+  {{ define "app.helper" }}{{ .Values.image.repository }}{{ end }}
+`);
+
+function at(fixture: string, file: string, snippet: string) {
+  const fx = parseFixture(fixture);
+  const text = fx.files.get(file) ?? '';
+  const plain = snippet.replace('$0', '');
+  const i = text.indexOf(plain);
+  assert.ok(i >= 0, `${plain} not in ${file}`);
+  return { analysis: analysisOf(fx.files), offset: i + snippet.indexOf('$0'), text, files: fx.files };
+}
+
+function hover(file: string, snippet: string, fixture = CHART, activeEnvironment?: string) {
+  const { analysis, offset, text } = at(fixture, file, snippet);
+  const h = computeTemplateHover(analysis, file, offset, activeEnvironment !== undefined ? { activeEnvironment } : {});
+  return h && { markdown: h.markdown, range: text.slice(h.start, h.end) };
+}
+
+function definition(file: string, snippet: string, fixture = CHART) {
+  const { analysis, offset, files } = at(fixture, file, snippet);
+  return computeTemplateDefinition(analysis, file, offset).map((s) => `${s.file}:${(files.get(s.file) ?? '').slice(s.start, s.end)}@${(files.get(s.file) ?? '').slice(0, s.start).split('\n').length}`);
+}
+
+const DEPLOYMENT = '/chart/templates/deployment.yaml';
+
+test('hover on .Values.image.tag: the value in each environment, the winning layer, the chart default and the docs', () => {
+  assert.deepEqual(hover(DEPLOYMENT, '.Values.image.t$0ag'), {
+    range: 'tag',
+    markdown: dedent(`
+      **\`image.tag\`** — read by this template
+
+      | env | value | from |
+      |---|---|---|
+      | default | \`"1.0"\` | \`values.yaml:3\` |
+      | prod | \`"2.0"\` | \`values-prod.yaml:2\` |
+
+      Chart default: \`"1.0"\` from \`values.yaml:3\`
+
+      ---
+
+      The image tag.`).trimEnd(),
+  });
+});
+
+test('hover narrows to the segment under the cursor, and follows the active environment', () => {
+  const h = hover(DEPLOYMENT, '.Values.im$0age.tag', CHART, 'prod');
+  assert.equal(h?.range, 'image');
+  assert.match(h?.markdown ?? '', /^\*\*`image`\*\* — read by this template\n\n`\{…2 keys\}` in \*\*prod\*\*, from `values-prod.yaml:1`/);
+  assert.equal(hover(DEPLOYMENT, '.Val$0ues.image.tag'), undefined, 'the whole of .Values is no key');
+  assert.equal(hover(DEPLOYMENT, 'ima$0ge:'), undefined, 'text outside actions');
+});
+
+test('hover resolves with/range contexts and include into _helpers.tpl', () => {
+  assert.match(hover(DEPLOYMENT, '.po$0rt')?.markdown ?? '', /^\*\*`service.port`\*\* — read by this template\n\n`80` in all 2 environments, from `values.yaml:6`$/);
+  assert.match(hover(DEPLOYMENT, '.na$0me')?.markdown ?? '', /^\*\*`list`\*\* — read by this template; each element read as `list\[\].name`/);
+  assert.match(hover('/chart/templates/_helpers.tpl', '.Values.image.repo$0sitory')?.markdown ?? '', /^\*\*`image.repository`\*\*.*\n\n`"nginx"` in all 2 environments, from `values.yaml:4`$/);
+});
+
+test('hover in a subchart template shows the key under the subchart alias, and toYaml reads the subtree', () => {
+  const fixture = dedent(`
+    #- /chart/Chart.yaml
+    apiVersion: v2
+    name: app
+    version: 1.0.0
+    dependencies:
+      - name: db
+        alias: primary
+        version: 1.0.0
+    #- /chart/values.yaml
+    primary:
+      port: 5433
+    #- /chart/charts/db/Chart.yaml
+    apiVersion: v2
+    name: db
+    version: 1.0.0
+    #- /chart/charts/db/values.yaml
+    port: 5432
+    resources: {}
+    #- /chart/charts/db/templates/sts.yaml
+    port: {{ .Values.port }}
+    {{ toYaml .Values.resources }}
+  `);
+  const h = hover('/chart/charts/db/templates/sts.yaml', '.Values.po$0rt', fixture);
+  assert.equal(h?.markdown, '**`primary.port`** — read by this template\n\n`5433` in **default**, from `values.yaml:2`\n\nShadows:\n- `5432` from `db defaults: charts/db/values.yaml:1`');
+  assert.match(hover('/chart/charts/db/templates/sts.yaml', '.Values.reso$0urces', fixture)?.markdown ?? '', /^\*\*`primary.resources`\*\* — read as a whole by this template/);
+});
+
+test('definition: the winning layer of each environment, then the chart default', () => {
+  assert.deepEqual(definition(DEPLOYMENT, '.Values.image.t$0ag'), ['/chart/values-prod.yaml:tag@2', '/chart/values.yaml:tag@3']);
+  assert.deepEqual(definition(DEPLOYMENT, '.po$0rt'), ['/chart/values.yaml:port@6']);
+  const unset = CHART.replace('{{ .Values.image.tag }}', '{{ .Values.image.digest }}');
+  assert.deepEqual(definition(DEPLOYMENT, '.Values.image.dig$0est', unset), ['/chart/values.yaml:image@1'], 'not set anywhere: the nearest declared ancestor');
+});
+
+test('completion after .Values. and .Values.a. offers the layers keys, with values and where they are set', () => {
+  const typing = CHART.replace('{{ .Values.image.tag }}', '{{ .Values.image.t }}').replace('{{ include', '{{ $.Values. }}{{ include');
+  const a = at(typing, DEPLOYMENT, '.Values.image.t$0 }}');
+  const items = computeTemplateCompletion(a.analysis, DEPLOYMENT, a.text, a.offset);
+  assert.deepEqual(items.map((i) => [i.label, i.detail, a.text.slice(i.replaceStart, i.replaceEnd)]), [
+    ['tag', '"1.0"', 't'],
+    ['repository', '"nginx"', 't'],
+  ]);
+  const b = at(typing, DEPLOYMENT, '$.Values.$0 }}');
+  assert.deepEqual(computeTemplateCompletion(b.analysis, DEPLOYMENT, b.text, b.offset).map((i) => i.label), ['image', 'service', 'list']);
+  const outside = at(typing, DEPLOYMENT, 'image: $0');
+  assert.deepEqual(computeTemplateCompletion(outside.analysis, DEPLOYMENT, outside.text, outside.offset), []);
+});
+
+test('completion offers schema properties and keys only an overlay sets; keys that are no field name are left out', () => {
+  const fixture = dedent(`
+    #- /chart/values.yaml
+    ingress:
+      enabled: false
+      my-key: 1
+    #- /chart/values-prod.yaml
+    ingress:
+      className: nginx
+    #- /chart/values.schema.json
+    {"type": "object", "properties": {"ingress": {"type": "object", "properties": {"enabled": {"type": "boolean", "description": "Turn it on."}, "hosts": {"type": "array"}}}}}
+    #- /chart/templates/ingress.yaml
+    {{ if .Values.ingress. }}{{ end }}
+  `);
+  const a = at(fixture, '/chart/templates/ingress.yaml', '.Values.ingress.$0 }}');
+  const items = computeTemplateCompletion(a.analysis, '/chart/templates/ingress.yaml', a.text, a.offset);
+  assert.deepEqual(items.map((i) => [i.label, i.detail, i.documentation]), [
+    ['enabled', 'boolean = false', 'Turn it on.\n\n/chart/values.yaml:2 (chart defaults)'],
+    ['className', '"nginx"', '/chart/values-prod.yaml:2 (set in prod)'],
+    ['hosts', 'array', '/chart/values.schema.json (schema)'],
+  ]);
+});
+
+test('template edits reach the index: a reference typed in the open text is hovered', () => {
+  const edited = CHART.replace('{{ .Values.image.tag }}', '{{ .Values.service.port | quote }}');
+  assert.match(hover(DEPLOYMENT, '.Values.service.po$0rt', edited)?.markdown ?? '', /^\*\*`service.port`\*\*/);
+});
+
+/** A chart of test/fixtures/templates (templates included) as fixture files under /chart. */
+function realChart(name: string): Map<string, string> {
+  const dir = join(__dirname, '../fixtures/templates', name);
+  const files = new Map<string, string>();
+  (function walk(d: string) {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(`/chart/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
+    }
+  })(dir);
+  return files;
+}
+
+test('grafana (real templates): hover, definition and completion at references in _helpers.tpl, _pod.tpl and pvc.yaml', () => {
+  const files = realChart('grafana');
+  const analysis = analysisOf(files, { schemas: false });
+  const offsetOf = (file: string, needle: string, delta: number) => {
+    const i = (files.get(file) ?? '').indexOf(needle);
+    assert.ok(i >= 0, `${needle} not in ${file}`);
+    return i + delta;
+  };
+  const helpers = '/chart/templates/_helpers.tpl';
+  assert.match(computeTemplateHover(analysis, helpers, offsetOf(helpers, '.Values.image.tag', 15), {})?.markdown ?? '', /^\*\*`image\.tag`\*\* — read by this template\n\n`""` in \*\*default\*\*, from `values\.yaml:\d+`/);
+  // In the `grafana.pod` define (included by deployment.yaml): `with` then `toYaml .` reads the whole map.
+  const pod = '/chart/templates/_pod.tpl';
+  assert.match(computeTemplateHover(analysis, pod, offsetOf(pod, '.Values.initChownData.resources', 24), {})?.markdown ?? '', /^\*\*`initChownData\.resources`\*\* — read as a whole by this template\n\n`\{\}` in \*\*default\*\*/);
+  const pvc = '/chart/templates/pvc.yaml';
+  const size = offsetOf(pvc, '.Values.persistence.size', 21);
+  assert.match(computeTemplateHover(analysis, pvc, size, {})?.markdown ?? '', /^\*\*`persistence\.size`\*\* — read by this template\n\n`"10Gi"` in \*\*default\*\*/);
+  const values = files.get('/chart/values.yaml') ?? '';
+  assert.deepEqual(
+    computeTemplateDefinition(analysis, pvc, size).map((s) => [s.file, values.slice(s.start, s.end), values.slice(0, s.start).split('\n').length]),
+    [['/chart/values.yaml', 'size', 497]],
+  );
+  const text = (files.get(pvc) ?? '').replace('.Values.persistence.size', '.Values.persistence.');
+  const typed = text.indexOf('.Values.persistence.') + '.Values.persistence.'.length;
+  const labels = computeTemplateCompletion(analysis, pvc, text, typed).map((i) => i.label);
+  const persistence = (analysis.model.values?.documents[0] ?? {}).persistence;
+  assert.deepEqual(labels, Object.keys(persistence !== null && typeof persistence === 'object' ? persistence : {}), 'the keys of persistence in values.yaml, in their order');
+  assert.ok(labels.includes('size'));
+});
