@@ -3,6 +3,7 @@
 // ChartAnalysis keeps the index of its snapshot in its own memo.
 import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
+import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
 import { buildTemplateIndex, type TemplateChartInput, type TemplateIndex } from './templateIndex';
 
@@ -29,13 +30,25 @@ const LATEST = memoKey('templates.latest-index', () => new Map<string, TemplateI
 /** This snapshot's index. */
 const SNAPSHOT = memoKey<{ index?: TemplateIndex }>('templates.index', () => ({}));
 
+/** The index of each chart model (a model is replaced when one of its files changes, templates included). */
+const BY_MODEL = memoKey('templates.index-by-model', () => new WeakMap<ChartModel, TemplateIndex>());
+
 /** The template index of an analysed chart (built once per snapshot, incrementally from the previous one). */
 export function templateIndexOf(analysis: ChartAnalysis): TemplateIndex {
   const slot = analysis.memo.get(SNAPSHOT);
   if (slot.index) return slot.index;
-  const latest = analysis.caches.get(LATEST);
-  const index = buildTemplateIndex(templateChartOf(analysis.model), latest.get(analysis.model.dir));
-  latest.set(analysis.model.dir, index);
-  slot.index = index;
+  slot.index = templateIndexOfModel(analysis.model, analysis.caches);
+  return slot.index;
+}
+
+/** The template index of a chart model (check calls this; the same index as `templateIndexOf` for the same model). */
+export function templateIndexOfModel(model: ChartModel, caches: ServiceCaches): TemplateIndex {
+  const byModel = caches.get(BY_MODEL);
+  const hit = byModel.get(model);
+  if (hit) return hit;
+  const latest = caches.get(LATEST);
+  const index = buildTemplateIndex(templateChartOf(model), latest.get(model.dir));
+  latest.set(model.dir, index);
+  byModel.set(model, index);
   return index;
 }
