@@ -17,7 +17,7 @@ import { getPath, isTable } from '../values/valueUtil';
 import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
 import { reviewFindings } from './review';
 import type { EnvironmentResult } from './types';
-import { templateIndexOfModel } from '../templates/chartTemplates';
+import { templateIndexOfModel } from '../templates/modelIndex';
 import { defaultsPlaces, floatRenderedAsText, requiredMissingFindings, undefinedValueFindings, unusedKeyFindings } from './templateFindings';
 
 export interface CheckInput {
