@@ -120,8 +120,8 @@ function inTemplate(u: TemplateUsage): boolean {
 }
 
 /**
- * `template.undefined-value`: a `read` or `subtree` reference (not dynamic, not `required`, not guarded) whose path
- * no environment's effective values hold and no chart default writes. `effectives`: one per environment.
+ * `template.undefined-value`: a `read` or `subtree` reference (not dynamic, not `required`, not guarded, not in the
+ * test of an if/with/range) whose path no environment's effective values hold and no chart default writes. `effectives`: one per environment.
  */
 export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, effectives: readonly Effective[]): Finding[] {
   if (!index.hasTemplates || effectives.length === 0) return [];
@@ -136,9 +136,15 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
     }
     return v;
   };
+  const place = placeLookup(model);
+  const seen = new Set<string>();
   for (const u of index.usages) {
     if (u.kind === 'dynamic' || u.guarded || u.required || u.path.length === 0 || !inTemplate(u)) continue;
-    if (index.rootPaths(u).some(defined)) continue;
+    if (index.rootPaths(u).some(defined) || place(u.file, u.offset) === 'test') continue;
+    // A reference inside a define is reported once, with the first call that reaches it.
+    const at = `${u.file}\u0000${u.offset}\u0000${u.path.join('.')}`;
+    if (seen.has(at)) continue;
+    seen.add(at);
     out.push(atUsage(u, 'warning', 'template.undefined-value', `.Values.${formatUsagePath(u.path)} is not defined by any values layer of any environment, and no if/with/default/hasKey guards it: it renders empty${u.via ? ` (reached from ${u.via.file}:${u.via.line})` : ''}`));
   }
   return out;
@@ -152,10 +158,10 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
 export function requiredMissingFindings(model: ChartModel, index: TemplateIndex, eff: Effective): Finding[] {
   if (!index.hasTemplates) return [];
   const out: Finding[] = [];
-  const conditional = conditionalLookup(model);
+  const place = placeLookup(model);
   for (const u of index.usages) {
     if (!u.required || u.kind === 'dynamic' || !inTemplate(u)) continue;
-    if (conditional(u.file, u.offset) || (u.via && conditional(u.via.file, u.via.offset))) continue;
+    if (place(u.file, u.offset) !== undefined || (u.via && place(u.via.file, u.via.offset) !== undefined)) continue;
     const values = index.rootPaths(u).map((p) => lookup(eff.values, p));
     const i = values.findIndex((v) => v === undefined || v === null || v === '');
     if (i < 0) continue;
@@ -175,8 +181,8 @@ function lookup(v: Value, path: readonly string[]): Value | undefined {
   return cur;
 }
 
-/** Whether an offset of a template file lies in the body of an if/with/range (parses each file once per call). */
-function conditionalLookup(model: ChartModel): (file: string, offset: number) => boolean {
+/** Where an offset of a template file lies: in an if/with/range test, in such a body, or neither (parsed once per file). */
+function placeLookup(model: ChartModel): (file: string, offset: number) => Place {
   const texts = new Map<string, string>();
   const collect = (m: ChartModel) => {
     for (const t of m.templates ?? []) texts.set(t.path, t.text);
@@ -190,20 +196,23 @@ function conditionalLookup(model: ChartModel): (file: string, offset: number) =>
       parsed.set(file, text === undefined ? undefined : parseTemplate(file, text));
     }
     const p = parsed.get(file);
-    if (!p) return false;
-    return inBody(p.root, offset) || p.defines.some((d) => offset >= d.pos && offset < d.end && inBody(d.list, offset));
+    if (!p) return undefined;
+    const define = p.defines.find((d) => offset >= d.pos && offset < d.end);
+    return placeOf(define ? define.list : p.root, offset);
   };
 }
 
-function inBody(nodes: readonly Node[], offset: number): boolean {
+/** `test`: in the pipeline of an if/with/range (an undefined value there is false or empty: nothing renders it). */
+type Place = 'test' | 'body' | undefined;
+
+function placeOf(nodes: readonly Node[], offset: number): Place {
   for (const n of nodes) {
     if (offset < n.pos || offset >= n.end) continue;
-    if (n.type === 'if' || n.type === 'with' || n.type === 'range') {
-      if (n.pipe && offset >= n.pipe.pos && offset < n.pipe.end) return false;
-      return true;
-    }
+    if (n.type !== 'if' && n.type !== 'with' && n.type !== 'range') return undefined;
+    if (n.pipe && offset >= n.pipe.pos && offset < n.pipe.end) return 'test';
+    return placeOf(n.list, offset) === 'test' || placeOf(n.elseList ?? [], offset) === 'test' ? 'test' : 'body';
   }
-  return false;
+  return undefined;
 }
 
 /**
