@@ -7,7 +7,7 @@
 import type { ChartModel } from '../chart/chartModel';
 import type { Effective } from '../helm/effective';
 import type { Finding, Value } from '../types';
-import type { PathSegment, ValuesDocument } from '../yaml/valuesDocument';
+import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { isTable } from '../values/valueUtil';
 import { parseTemplate } from '../templates/parser';
 import type { Node, ParsedTemplate } from '../templates/ast';
@@ -52,15 +52,7 @@ export function unusedKeyFindings(model: ChartModel, index: TemplateIndex): Find
   const out: Finding[] = [];
   const globalOpen = hasMissingDependency(model);
   for (const { doc, prefixes, missing } of defaultsPlaces(model)) {
-    const reported: PathSegment[][] = [];
-    for (const e of doc.entries) {
-      if (e.document !== 0 || insideList(e.path)) continue;
-      const first = e.path[0];
-      if (typeof first === 'string' && missing.has(first)) continue;
-      if (first === 'global' && globalOpen) continue;
-      if (reported.some((r) => r.length < e.path.length && r.every((s, i) => s === e.path[i]))) continue;
-      if (prefixes.some((p) => index.isUsed(rootPath(p, e.path)))) continue;
-      reported.push([...e.path]);
+    for (const e of unusedEntries(doc, prefixes, index, missing, globalOpen)) {
       const a = doc.position(e.keyStart);
       const b = doc.position(e.keyEnd);
       const name = (rootPath(prefixes[0] ?? [], e.path) as string[]).join('.');
@@ -80,6 +72,33 @@ export function unusedKeyFindings(model: ChartModel, index: TemplateIndex): Find
     }
   }
   return out;
+}
+
+/**
+ * The keys of a values file (first document; keys inside lists are judged by their list) that no template reads
+ * under any of `prefixes`, highest first: below an unused key nothing more is listed. `missing`: first segments
+ * under a dependency missing from charts/ (never judged); `globalOpen`: `global.*` is not judged either.
+ */
+export function unusedEntries(doc: ValuesDocument, prefixes: readonly (readonly string[])[], index: TemplateIndex, missing: ReadonlySet<string>, globalOpen: boolean): KeyEntry[] {
+  if (!index.hasTemplates) return [];
+  const out: KeyEntry[] = [];
+  for (const e of doc.entries) {
+    if (e.document !== 0 || insideList(e.path)) continue;
+    const first = e.path[0];
+    if (typeof first === 'string' && missing.has(first)) continue;
+    if (first === 'global' && globalOpen) continue;
+    if (out.some((r) => r.path.length < e.path.length && r.path.every((s, i) => s === e.path[i]))) continue;
+    if (prefixes.some((p) => index.isUsed(rootPath(p, e.path)))) continue;
+    out.push(e);
+  }
+  return out;
+}
+
+/** The unused keys of any values file of the chart: a chart's values.yaml at its places, an overlay at the root. */
+export function unusedEntriesOf(model: ChartModel, index: TemplateIndex, doc: ValuesDocument, prefixes: readonly (readonly string[])[]): KeyEntry[] {
+  const root = defaultsPlaces(model)[0];
+  const own = defaultsPlaces(model).find((p) => p.doc === doc);
+  return unusedEntries(doc, prefixes, index, own?.missing ?? root?.missing ?? new Set(), hasMissingDependency(model));
 }
 
 /** Whether a path has a value in `v` (`[]` is any element; an empty list or map never renders its elements). */

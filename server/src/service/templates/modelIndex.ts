@@ -40,3 +40,14 @@ export function templateIndexOfModel(model: ChartModel, caches: ServiceCaches): 
   byModel.set(model, index);
   return index;
 }
+
+/** The text of a template file of the chart tree (for locations in it), undefined when it is not one. */
+export function templateTextOf(model: ChartModel, file: string): string | undefined {
+  const t = (model.templates ?? []).find((x) => x.path === file);
+  if (t) return t.text;
+  for (const s of model.subcharts) {
+    const text = templateTextOf(s, file);
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
