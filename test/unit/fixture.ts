@@ -82,6 +82,8 @@ function chartSource(files: Map<string, string>, dir: string): ChartSource {
   if (valuesYaml) source.valuesYaml = valuesYaml;
   if (schemaJson) source.schemaJson = schemaJson;
   if (requirementsYaml) source.requirementsYaml = requirementsYaml;
+  const templates = [...files].filter(([p]) => p.startsWith(`${dir}/templates/`)).map(([p, text]) => ({ path: p, text }));
+  if (templates.length > 0) source.templates = templates;
   return source;
 }
 
