@@ -13,6 +13,10 @@ import { readChartDir } from '../../server/src/host/chartReader';
 import { loadChart, type ChartModel } from '../../server/src/service/chart/chartModel';
 import { templateChartOf } from '../../server/src/service/templates/chartTemplates';
 import { buildTemplateIndex } from '../../server/src/service/templates/templateIndex';
+import { loadChartAt, valuesResolver } from '../../server/src/host/project';
+import { chartEnvironments } from '../../server/src/service/chart/environments';
+import { checkChart } from '../../server/src/service/check/check';
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 
 const ROOT = path.join(__dirname, '../fixtures/templates');
 
@@ -93,5 +97,20 @@ for (const name of ['kube-prometheus-stack', 'common', 'bitnami-nginx', 'grafana
     t.diagnostic(`${name}: ${r.unused.length} unused keys, ${r.suspects.length} suspects by the last-segment search, ${r.strict.length} by the strict search`);
     for (const s of r.suspects) t.diagnostic(`  suspect: ${s}`);
     assert.deepEqual(r.strict.sort(), Object.keys(REVIEWED[name] ?? {}).sort(), 'strict-search suspects: review each new one against the templates');
+  });
+}
+
+// `check` reports helm.unused-key for exactly the keys the index calls unused (the highest of each unused subtree),
+// once each, whatever the number of environments.
+for (const name of ['kube-prometheus-stack', 'bitnami-nginx', 'grafana', 'argo-cd', 'cert-manager', 'traefik']) {
+  test(`${name}: check's helm.unused-key findings are the index's verdict`, () => {
+    const dir = path.join(ROOT, name);
+    const chart = loadChartAt(dir, name);
+    const { environments } = chartEnvironments(chart.model, []);
+    const { findings } = checkChart({ model: chart.model, environments, resolveValues: valuesResolver(chart, dir, name), helmVersion: NEWEST_RELEASE[4], documents: chart.documents, compareVersions: false });
+    const reported = findings.filter((f) => f.code === 'helm.unused-key').map((f) => f.message.slice(0, f.message.indexOf(':')));
+    assert.equal(new Set(reported).size, reported.length, 'each unused key once');
+    assert.ok(findings.filter((f) => f.code === 'helm.unused-key').every((f) => f.severity === 'hint' && !/\[environments?:/.test(f.message)));
+    assert.deepEqual(reported.sort(), unusedKeys(name).unused.sort());
   });
 }
