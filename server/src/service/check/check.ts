@@ -192,7 +192,7 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff, caches));
   if (env.layers) messages.push(...overridesOutsideValues(eff));
   const review = reviewFindings({ model: input.model, result, caches, templates });
-  if (!eff.error) review.push(...requiredMissingFindings(input.model, templates, eff));
+  if (!eff.error) review.push(...requiredMissingFindings(templates, eff));
   const check: EnvironmentCheck = { result, messages, review };
   input.memo?.set(slot, signature, check);
   return check;

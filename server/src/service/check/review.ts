@@ -243,6 +243,9 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   const helmWarned = new Set<string>();
   for (const m of eff.messages) if (m.code === 'helm.type-conflict' && m.source?.kind === 'file') helmWarned.add(`${m.source.file}\u0000${m.source.line}\u0000${m.source.column}`);
   const shape = declaredShape(model, input.caches);
+  let opaque: boolean | undefined;
+  /** Whether some dependency is missing from charts/ (its templates may read any `global.*`). */
+  const globalOpen = () => (opaque ??= hasOpaque(shape));
   const docCount = (d: ValuesDocument) => (multiDocumentValues(eff.helmVersion) ? d.documents.length : 1);
 
   const compare = (doc: ValuesDocument, entry: KeyEntry, path: PathSegment[], chain: Candidate[]) => {
@@ -281,7 +284,7 @@ export function reviewFindings(input: ReviewInput): Finding[] {
       const chain = keyChain(eff, path);
       compare(doc, entry, path, chain);
       if (input.templates?.hasTemplates) {
-        const f = noEffect(shape, input.templates, path as string[], doc, entry);
+        const f = noEffect(shape, input.templates, path as string[], doc, entry, globalOpen);
         if (f) out.push(f);
         continue;
       }
@@ -324,8 +327,8 @@ export function reviewFindings(input: ReviewInput): Finding[] {
  * highest such key only; declared or not), and a key a template reads is never unknown, whatever values.yaml declares.
  * Keys under a dependency missing from charts/ (and `global.*` then) are not judged: its templates are not known.
  */
-function noEffect(shape: Shape, templates: TemplateIndex, path: string[], doc: ValuesDocument, entry: KeyEntry): Finding | undefined {
-  if (path[0] === 'global' && hasOpaque(shape)) return undefined;
+function noEffect(shape: Shape, templates: TemplateIndex, path: string[], doc: ValuesDocument, entry: KeyEntry, globalOpen: () => boolean): Finding | undefined {
+  if (path[0] === 'global' && globalOpen()) return undefined;
   let node: Shape | undefined = shape;
   for (const seg of path.slice(0, -1)) {
     node = node?.keys?.get(seg);
@@ -340,14 +343,10 @@ function noEffect(shape: Shape, templates: TemplateIndex, path: string[], doc: V
   return suggestion ? { ...f, data: { suggestion } } : f;
 }
 
-const OPAQUE = new WeakMap<Shape, boolean>();
 function hasOpaque(s: Shape): boolean {
-  const hit = OPAQUE.get(s);
-  if (hit !== undefined) return hit;
-  let found = s.opaque === true;
-  for (const c of s.keys?.values() ?? []) if (!found && hasOpaque(c)) found = true;
-  OPAQUE.set(s, found);
-  return found;
+  if (s.opaque) return true;
+  for (const c of s.keys?.values() ?? []) if (hasOpaque(c)) return true;
+  return false;
 }
 
 const UNDER_SUBCHARTS = memoKey<{ last?: { key: string; entries: KeyEntry[] } }>('check.entries-under-subcharts', () => ({}));

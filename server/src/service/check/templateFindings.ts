@@ -9,8 +9,7 @@ import type { Effective } from '../helm/effective';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { isTable } from '../values/valueUtil';
-import { parseTemplate } from '../templates/parser';
-import type { Node, ParsedTemplate } from '../templates/ast';
+import type { Node } from '../templates/ast';
 import { formatUsagePath, type TemplateIndex, type TemplateUsage } from '../templates/templateIndex';
 import { insideList } from './review';
 
@@ -117,8 +116,8 @@ export function definedIn(v: Value | undefined, path: readonly string[], i = 0):
 }
 
 /** Whether a chart's values.yaml (any chart of the tree) writes a path, even as null (Helm drops nulls in the merge). */
-function declaredInDefaults(model: ChartModel, path: readonly string[]): boolean {
-  return defaultsPlaces(model).some(({ doc, prefixes }) =>
+function declaredInDefaults(places: ReturnType<typeof defaultsPlaces>, path: readonly string[]): boolean {
+  return places.some(({ doc, prefixes }) =>
     prefixes.some((p) => {
       if (path[0] !== 'global' && (path.length < p.length || p.some((s, i) => path[i] !== s))) return false;
       const local = path[0] === 'global' ? path : path.slice(p.length);
@@ -146,16 +145,17 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
   if (!index.hasTemplates || effectives.length === 0) return [];
   const out: Finding[] = [];
   const verdicts = new Map<string, boolean>();
+  const places = defaultsPlaces(model);
   const defined = (p: string[]): boolean => {
     const key = p.join('\u0000');
     let v = verdicts.get(key);
     if (v === undefined) {
-      v = effectives.some((e) => definedIn(e.values, p)) || declaredInDefaults(model, p);
+      v = effectives.some((e) => definedIn(e.values, p)) || declaredInDefaults(places, p);
       verdicts.set(key, v);
     }
     return v;
   };
-  const place = placeLookup(model);
+  const place = placeLookup(index);
   const seen = new Set<string>();
   for (const u of index.usages) {
     if (u.kind === 'dynamic' || u.guarded || u.required || u.path.length === 0 || !inTemplate(u)) continue;
@@ -174,10 +174,10 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
  * the render. A reference inside an if/with/range body (or reached from a call inside one) is skipped: whether it
  * renders in this environment is not known statically.
  */
-export function requiredMissingFindings(model: ChartModel, index: TemplateIndex, eff: Effective): Finding[] {
+export function requiredMissingFindings(index: TemplateIndex, eff: Effective): Finding[] {
   if (!index.hasTemplates) return [];
   const out: Finding[] = [];
-  const place = placeLookup(model);
+  const place = placeLookup(index);
   for (const u of index.usages) {
     if (!u.required || u.kind === 'dynamic' || !inTemplate(u)) continue;
     if (place(u.file, u.offset) !== undefined || (u.via && place(u.via.file, u.via.offset) !== undefined)) continue;
@@ -200,21 +200,10 @@ function lookup(v: Value, path: readonly string[]): Value | undefined {
   return cur;
 }
 
-/** Where an offset of a template file lies: in an if/with/range test, in such a body, or neither (parsed once per file). */
-function placeLookup(model: ChartModel): (file: string, offset: number) => Place {
-  const texts = new Map<string, string>();
-  const collect = (m: ChartModel) => {
-    for (const t of m.templates ?? []) texts.set(t.path, t.text);
-    m.subcharts.forEach(collect);
-  };
-  collect(model);
-  const parsed = new Map<string, ParsedTemplate | undefined>();
+/** Where an offset of a template file lies: in an if/with/range test, in such a body, or neither. */
+function placeLookup(index: TemplateIndex): (file: string, offset: number) => Place {
   return (file, offset) => {
-    if (!parsed.has(file)) {
-      const text = texts.get(file);
-      parsed.set(file, text === undefined ? undefined : parseTemplate(file, text));
-    }
-    const p = parsed.get(file);
+    const p = index.parsedOf(file);
     if (!p) return undefined;
     const define = p.defines.find((d) => offset >= d.pos && offset < d.end);
     return placeOf(define ? define.list : p.root, offset);

@@ -54,6 +54,8 @@ export interface TemplateIndex {
   isUsed(path: readonly PathSegment[]): boolean;
   /** The root-coordinate paths of a reference (several when its chart has aliases). */
   rootPaths(usage: TemplateUsage): string[][];
+  /** The parse of a template file of the tree (undefined for any other file). */
+  parsedOf(file: string): ParsedTemplate | undefined;
 }
 
 /** Formats a reference path: `a.b`, `list[].x`. */
@@ -184,6 +186,10 @@ class Index implements TemplateIndex {
     /** What the next build of the same chart reuses. */
     readonly state: IndexState,
   ) {}
+
+  parsedOf(file: string): ParsedTemplate | undefined {
+    return this.state.files.get(file)?.parsed;
+  }
 
   rootPaths(u: TemplateUsage): string[][] {
     if (u.path[0] === 'global') return [[...u.path]];
