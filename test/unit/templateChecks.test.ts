@@ -7,6 +7,8 @@ import type { Finding } from '../../server/src/service/types';
 import { computeHover } from '../../server/src/service/features/hover';
 import { computeReferences } from '../../server/src/service/features/navigation';
 import { computeCodeLenses, computeInlayHints } from '../../server/src/service/features/inlayHints';
+import { toDiagnostic } from '../../server/src/lsp/conversions';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 
 const CODES = new Set(['helm.unused-key', 'helm.unknown-key', 'helm.float-rendering', 'template.undefined-value', 'template.required-missing']);
 
@@ -237,4 +239,11 @@ test('"unused" inlay hint and code lens where nothing reads a key', () => {
   assert.deepEqual(hints.map((h) => text.slice(0, h.offset).split('\n').length), [3]);
   const lenses = computeCodeLenses(a, '/chart/values.yaml', {}).filter((l) => l.title.startsWith('unused'));
   assert.deepEqual(lenses.map((l) => text.slice(l.offset, l.offset + 9)), ['unusedKey']);
+});
+
+test('LSP: helm.unused-key is tagged Unnecessary (shown faded); other findings are not', () => {
+  const f: Finding = { file: '/chart/values.yaml', line: 2, column: 1, endLine: 2, endColumn: 4, severity: 'hint', code: 'helm.unused-key', message: 'x' };
+  assert.deepEqual(toDiagnostic(f).tags, [DiagnosticTag.Unnecessary]);
+  assert.equal(toDiagnostic(f).severity, DiagnosticSeverity.Hint);
+  assert.equal(toDiagnostic({ ...f, code: 'helm.unknown-key', severity: 'warning' }).tags, undefined);
 });
