@@ -178,10 +178,14 @@ test('isUsed and usagesOf: read, subtree, dynamic, list elements, wildcards', ()
   assert.deepEqual(index.usagesOf(['list', 3, 'name']).map((u) => `${u.kind} ${formatUsagePath(u.path)} ${u.line}:${u.column}`), ['read list[].name 1:104']);
 });
 
-test('a dynamic read of the whole of .Values leaves nothing unused', () => {
-  const index = buildTemplateIndex(chart('c', { 't.yaml': '{{ range .Values.sections }}{{ index $.Values . }}{{ end }}' }));
-  assert.equal(index.isUsed(['any', 'key']), true);
-  assert.deepEqual(index.usagesOf(['any', 'key']).map((u) => `${u.kind} ${formatUsagePath(u.path)}`), ['dynamic ']);
+test('a dynamic read of the whole of .Values uses no key in particular; below the root it protects its subtree', () => {
+  const index = buildTemplateIndex(chart('c', { 't.yaml': '{{ range .Values.sections }}{{ index $.Values . }}{{ end }}{{ index .Values.cfg $.Values.k }}' }));
+  assert.equal(index.isUsed(['any', 'key']), false);
+  assert.deepEqual(index.usagesOf(['any', 'key']), []);
+  assert.equal(index.isUsed(['cfg', 'any', 'key']), true);
+  assert.deepEqual(index.usagesOf(['cfg', 'x']).map((u) => `${u.kind} ${formatUsagePath(u.path)}`), ['dynamic cfg']);
+  // toYaml .Values prints every key: a subtree read of the root uses them all.
+  assert.equal(buildTemplateIndex(chart('c', { 't.yaml': '{{ toYaml .Values }}' })).isUsed(['any', 'key']), true);
 });
 
 test('incremental: one template changed reuses the rest; a changed define rebuilds', () => {

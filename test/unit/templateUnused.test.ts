@@ -3,8 +3,9 @@
 // is a suspect false positive. The suspects are listed (test diagnostics). A stricter search, within the chart's own
 // templates and its parents' (where `.Values.<key>` can be read from), looks for `.parent.name` or `"name"`: each of
 // its hits was reviewed by hand against the templates, and is listed below with the reason it is a true finding.
-// bitnami-nginx has none at all: common.warnings.resources reads `index $values <computed section>`, a dynamic read of
-// the whole of .Values, so no key of a chart that calls it is ever reported unused (the issue's rule).
+// bitnami-nginx: common.warnings.resources reads `index $values <computed section>`, a dynamic read of the whole of
+// .Values; by the rule in service/templates/README.md it uses no key in particular (a dynamic read below the root
+// protects its subtree), so the chart's keys are judged like any other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -12,6 +13,10 @@ import { readChartDir } from '../../server/src/host/chartReader';
 import { loadChart, type ChartModel } from '../../server/src/service/chart/chartModel';
 import { templateChartOf } from '../../server/src/service/templates/chartTemplates';
 import { buildTemplateIndex } from '../../server/src/service/templates/templateIndex';
+import { loadChartAt, valuesResolver } from '../../server/src/host/project';
+import { chartEnvironments } from '../../server/src/service/chart/environments';
+import { checkChart } from '../../server/src/service/check/check';
+import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 
 const ROOT = path.join(__dirname, '../fixtures/templates');
 
@@ -26,6 +31,9 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'prometheusOperator.serviceMonitor.scrapeTimeout': 'the operator ServiceMonitor reads interval, not scrapeTimeout',
     'grafana.imageRenderer.service.appProtocol': 'image-renderer-service.yaml reads imageRenderer.appProtocol, not imageRenderer.service.appProtocol',
     'kube-state-metrics.prometheus.monitor.namespace': 'the ServiceMonitor namespace comes from the kube-state-metrics.namespace helper',
+  },
+  'bitnami-nginx': {
+    'ingress.apiVersion': 'common.capabilities.ingress.apiVersion prints a constant; the value is documented but not read',
   },
   grafana: {
     'imageRenderer.service.appProtocol': 'as in kube-prometheus-stack/charts/grafana',
@@ -89,5 +97,20 @@ for (const name of ['kube-prometheus-stack', 'common', 'bitnami-nginx', 'grafana
     t.diagnostic(`${name}: ${r.unused.length} unused keys, ${r.suspects.length} suspects by the last-segment search, ${r.strict.length} by the strict search`);
     for (const s of r.suspects) t.diagnostic(`  suspect: ${s}`);
     assert.deepEqual(r.strict.sort(), Object.keys(REVIEWED[name] ?? {}).sort(), 'strict-search suspects: review each new one against the templates');
+  });
+}
+
+// `check` reports helm.unused-key for exactly the keys the index calls unused (the highest of each unused subtree),
+// once each, whatever the number of environments.
+for (const name of ['kube-prometheus-stack', 'bitnami-nginx', 'grafana', 'argo-cd', 'cert-manager', 'traefik']) {
+  test(`${name}: check's helm.unused-key findings are the index's verdict`, () => {
+    const dir = path.join(ROOT, name);
+    const chart = loadChartAt(dir, name);
+    const { environments } = chartEnvironments(chart.model, []);
+    const { findings } = checkChart({ model: chart.model, environments, resolveValues: valuesResolver(chart, dir, name), helmVersion: NEWEST_RELEASE[4], documents: chart.documents, compareVersions: false });
+    const reported = findings.filter((f) => f.code === 'helm.unused-key').map((f) => f.message.slice(0, f.message.indexOf(':')));
+    assert.equal(new Set(reported).size, reported.length, 'each unused key once');
+    assert.ok(findings.filter((f) => f.code === 'helm.unused-key').every((f) => f.severity === 'hint' && !/\[environments?:/.test(f.message)));
+    assert.deepEqual(reported.sort(), unusedKeys(name).unused.sort());
   });
 }

@@ -6,6 +6,7 @@ import {
   CompletionItemTag,
   CreateFile,
   DiagnosticSeverity,
+  DiagnosticTag,
   InsertTextFormat,
   InsertTextMode,
   MarkupKind,
@@ -54,6 +55,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
   const start = { line: f.line - 1, character: f.column - 1 };
   if (end.line === start.line && end.character <= start.character) end.character = start.character + 1;
   const d: Diagnostic = { range: { start, end }, severity: SEVERITY[f.severity], code: f.code, source: 'helm-values', message: f.message };
+  if (f.code === 'helm.unused-key') d.tags = [DiagnosticTag.Unnecessary];
   const extra = f as Finding & { codeDescription?: { href: string }; related?: { line: number; column: number; endLine: number; endColumn: number; message: string }[] };
   if (extra.codeDescription) d.codeDescription = extra.codeDescription;
   if (extra.related && extra.related.length > 0) {

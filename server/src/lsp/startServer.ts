@@ -21,6 +21,7 @@ import { computeCompletion } from '../service/features/completion';
 import { explainAt, renderEffectiveValues } from '../service/features/effectiveView';
 import { computeHover, prepareHover } from '../service/features/hover';
 import { computeCodeLenses, computeInlayHints } from '../service/features/inlayHints';
+import { templateTextOf } from '../service/templates/modelIndex';
 import { computeDefinition, computeDocumentSymbols, computeReferences } from '../service/features/navigation';
 import { computeTemplateCompletion, computeTemplateDefinition, computeTemplateHover } from '../service/features/templateFeatures';
 import { isTemplateFile } from '../service/features/templateTarget';
@@ -113,7 +114,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   const activeEnvironment = (s: Snapshot) => (activeEnvironments.has(s.chartDir) ? activeEnvironments.get(s.chartDir) : s.settings.activeEnvironments[s.chartDir]);
   /** The current text of a chart file: the open document's, else what the snapshot read. */
   const textIn = (s: Snapshot) => (file: string) =>
-    documents.get(URI.file(file).toString())?.getText() ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? '';
+    documents.get(URI.file(file).toString())?.getText() ?? s.analysis.document(file)?.text ?? s.analysis.places().find((p) => p.model.schema?.path === file)?.model.schema?.text ?? templateTextOf(s.analysis.model, file) ?? '';
 
   /**
    * After each publish of a chart, in a turn of its own and only if no edit came meanwhile: `prepareHover`, then a

@@ -17,6 +17,8 @@ import { getPath, isTable } from '../values/valueUtil';
 import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
 import { reviewFindings } from './review';
 import type { EnvironmentResult } from './types';
+import { templateIndexOfModel } from '../templates/modelIndex';
+import { defaultsPlaces, floatRenderedAsText, requiredMissingFindings, undefinedValueFindings, unusedKeyFindings } from './templateFindings';
 
 export interface CheckInput {
   model: ChartModel;
@@ -178,7 +180,8 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
 /** One environment: merge, Helm's messages, schema errors, Helm 3/4 differences, review findings (memoized). */
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
   const caches = input.caches ?? createServiceCaches();
-  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}`, caches) : '';
+  const templates = templateIndexOfModel(input.model, caches);
+  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}|t${caches.objectId(templates)}`, caches) : '';
   const slot = `${input.model.dir}\u0000${env.name}`;
   const hit = input.memo?.get(slot, signature);
   if (hit) return hit;
@@ -188,7 +191,9 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
   if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff, caches));
   if (env.layers) messages.push(...overridesOutsideValues(eff));
-  const check: EnvironmentCheck = { result, messages, review: reviewFindings({ model: input.model, result, caches }) };
+  const review = reviewFindings({ model: input.model, result, caches, templates });
+  if (!eff.error) review.push(...requiredMissingFindings(templates, eff));
+  const check: EnvironmentCheck = { result, messages, review };
   input.memo?.set(slot, signature, check);
   return check;
 }
@@ -196,9 +201,13 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(given: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
   const input: CheckInput = given.caches ? given : { ...given, caches: createServiceCaches() };
+  const templates = templateIndexOfModel(input.model, input.caches ?? createServiceCaches());
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
   const secrets = (d: ValuesDocument): Finding[] => detectSecrets(d, { ...input.secrets, relativePath: input.relativePath?.(d.file) ?? d.file }, input.caches);
-  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...d.problems, ...secrets(d)])];
+  // A float only renders oddly where a template prints it as text (charts without templates keep every warning).
+  const places = new Map<ValuesDocument, string[][]>(defaultsPlaces(input.model).map((p) => [p.doc, p.prefixes]));
+  const ownProblems = (d: ValuesDocument): Finding[] => (templates.hasTemplates ? d.problems.filter((f) => floatRenderedAsText(f, d, places.get(d) ?? [[]], templates)) : [...d.problems]);
+  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...ownProblems(d), ...secrets(d)]), ...unusedKeyFindings(input.model, templates)];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
   const merged = new Map<string, { finding: Finding; envs: string[] }>();
@@ -211,7 +220,7 @@ export function checkChart(given: CheckInput): { findings: Finding[]; results: E
       fileIndex.set(f.file, f);
       if (!seenFiles.has(f.file)) {
         seenFiles.add(f.file);
-        findings.push(...f.problems, ...secrets(f));
+        findings.push(...ownProblems(f), ...secrets(f));
       }
     }
     const check = checkEnvironment(input, env, inputs, fallback);
@@ -224,6 +233,7 @@ export function checkChart(given: CheckInput): { findings: Finding[]; results: E
       else merged.set(key, { finding: f, envs: [env.name] });
     }
   }
+  findings.push(...undefinedValueFindings(input.model, templates, results.flatMap((r) => (r.effective && !r.effective.error ? [r.effective] : []))));
   for (const { finding, envs } of merged.values()) {
     findings.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
   }

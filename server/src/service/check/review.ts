@@ -16,6 +16,7 @@ import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocume
 import type { EnvironmentResult } from './types';
 import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
+import type { TemplateIndex } from '../templates/templateIndex';
 
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -224,6 +225,8 @@ export interface ReviewInput {
   result: EnvironmentResult;
   /** The host's long-lived caches. */
   caches?: ServiceCaches;
+  /** The chart tree's template index: when the chart has templates, what they read decides `helm.unknown-key`. */
+  templates?: TemplateIndex;
 }
 
 /**
@@ -240,6 +243,9 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   const helmWarned = new Set<string>();
   for (const m of eff.messages) if (m.code === 'helm.type-conflict' && m.source?.kind === 'file') helmWarned.add(`${m.source.file}\u0000${m.source.line}\u0000${m.source.column}`);
   const shape = declaredShape(model, input.caches);
+  let opaque: boolean | undefined;
+  /** Whether some dependency is missing from charts/ (its templates may read any `global.*`). */
+  const globalOpen = () => (opaque ??= hasOpaque(shape));
   const docCount = (d: ValuesDocument) => (multiDocumentValues(eff.helmVersion) ? d.documents.length : 1);
 
   const compare = (doc: ValuesDocument, entry: KeyEntry, path: PathSegment[], chain: Candidate[]) => {
@@ -277,6 +283,11 @@ export function reviewFindings(input: ReviewInput): Finding[] {
       const path = [...entry.path];
       const chain = keyChain(eff, path);
       compare(doc, entry, path, chain);
+      if (input.templates?.hasTemplates) {
+        const f = noEffect(shape, input.templates, path as string[], doc, entry, globalOpen);
+        if (f) out.push(f);
+        continue;
+      }
       const i = indexInChain(chain, doc.file, entry);
       // A layer below supplied this key (an import, a default): it is known, whatever the files declare.
       if (i >= 0 && i < chain.length - 1) continue;
@@ -309,6 +320,33 @@ export function reviewFindings(input: ReviewInput): Finding[] {
   };
   visit(model, [[]]);
   return out;
+}
+
+/**
+ * With templates, `helm.unknown-key` is what they read: an overlay key no template reads "has no effect" (at the
+ * highest such key only; declared or not), and a key a template reads is never unknown, whatever values.yaml declares.
+ * Keys under a dependency missing from charts/ (and `global.*` then) are not judged: its templates are not known.
+ */
+function noEffect(shape: Shape, templates: TemplateIndex, path: string[], doc: ValuesDocument, entry: KeyEntry, globalOpen: () => boolean): Finding | undefined {
+  if (path[0] === 'global' && globalOpen()) return undefined;
+  let node: Shape | undefined = shape;
+  for (const seg of path.slice(0, -1)) {
+    node = node?.keys?.get(seg);
+    if (node?.opaque) return undefined;
+  }
+  if (templates.isUsed(path)) return undefined;
+  if (path.length > 1 && !templates.isUsed(path.slice(0, -1))) return undefined; // reported at the parent
+  const key = path[path.length - 1] ?? '';
+  const siblings = node?.keys && !node.keys.has(key) ? [...node.keys.keys()].filter((k) => templates.isUsed([...path.slice(0, -1), k])) : [];
+  const suggestion = suggestKey(key, siblings);
+  const f = at(doc, entry, 'warning', 'helm.unknown-key', `${formatPath(path)} has no effect: no template reads it${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+  return suggestion ? { ...f, data: { suggestion } } : f;
+}
+
+function hasOpaque(s: Shape): boolean {
+  if (s.opaque) return true;
+  for (const c of s.keys?.values() ?? []) if (hasOpaque(c)) return true;
+  return false;
 }
 
 const UNDER_SUBCHARTS = memoKey<{ last?: { key: string; entries: KeyEntry[] } }>('check.entries-under-subcharts', () => ({}));

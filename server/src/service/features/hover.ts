@@ -15,6 +15,8 @@ import { ownersSection } from './ownersHover';
 import { formatKeyPath } from '../secrets/keyPath';
 import { requiredOf, schemasAt, shapeOf, summaryOf, type SchemaPart } from './schemaInfo';
 import type { FeatureOptions, HoverResult } from './types';
+import { templateIndexOf } from '../templates/chartTemplates';
+import type { TemplateUsage } from '../templates/templateIndex';
 
 /** Environments listed one by one before "and N more". */
 const MAX_LISTED = 12;
@@ -297,7 +299,8 @@ export function computeHover(analysis: ChartAnalysis, file: string, offset: numb
   const docs = documentationOf(analysis, paths[0] ?? []);
   const schema = schemaSection(schemasAt(analysis, file, entry.path), docs);
   const owners = ownersSection(analysis, paths[0] ?? [], envs);
-  const markdown = [...blocks, ...(owners !== undefined ? [owners] : []), ...(schema !== undefined ? [schema] : []), ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
+  const templates = templatesSection(analysis, paths);
+  const markdown = [...blocks, ...(templates !== undefined ? [templates] : []), ...(owners !== undefined ? [owners] : []), ...(schema !== undefined ? [schema] : []), ...(docs !== undefined ? [docs] : [])].join('\n\n---\n\n');
   const [start, end] = hoverRange(target.doc, entry);
   return { markdown, start, end };
 }
@@ -305,6 +308,33 @@ export function computeHover(analysis: ChartAnalysis, file: string, offset: numb
 /** Values listed in the schema section before "and N more". */
 const MAX_ALLOWED = 10;
 const MAX_EXAMPLES = 3;
+
+/** Template locations a hover names before "and N more". */
+const MAX_TEMPLATES = 5;
+
+/**
+ * Which templates read the key (charts with templates only): `templates/deployment.yaml:34` (a reference inside a
+ * define is shown at the call that reaches it, with the define's line), and N more; or that nothing reads it.
+ */
+export function templatesSection(analysis: ChartAnalysis, paths: readonly PathSegment[][]): string | undefined {
+  const index = templateIndexOf(analysis);
+  if (!index.hasTemplates) return undefined;
+  const usages = new Set<TemplateUsage>();
+  for (const p of paths) for (const u of index.usagesOf(p)) usages.add(u);
+  const labels: string[] = [];
+  for (const u of usages) {
+    const at = u.via ? `${relativeToChart(analysis, u.via.file)}:${u.via.line}` : `${relativeToChart(analysis, u.file)}:${u.line}`;
+    const how = u.kind === 'subtree' ? ' (whole subtree)' : u.kind === 'dynamic' ? ' (read dynamically)' : '';
+    const label = `${code(at)}${u.via ? ` via ${code(`${relativeToChart(analysis, u.file)}:${u.line}`)}` : ''}${how}`;
+    if (!labels.includes(label)) labels.push(label);
+  }
+  if (labels.length > 0) {
+    const more = labels.length - MAX_TEMPLATES;
+    return `Read by ${labels.slice(0, MAX_TEMPLATES).join(', ')}${more > 0 ? `, and ${more} more` : ''}`;
+  }
+  if (paths.some((p) => index.isUsed(p))) return 'Templates read keys below this one.';
+  return '**Unused**: no template of the chart reads this key.';
+}
 
 function codeList(values: readonly unknown[], max: number): string {
   const shown = values.slice(0, max).map((v) => code(shortValue((v ?? null) as Value)));

@@ -4,6 +4,7 @@
 //   values-prod    image:
 //                    tag: "2.0"  replaces "1.0" (values.yaml:2)
 // Only leaves and lists carry hints (maps merge key by key), except where a map and a non-map replace each other.
+// A key no template reads (charts with templates) gets `unused`, the highest key of each unused subtree only.
 // Each file's keys are read once per analysis (every environment's chain for every key); a request then renders
 // the keys in its range.
 import type { ChartAnalysis } from '../analysis';
@@ -15,6 +16,12 @@ import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocume
 import type { Value } from '../types';
 import type { CodeLensResult, FeatureOptions, FileSpan, InlayHintResult } from './types';
 import { memoKey } from '../memo';
+import { templateIndexOf } from '../templates/chartTemplates';
+import { unusedEntriesOf } from '../check/templateFindings';
+
+/** The hint on a key no template of the chart reads (and on nothing below it). */
+const UNUSED_LABEL = 'unused';
+const UNUSED_TOOLTIP = 'No template of the chart reads this key (nor anything below it): it has no effect on what Helm renders.';
 
 /** How many environments a hint names before `+N`. */
 const MAX_ENVIRONMENTS = 3;
@@ -48,6 +55,8 @@ interface KeyHints {
 interface FileIndex {
   /** The environments whose layers include the file. */
   environments: string[];
+  /** Keys no template of the chart reads (the highest of each unused subtree); empty for charts without templates. */
+  unused: { entry: KeyEntry; offset: number }[];
   /** Keys overridden or overriding in some environment, in offset order. */
   keys: KeyHints[];
   /** Rendered hints per set of shown environments. */
@@ -74,8 +83,10 @@ function buildIndex(analysis: ChartAnalysis, file: string): FileIndex {
   const docs = single ? [single] : inline;
   const role = analysis.roleOf(file);
   const environments = analysis.environmentsOf(file);
-  if (docs.length === 0) return { environments, keys: [], hints: new Map() };
   const prefixes: PathSegment[][] = role.kind === 'defaults' ? role.place.prefixes : role.kind === 'overlay' ? [[]] : [];
+  if (docs.length === 0) return { environments, keys: [], unused: [], hints: new Map() };
+  const templates = templateIndexOf(analysis);
+  const unused = single && prefixes.length > 0 && templates.hasTemplates ? unusedEntriesOf(analysis.model, templates, single, prefixes as string[][]).map((entry) => ({ entry, offset: hintOffset(single, entry) })) : [];
   // One lookup per (environment, prefix), made once: the loop below runs for every key of the file.
   const lookups = environments.flatMap((name) => {
     const eff = analysis.environment(name)?.effective;
@@ -114,7 +125,7 @@ function buildIndex(analysis: ChartAnalysis, file: string): FileIndex {
     if (hits) keys.push({ entry, offset: hintOffset(doc, entry), found: [...found], hits });
   }
   keys.sort((a, b) => a.offset - b.offset);
-  return { environments, keys, hints: new Map() };
+  return { environments, keys, unused, hints: new Map() };
 }
 
 /** The end of the key's line: after the value when it ends there, else after the key's colon (block values). */
@@ -192,7 +203,8 @@ function renderHints(index: FileIndex, shown: readonly string[], dir: string, cl
     const label = [over ? `⟵ ${over}` : undefined, replaces ? `replaces ${replaces}` : undefined].filter((x) => x !== undefined).join(' · ');
     out.push({ offset: k.offset, label, tooltip: tooltip(hits, dir, clean) });
   }
-  return out;
+  for (const u of index.unused) out.push({ offset: u.offset, label: UNUSED_LABEL, tooltip: UNUSED_TOOLTIP });
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 /** Inlay hints for the keys whose hint offset lies in [start, end]. */
@@ -260,7 +272,8 @@ export function computeCodeLenses(analysis: ChartAnalysis, file: string, options
     }
     out.push({ offset: k.entry.keyStart, title: parts.join(' · '), targets });
   }
-  return out;
+  for (const u of index.unused) out.push({ offset: u.entry.keyStart, title: `${UNUSED_LABEL}: no template reads this key`, targets: [] });
+  return out.sort((a, b) => a.offset - b.offset);
 }
 
 function unique(xs: string[]): string[] {

@@ -10,6 +10,7 @@ import { hasOwn } from '../values/valueUtil';
 import type { Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import type { FileSpan, SymbolResult } from './types';
+import { templateIndexOf } from '../templates/chartTemplates';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The layer model, built once per analysis (paths and positions of one file: `doc.index`).
@@ -263,7 +264,16 @@ export function computeReferences(analysis: ChartAnalysis, file: string, offset:
     for (const hit of t.doc.index.entriesAt(t.path)) found.push({ span: { file: t.doc.file, start: hit.keyStart, end: hit.keyEnd }, rank: t.rank });
   }
   found.sort((a, b) => a.rank - b.rank || (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start));
-  return dedupeSpans(found.map((f) => f.span));
+  return dedupeSpans([...found.map((f) => f.span), ...templateReferences(analysis, analysis.effectivePaths(file, entry.path))]);
+}
+
+/** The template references that read the effective paths (after the values layers; charts with templates only). */
+function templateReferences(analysis: ChartAnalysis, paths: readonly PathSegment[][]): FileSpan[] {
+  const index = templateIndexOf(analysis);
+  if (!index.hasTemplates) return [];
+  const out: FileSpan[] = [];
+  for (const p of paths) for (const u of index.usagesOf(p)) if (!u.file.includes('#') && u.end > u.offset) out.push({ file: u.file, start: u.offset, end: u.end });
+  return out;
 }
 
 /** Every (file, path) that sets effective path `e`: chart defaults (with globals shared up and down) and overlays. */

@@ -1,31 +1,13 @@
-// The template index's input from a chart model, and its one cache: the index of a chart lives in the host-owned
-// ServiceCaches (so the next snapshot's build reuses it: unchanged files keep their parse and references), and each
-// ChartAnalysis keeps the index of its snapshot in its own memo.
+// The template index of an analysed chart: each ChartAnalysis keeps the index of its snapshot in its own memo; the
+// index itself lives per chart model in the host-owned ServiceCaches (modelIndex.ts), so the next snapshot's build
+// reuses it (unchanged files keep their parse and references), and check finds the same index.
 import type { ChartAnalysis } from '../analysis';
-import type { ChartModel } from '../chart/chartModel';
 import { memoKey } from '../memo';
-import { buildTemplateIndex, type TemplateChartInput, type TemplateIndex } from './templateIndex';
+import type { TemplateIndex } from './templateIndex';
+import { templateIndexOfModel } from './modelIndex';
 
-/** The chart tree's templates, each subchart under the keys Helm gives it (its aliases, else its name). */
-export function templateChartOf(model: ChartModel): TemplateChartInput {
-  const helmReads: { path: string[]; file: string; line: number }[] = [];
-  for (const d of model.dependencies ?? []) {
-    for (const c of d.condition?.split(',') ?? []) if (c.trim() !== '') helmReads.push({ path: c.trim().split('.'), file: d.file, line: d.line });
-    for (const t of d.tags) helmReads.push({ path: ['tags', t], file: d.file, line: d.line });
-  }
-  return {
-    dir: model.dir,
-    helmReads,
-    templates: model.templates ?? [],
-    subcharts: model.subcharts.map((sub) => {
-      const deps = (model.dependencies ?? []).filter((d) => d.name === sub.name);
-      return { keys: deps.length > 0 ? deps.map((d) => d.alias ?? d.name) : [sub.name], chart: templateChartOf(sub) };
-    }),
-  };
-}
+export { templateChartOf, templateIndexOfModel } from './modelIndex';
 
-/** Latest index per root chart directory, for incremental rebuilds across snapshots. */
-const LATEST = memoKey('templates.latest-index', () => new Map<string, TemplateIndex>());
 /** This snapshot's index. */
 const SNAPSHOT = memoKey<{ index?: TemplateIndex }>('templates.index', () => ({}));
 
@@ -33,9 +15,6 @@ const SNAPSHOT = memoKey<{ index?: TemplateIndex }>('templates.index', () => ({}
 export function templateIndexOf(analysis: ChartAnalysis): TemplateIndex {
   const slot = analysis.memo.get(SNAPSHOT);
   if (slot.index) return slot.index;
-  const latest = analysis.caches.get(LATEST);
-  const index = buildTemplateIndex(templateChartOf(analysis.model), latest.get(analysis.model.dir));
-  latest.set(analysis.model.dir, index);
-  slot.index = index;
-  return index;
+  slot.index = templateIndexOfModel(analysis.model, analysis.caches);
+  return slot.index;
 }

@@ -6,8 +6,8 @@
 // Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`; `.Values.global.x` is the
 // root's `global.x` in every chart. `[]` in a path is any element of a list or any key of a map (`range`).
 // isUsed rules: a `read` of P uses P and its ancestors; a `subtree` or `dynamic` read of P uses P and everything
-// below it (also when P is the whole of .Values: `toYaml .Values`, `index .Values $k`); an element of a list
-// (`list[3]`) is used when the list is read.
+// below it (`toYaml .Values` uses every key), except a dynamic read of the whole of .Values (`index .Values $k`),
+// which uses no key in particular; an element of a list (`list[3]`) is used when the list is read.
 import type { PathSegment } from '../values/paths';
 import type { TextFile } from '../types';
 import type { DefineNode, ParsedTemplate, TemplateProblem } from './ast';
@@ -54,6 +54,8 @@ export interface TemplateIndex {
   isUsed(path: readonly PathSegment[]): boolean;
   /** The root-coordinate paths of a reference (several when its chart has aliases). */
   rootPaths(usage: TemplateUsage): string[][];
+  /** The parse of a template file of the tree (undefined for any other file). */
+  parsedOf(file: string): ParsedTemplate | undefined;
 }
 
 /** Formats a reference path: `a.b`, `list[].x`. */
@@ -185,6 +187,10 @@ class Index implements TemplateIndex {
     readonly state: IndexState,
   ) {}
 
+  parsedOf(file: string): ParsedTemplate | undefined {
+    return this.state.files.get(file)?.parsed;
+  }
+
   rootPaths(u: TemplateUsage): string[][] {
     if (u.path[0] === 'global') return [[...u.path]];
     const chart = this.charts[u.chart];
@@ -203,7 +209,9 @@ class Index implements TemplateIndex {
           node = next;
         }
         node.here.push(u);
-        if (u.kind !== 'read') node.whole = true;
+        // A dynamic read of the whole of .Values (bitnami's common.warnings.resources: `index .Values <computed>`)
+        // does not use every key; below the root it protects its subtree. `toYaml .Values` prints every key: it does.
+        if (u.kind === 'subtree' || (u.kind === 'dynamic' && path.length > 0)) node.whole = true;
       }
     }
     this.trieMemo = root;

@@ -1,0 +1,249 @@
+// The findings and features that read the chart's templates (issue 10), as data: a chart written inline with its
+// templates; each expected finding is `file:line:column severity[code] message`, as `check` reports it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analysisOf, dedent, parseFixture } from './fixture';
+import type { Finding } from '../../server/src/service/types';
+import { computeHover } from '../../server/src/service/features/hover';
+import { computeReferences } from '../../server/src/service/features/navigation';
+import { computeCodeLenses, computeInlayHints } from '../../server/src/service/features/inlayHints';
+import { toDiagnostic } from '../../server/src/lsp/conversions';
+import { DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+
+const CODES = new Set(['helm.unused-key', 'helm.unknown-key', 'helm.float-rendering', 'template.undefined-value', 'template.required-missing']);
+
+function show(f: Finding): string {
+  return `${f.file.replace('/chart/', '')}:${f.line}:${f.column} ${f.severity}[${f.code}] ${f.message}`;
+}
+
+function findings(fixture: string): string[] {
+  return analysisOf(parseFixture(dedent(fixture)).files)
+    .findings()
+    .filter((f) => CODES.has(f.code))
+    .map(show);
+}
+
+test('helm.unused-key: a chart default no template reads, once per chart (not per environment), at the highest key', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    image:
+      tag: "1.0"
+      digest: ""
+    old:
+      a: 1
+      b: 2
+    #- /chart/values-prod.yaml
+    image:
+      tag: "2.0"
+    #- /chart/values-dev.yaml
+    image:
+      tag: dev
+    #- /chart/templates/deployment.yaml
+    image: {{ .Values.image.tag }}
+    `),
+    ['values.yaml:3:3 hint[helm.unused-key] image.digest: no template of the chart reads this key; it has no effect', 'values.yaml:4:1 hint[helm.unused-key] old: no template of the chart reads this key; it has no effect'],
+  );
+});
+
+test('helm.unused-key: a parent template reading .Values.sub.x uses the subchart key x; a subtree read uses every key below', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    dependencies:
+      - name: sub
+        version: 1.0.0
+    #- /chart/values.yaml
+    config:
+      a: 1
+    #- /chart/templates/cm.yaml
+    data: {{ toYaml .Values.config }}
+    port: {{ .Values.sub.port }}
+    #- /chart/charts/sub/Chart.yaml
+    name: sub
+    version: 1.0.0
+    #- /chart/charts/sub/values.yaml
+    port: 80
+    host: x
+    #- /chart/charts/sub/templates/svc.yaml
+    kind: Service
+    `),
+    ['charts/sub/values.yaml:2:1 hint[helm.unused-key] sub.host: no template of the chart reads this key; it has no effect'],
+  );
+});
+
+test('a dynamic read of the whole of .Values does not use every key; below the root it protects the subtree', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    sections: [a]
+    extra:
+      x: 1
+    cfg:
+      y: 2
+    #- /chart/templates/t.yaml
+    {{ range .Values.sections }}{{ index $.Values . }}{{ end }}
+    {{ index .Values.cfg $.Values.sections }}
+    `),
+    ['values.yaml:2:1 hint[helm.unused-key] extra: no template of the chart reads this key; it has no effect'],
+  );
+});
+
+test('helm.unknown-key with templates: "has no effect" for an overlay key no template reads; none for a read key values.yaml lacks', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    image:
+      tag: "1.0"
+    #- /chart/values-prod.yaml
+    image:
+      tag: "2.0"
+      registry: quay.io
+      tga: x
+    #- /chart/templates/deployment.yaml
+    image: {{ with .Values.image.registry }}{{ . }}/{{ end }}{{ .Values.image.tag }}
+    `),
+    ['values-prod.yaml:4:3 warning[helm.unknown-key] image.tga has no effect: no template reads it (did you mean "tag"?) [environment: prod]'],
+  );
+});
+
+test('charts without templates keep the unknown-key message and every float-rendering warning', () => {
+  const out = findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    image:
+      tag: "1.0"
+    replicas: 1000000
+    #- /chart/values-prod.yaml
+    image:
+      tga: x
+    `);
+  assert.deepEqual(out, ['values-prod.yaml:2:3 warning[helm.unknown-key] "tga" is not a key of image in values.yaml (did you mean "tag"?) [environment: prod]', 'values.yaml:3:11 info[helm.float-rendering] 1000000 reaches templates as a float64 and renders as 1e+06 in {{ .Values... }}; quote it, or pipe it through int in the template.']);
+});
+
+test('helm.float-rendering only where a template prints the value as text (directly, quote, toString), not under int or toYaml', () => {
+  const out = findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    direct: 1000000
+    quoted: 2000000
+    str: 3000000
+    asInt: 4000000
+    yaml: 5000000
+    #- /chart/templates/t.yaml
+    a: {{ .Values.direct }}
+    b: {{ .Values.quoted | quote }}
+    c: {{ toString .Values.str }}
+    d: {{ int .Values.asInt }}
+    e: {{ toYaml .Values.yaml }}
+    `);
+  assert.deepEqual(
+    out.map((f) => f.split(' ')[0]),
+    ['values.yaml:1:9', 'values.yaml:2:9', 'values.yaml:3:6'],
+  );
+  assert.ok(out.every((f) => f.includes('[helm.float-rendering]')),
+  );
+});
+
+test('template.undefined-value: a reference no layer of any environment defines and nothing guards', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    a: 1
+    empty: null
+    #- /chart/values-prod.yaml
+    onlyProd: x
+    #- /chart/templates/t.yaml
+    a: {{ .Values.a }} {{ .Values.onlyProd }} {{ .Values.empty }}
+    b: {{ .Values.missing }}
+    {{- if .Values.flag }}c: {{ .Values.flag }}{{ end }}
+    d: {{ .Values.other | default "x" }}
+    {{- with .Values.opt }}e: {{ .x }}{{ end }}
+    `),
+    ['templates/t.yaml:2:7 warning[template.undefined-value] .Values.missing is not defined by any values layer of any environment, and no if/with/default/hasKey guards it: it renders empty'],
+  );
+});
+
+test('template.required-missing: an error at the reference, naming the environments where it is nil or ""', () => {
+  assert.deepEqual(
+    findings(`
+    #- /chart/Chart.yaml
+    name: app
+    #- /chart/values.yaml
+    host: ""
+    db: {}
+    a: 1
+    #- /chart/values-prod.yaml
+    host: prod.example.com
+    #- /chart/values-dev.yaml
+    a: 2
+    #- /chart/templates/t.yaml
+    host: {{ required "host is required" .Values.host }}
+    {{- if .Values.a }}{{ required "only when a" .Values.db.user }}{{ end }}
+    `),
+    ['templates/t.yaml:1:38 error[template.required-missing] required .Values.host is "" here: helm fails to render this environment [environments: dev, default]'],
+  );
+});
+
+const CHART = `
+#- /chart/Chart.yaml
+name: app
+#- /chart/values.yaml
+image:
+  tag: "1.0"$0
+unusedKey: 1
+#- /chart/templates/_helpers.tpl
+{{ define "app.image" }}{{ .Values.image.tag }}{{ end }}
+#- /chart/templates/deployment.yaml
+kind: Deployment
+image: {{ include "app.image" . }}
+tag: {{ .Values.image.tag }}
+`;
+
+test('hover on a values key lists the templates that read it (a define by the call that reaches it); "unused" otherwise', () => {
+  const fx = parseFixture(dedent(CHART));
+  const a = analysisOf(fx.files);
+  const cursor = fx.cursor ?? { file: '', offset: 0 };
+  const h = computeHover(a, cursor.file, cursor.offset, {});
+  assert.match(h?.markdown ?? '', /Read by `templates\/deployment\.yaml:2` via `templates\/_helpers\.tpl:1`, `templates\/deployment\.yaml:3`/);
+  const text = fx.files.get('/chart/values.yaml') ?? '';
+  const u = computeHover(a, '/chart/values.yaml', text.indexOf('unusedKey') + 1, {});
+  assert.match(u?.markdown ?? '', /\*\*Unused\*\*: no template of the chart reads this key/);
+});
+
+test('references of a values key include the template locations', () => {
+  const fx = parseFixture(dedent(CHART));
+  const a = analysisOf(fx.files);
+  const values = fx.files.get('/chart/values.yaml') ?? '';
+  const refs = computeReferences(a, '/chart/values.yaml', values.indexOf('tag') + 1);
+  const shown = refs.map((r) => `${r.file.replace('/chart/', '')} ${JSON.stringify((fx.files.get(r.file) ?? '').slice(r.start, r.end))}`);
+  assert.deepEqual(shown, ['values.yaml "tag"', 'templates/_helpers.tpl ".Values.image.tag"', 'templates/deployment.yaml ".Values.image.tag"']);
+});
+
+test('"unused" inlay hint and code lens where nothing reads a key', () => {
+  const fx = parseFixture(dedent(CHART));
+  const a = analysisOf(fx.files);
+  const text = fx.files.get('/chart/values.yaml') ?? '';
+  const hints = computeInlayHints(a, '/chart/values.yaml', 0, text.length, {}).filter((h) => h.label === 'unused');
+  assert.deepEqual(hints.map((h) => text.slice(0, h.offset).split('\n').length), [3]);
+  const lenses = computeCodeLenses(a, '/chart/values.yaml', {}).filter((l) => l.title.startsWith('unused'));
+  assert.deepEqual(lenses.map((l) => text.slice(l.offset, l.offset + 9)), ['unusedKey']);
+});
+
+test('LSP: helm.unused-key is tagged Unnecessary (shown faded); other findings are not', () => {
+  const f: Finding = { file: '/chart/values.yaml', line: 2, column: 1, endLine: 2, endColumn: 4, severity: 'hint', code: 'helm.unused-key', message: 'x' };
+  assert.deepEqual(toDiagnostic(f).tags, [DiagnosticTag.Unnecessary]);
+  assert.equal(toDiagnostic(f).severity, DiagnosticSeverity.Hint);
+  assert.equal(toDiagnostic({ ...f, code: 'helm.unknown-key', severity: 'warning' }).tags, undefined);
+});
