@@ -14,7 +14,7 @@ import { computeEffective, type Effective, type HelmMessage, type UserLayer, typ
 import { inlineDocument } from './inlineDocuments';
 import type { Source } from '../helm/provenance';
 import { getPath, isTable } from '../values/valueUtil';
-import { mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
+import { formatRelease, mergeSpans, releaseClasses, restrictedKey, spanLabel, type BehaviourRange } from '../helm/versions';
 import { reviewFindings } from './review';
 import type { EnvironmentResult } from './types';
 import { templateIndexOfModel } from '../templates/modelIndex';
@@ -116,7 +116,8 @@ export function messageFinding(m: HelmMessage, fallbackFile: string, docs: Reado
 
 /** Leaf paths whose values differ between two results (bounded). */
 export function differingPaths(a: Value | undefined, b: Value | undefined, path: string[] = [], out: string[][] = [], limit = 50): string[][] {
-  if (out.length >= limit) return out;
+  // The same object is equal to itself: merges through the same caches share the chart defaults' frozen subtrees.
+  if (out.length >= limit || a === b) return out;
   if (isTable(a ?? null) && isTable(b ?? null)) {
     const ma = a as Record<string, Value>;
     const mb = b as Record<string, Value>;
@@ -154,6 +155,8 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
   for (const o of others) for (const p of differingPaths(eff.values, o.eff.values)) paths.set(JSON.stringify(p), p);
   const out: HelmMessage[] = [];
   const results = [{ key: mine, eff }, ...others.map((o) => ({ key: o.c.key, eff: o.eff }))];
+  /** The same groups of spans recur on every path: their labels once. */
+  const labelsBySpans = new Map<string, string[]>();
   for (const p of paths.values()) {
     // Each span of releases gets the value its class computed; adjacent spans that agree read as one.
     const byText = new Map<string, BehaviourRange[]>();
@@ -167,7 +170,9 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
     const parts = [...byText]
       .sort(([a], [b]) => (a === ownText ? -1 : b === ownText ? 1 : 0))
       .map(([text, spans]) => {
-        const labels = mergeSpans(spans).map(spanLabel);
+        const spanKey = spans.map((x) => `${formatRelease(x.from)}-${formatRelease(x.to)}`).join(',');
+        let labels = labelsBySpans.get(spanKey);
+        if (!labels) labelsBySpans.set(spanKey, (labels = mergeSpans(spans).map(spanLabel)));
         const plural = labels.length > 1 || /–|later/.test(labels[0] ?? '');
         return `Helm ${labels.join(', ')} ${plural ? 'give' : 'gives'} ${text}`;
       });

@@ -194,7 +194,7 @@ export interface BehaviourRange {
  * The spans between behaviour changes, oldest first, from the oldest modelled release to the newest of each major:
  * the boundaries are the `since` releases of the changes; a span ends at the release before the next boundary.
  */
-export function behaviourRanges(): BehaviourRange[] {
+function computeBehaviourRanges(): BehaviourRange[] {
   const out: BehaviourRange[] = [];
   for (const major of [3, 4] as const) {
     const starts = [major === 3 ? OLDEST_RELEASE : r(4, 0, 0), ...BEHAVIOUR_CHANGES.flatMap((c) => c.since[major] ?? [])]
@@ -206,6 +206,14 @@ export function behaviourRanges(): BehaviourRange[] {
     });
   }
   return out;
+}
+
+/** The spans of releases between behaviour changes: a constant of the table above, computed once. */
+const BEHAVIOUR_RANGES: readonly Readonly<BehaviourRange>[] = Object.freeze(computeBehaviourRanges().map((r) => Object.freeze(r)));
+
+/** The spans of releases that agree on every behaviour change, oldest first (a fresh copy). */
+export function behaviourRanges(): BehaviourRange[] {
+  return BEHAVIOUR_RANGES.map((r) => ({ ...r }));
 }
 
 /** The last release before `next` (patch - 1, or the newest patch of the minor before). */
@@ -235,7 +243,7 @@ export interface ReleaseClass {
  */
 export function releaseClasses(ids: ReadonlySet<BehaviourId>): ReleaseClass[] {
   const byKey = new Map<string, ReleaseClass>();
-  for (const range of behaviourRanges()) {
+  for (const range of BEHAVIOUR_RANGES) {
     const key = restrictedKey(range.to, ids);
     const c = byKey.get(key) ?? { key, release: range.to, spans: [], label: '' };
     if (compareReleases(range.to, c.release) > 0) c.release = range.to;
@@ -251,7 +259,7 @@ export function releaseClasses(ids: ReadonlySet<BehaviourId>): ReleaseClass[] {
 
 /** Adjacent spans (one starting right after the other ends, within a major) joined into one. */
 export function mergeSpans(spans: readonly BehaviourRange[]): BehaviourRange[] {
-  const all = behaviourRanges();
+  const all = BEHAVIOUR_RANGES;
   const index = (r: HelmRelease) => all.findIndex((x) => compareReleases(x.from, r) === 0);
   const out: BehaviourRange[] = [];
   for (const sp of [...spans].sort((a, b) => compareReleases(a.from, b.from))) {
