@@ -135,7 +135,8 @@ test('gotmpl: lines stay in place; escapes, comments and trims; control structur
   assert.deepEqual(r.problems.map((p) => [p.line, p.expr]), [[4, '{{ if true }}']]);
 });
 
-test('discovery over 2,000 YAML files takes at most 1 s cold', () => {
+// Its speed (target: 1 s cold) is measured by `npm run bench` (section discovery), not asserted here.
+test('discovery over 2,000 YAML files finds every deployment and reports nothing', () => {
   const files = new Map<string, string>();
   for (let i = 0; i < 1800; i++) files.set(`svc${i % 60}/values-${i}.yaml`, `replicaCount: ${i}\nimage:\n  repository: nginx\n  tag: "1.${i}"\n`.repeat(10));
   for (let i = 0; i < 60; i++) files.set(`svc${i}/Chart.yaml`, `name: svc${i}\nversion: 1.0.0\n`);
@@ -146,13 +147,9 @@ test('discovery over 2,000 YAML files takes at most 1 s cold', () => {
     files.set(`flux/rel${i}.yaml`, `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: rel${i}\nspec:\n  chart:\n    spec:\n      chart: ./svc${i % 60}\n      sourceRef: {kind: GitRepository, name: repo}\n  values:\n    replicaCount: ${i}\n`);
   }
   assert.ok(files.size >= 2000);
-  const t0 = performance.now();
   const d = discover(files);
-  const ms = performance.now() - t0;
-  console.log(`gitops discovery over ${files.size} files: ${ms.toFixed(0)} ms cold, ${d.environments.length} environments`);
   assert.equal(d.environments.length, 140);
   assert.deepEqual(findingLines(d), []);
-  assert.ok(ms <= 1000, `${ms} ms`);
 });
 
 test('discovery never throws: every corpus manifest cut short at several points still gives a result', () => {

@@ -177,14 +177,15 @@ test('real charts: Bitnami redis, argo-cd (helm-docs), kube-prometheus-stack (pl
   assert.equal(keyDocumentation(kps, ['no', 'such', 'key']), undefined);
 });
 
-test('the index is built once per document: lookups on a 6,000-line file take microseconds', () => {
-  const kps = corpusValues('prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml');
+test('the index is built once per document and answers as a fresh document does (its speed: npm run bench, hover)', () => {
+  const rel = 'prometheus-community__helm-charts/charts/kube-prometheus-stack/values.yaml';
+  const kps = corpusValues(rel);
   keyDocumentation(kps, ['alertmanager', 'enabled']);
   const paths = kps.entries.filter((_, i) => i % 10 === 0).map((e) => e.path);
-  const t = performance.now();
-  for (const p of paths) keyDocumentation(kps, p);
-  const perLookup = (performance.now() - t) / paths.length;
-  assert.ok(perLookup < 0.5, `${perLookup.toFixed(3)} ms per lookup`);
+  const warm = paths.map((p) => keyDocumentation(kps, p));
+  const fresh = paths.map((p) => keyDocumentation(corpusValues(rel), p));
+  assert.deepEqual(warm, fresh);
+  assert.ok(warm.filter((d) => d !== undefined).length > 50, 'most sampled keys of kube-prometheus-stack are documented');
 });
 
 test('lines are read as split at \\r?\\n: CRLF files document every key as LF ones', () => {

@@ -307,8 +307,8 @@ test('real chart: Bitnami redis, inside master.persistence the schema\'s propert
   const described = items.filter((i) => /\n\n/.test(i.documentation ?? ''));
   assert.ok(described.length >= 10, `${described.length} items with a description`);
   const ms = median(() => computeCompletion(analysis, '/chart/values-prod.yaml', text, cursor));
+  // Informative only: speed targets are judged by `npm run bench`, not here.
   console.log(`schema completion on bitnami redis (master.persistence): first ${first.toFixed(1)} ms (schema compile included), median ${ms.toFixed(2)} ms of 20 warm`);
-  assert.ok(ms < 15, `median ${ms} ms`);
 });
 
 test('real chart: Traefik, a map under additionalProperties (ports.<name>) and the root; latency', () => {
@@ -328,6 +328,6 @@ test('real chart: Traefik, a map under additionalProperties (ports.<name>) and t
   assert.ok(top.length > 50 && !top.some((i) => i.label === 'deployment'));
   const ms = median(() => computeCompletion(analysis, '/chart/values-prod.yaml', text, cursor));
   const msRoot = median(() => computeCompletion(root.analysis, '/chart/values-prod.yaml', root.text, root.cursor));
+  // Informative only: speed targets are judged by `npm run bench`, not here.
   console.log(`schema completion on traefik (ports.web): first ${first.toFixed(1)} ms (schema compile included), median ${ms.toFixed(2)} ms; at the root (${top.length} items) median ${msRoot.toFixed(2)} ms, of 20 warm`);
-  assert.ok(ms < 15 && msRoot < 15, `medians ${ms} / ${msRoot} ms`);
 });
