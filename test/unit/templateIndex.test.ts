@@ -85,6 +85,15 @@ test('index, get, hasKey, dig, pluck with literal keys; a computed key is dynami
   check('{{ index .Values "a" "b-c" }}{{ get .Values.m "k" }}', ['read a.b-c c/templates/t.yaml:1:4 printed=text', 'read m c/templates/t.yaml:1:37', 'read m.k c/templates/t.yaml:1:33 printed=text']);
   check('{{ if hasKey .Values.m "k" }}{{ .Values.m.k.x }}{{ end }}', ['read m c/templates/t.yaml:1:14', 'read m.k c/templates/t.yaml:1:7 guarded', 'read m.k.x c/templates/t.yaml:1:33 guarded printed=text']);
   check('{{ dig "a" "b" "def" .Values.m }}', ['read m c/templates/t.yaml:1:22', 'read m.a.b c/templates/t.yaml:1:4 guarded printed=text']);
+  // first/last give one element of the list: its keys are the elements' keys.
+  check('{{ (first .Values.hosts).host }}{{ (last .Values.hosts).port }}', [
+    'read hosts c/templates/t.yaml:1:11',
+    'read hosts[] c/templates/t.yaml:1:5',
+    'read hosts[].host c/templates/t.yaml:1:4 printed=text',
+    'read hosts c/templates/t.yaml:1:42',
+    'read hosts[] c/templates/t.yaml:1:37',
+    'read hosts[].port c/templates/t.yaml:1:36 printed=text',
+  ]);
   check('{{ pluck "k" .Values.x .Values.y | first }}', ['read x c/templates/t.yaml:1:14', 'read y c/templates/t.yaml:1:24', 'read x.k c/templates/t.yaml:1:4 printed=text', 'read y.k c/templates/t.yaml:1:4 printed=text']);
   // A variable holding a literal is a literal key; a computed one is not.
   check('{{ $k := "a" }}{{ index .Values.m $k }}', ['read m c/templates/t.yaml:1:25', 'read m.a c/templates/t.yaml:1:19 printed=text']);

@@ -380,6 +380,12 @@ export class Resolver {
         }
         return cur;
       }
+      case 'first':
+      case 'mustFirst':
+      case 'last':
+      case 'mustLast':
+        // One element of the list: `(first .Values.hosts).host` reads `hosts[].host`.
+        return this.select(args[0] ?? OTHER, '[]', f, at, true);
       case 'hasKey': {
         const key = literal(args[1]);
         const r = this.select(args[0] ?? OTHER, key, f, at, true);
@@ -395,8 +401,10 @@ export class Resolver {
         return union([cur, args[args.length - 2] ?? OTHER]);
       }
       case 'pluck': {
+        // A list of the dicts' values at the key (`pluck "k" .Values.x .Values.y | first` is `x.k` or `y.k`).
         const key = literal(args[0]);
-        return union(args.slice(1).map((d) => this.select(d, key, f, at, true)));
+        const items = union(args.slice(1).map((d) => this.select(d, key, f, at, true)));
+        return val([{ k: 'list', items }], items.refs);
       }
       case 'keys':
       case 'values':
@@ -534,6 +542,7 @@ export class Resolver {
         }
       } else if (a.k === 'list') {
         alts.push(...a.items.alts);
+        refs.push(...a.items.refs);
       } else alts.push({ k: 'other' });
     }
     return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs, refs);
