@@ -240,23 +240,14 @@ export function lexItems(text: string): Items {
           pos = QUOTED.lastIndex;
           continue;
         }
-        const start = pos++;
-        let ok = false;
-        while (pos < n) {
-          const d = text[pos];
-          if (d === '\\' && pos + 1 < n && text[pos + 1] !== '\n') pos += 2;
-          else if (d === '\n') break;
-          else if (d === '"') {
-            pos++;
-            ok = true;
-            break;
-          } else pos++;
-        }
-        if (!ok) {
+        const start = pos;
+        const end = quotedEnd(text, start, '"');
+        if (end === undefined) {
           fail('unterminated quoted string', start);
           closed = true;
           break;
         }
+        pos = end;
         emit('string', start, pos);
         continue;
       }
@@ -273,23 +264,14 @@ export function lexItems(text: string): Items {
         continue;
       }
       if (c === "'") {
-        const start = pos++;
-        let ok = false;
-        while (pos < n) {
-          const d = text[pos];
-          if (d === '\\' && pos + 1 < n && text[pos + 1] !== '\n') pos += 2;
-          else if (d === '\n') break;
-          else if (d === "'") {
-            pos++;
-            ok = true;
-            break;
-          } else pos++;
-        }
-        if (!ok) {
+        const start = pos;
+        const end = quotedEnd(text, start, "'");
+        if (end === undefined) {
           fail('unterminated character constant', start);
           closed = true;
           break;
         }
+        pos = end;
         emit('char', start, pos);
         continue;
       }
@@ -402,4 +384,21 @@ function scanNumber(text: string, pos: number): number {
   if (text[p] === 'i') p++;
   if (isAlphaNumeric(text[p])) return -1;
   return p;
+}
+
+/**
+ * The end (after the closing quote) of a quoted string or character constant opening at `start`, with Go's escapes
+ * (a backslash takes the next character, but not a newline); undefined when a newline or the end comes first.
+ */
+function quotedEnd(text: string, start: number, quote: '"' | "'"): number | undefined {
+  const n = text.length;
+  let pos = start + 1;
+  while (pos < n) {
+    const d = text[pos];
+    if (d === '\\' && pos + 1 < n && text[pos + 1] !== '\n') pos += 2;
+    else if (d === '\n') return undefined;
+    else if (d === quote) return pos + 1;
+    else pos++;
+  }
+  return undefined;
 }
