@@ -95,9 +95,10 @@ export function runCli(argv: string[]): { code: number; outChars: number; errCha
 /**
  * The language server's work after an edit, in process: a Workspace with `open` files, one of which (`edited`)
  * alternates between its text and `alternate`; each `step()` bumps the version, takes the snapshot and computes
- * every finding of the chart, as publishChart does. Returns the number of findings.
+ * every finding of the chart, as publishChart does (`first`: what it publishes first after an edit, everything but
+ * `helm.version-dependent`). Returns the number of findings.
  */
-export function serverEditLoop(chartDir: string, open: readonly string[], edited: string, alternate: string): { step: () => number } {
+export function serverEditLoop(chartDir: string, open: readonly string[], edited: string, alternate: string, phase: 'first' | 'complete' = 'complete'): { step: () => number } {
   const docs = new Map<string, OpenDocument>();
   for (const f of open) docs.set(path.resolve(chartDir, f), { text: readText(path.resolve(chartDir, f)), version: 1 });
   const abs = path.resolve(chartDir, edited);
@@ -111,7 +112,8 @@ export function serverEditLoop(chartDir: string, open: readonly string[], edited
       flip = !flip;
       const prev = docs.get(abs);
       docs.set(abs, { text: flip ? alternate : original, version: (prev?.version ?? 0) + 1 });
-      return ws.snapshot(chartDir, settings).analysis.findings().length;
+      const { analysis } = ws.snapshot(chartDir, settings);
+      return (phase === 'first' ? analysis.findingsBeforeVersions() : analysis.findings()).length;
     },
   };
 }

@@ -13,6 +13,8 @@ import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { toDiagnostic } from './conversions';
 import { inTemplatesFolder, outermostChart, type Snapshot, type Workspace } from './workspace';
 
+/** The findings published after the rest of an edit's (see publishSnapshot). */
+const VERSION_CODE = 'helm.version-dependent';
 /** Problems Red Hat's YAML extension reports too (see Settings.yamlSyntaxDiagnostics). */
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 
@@ -104,7 +106,7 @@ export class DiagnosticsScheduler {
       if (quick) {
         // The schemas compile on a worker thread meanwhile.
         const compiled = workspace.compileSchemasOffThread(snap);
-        if (!(await this.publishSnapshot(chartDir, quick, stale))) return;
+        if (!(await this.publishSnapshot(chartDir, quick, stale, false))) return;
         await compiled;
         if (stale()) return;
       }
@@ -116,8 +118,14 @@ export class DiagnosticsScheduler {
     this.fetchRemoteSchemas(chartDir, snap);
   }
 
-  /** Publishes every file's findings of a snapshot; false when an edit arrived meanwhile (nothing more was sent). */
-  private async publishSnapshot(chartDir: string, snap: Snapshot, stale: () => boolean): Promise<boolean> {
+  /**
+   * Publishes every file's findings of a snapshot; false when an edit arrived meanwhile (nothing more was sent).
+   * In two steps: first everything but `helm.version-dependent`, which merges every environment again as other Helm
+   * releases, then, unless `versions` is false, that too, to the files whose list it changes. The first step carries
+   * each file's version findings of the last complete publish over, moved with the edit (dropped where it touched
+   * them), so they do not flicker while the second step computes them again.
+   */
+  private async publishSnapshot(chartDir: string, snap: Snapshot, stale: () => boolean, versions = true): Promise<boolean> {
     // One environment at a time, yielding in between: an edit that arrives meanwhile cancels the rest of this check
     // (the next one reuses every environment finished here that the edit did not touch).
     for (const env of snap.analysis.environments) {
@@ -125,16 +133,68 @@ export class DiagnosticsScheduler {
       await new Promise((resolve) => setImmediate(resolve));
       if (stale()) return false;
     }
-    const byFile = diagnosticsByFile([...snap.problems, ...snap.analysis.findings()], snap.settings.yamlSyntaxDiagnostics);
+    const yamlSyntax = snap.settings.yamlSyntaxDiagnostics;
+    const byFile = diagnosticsByFile([...snap.problems, ...snap.analysis.findingsBeforeVersions()], yamlSyntax);
+    const carried = this.carriedVersionFindings(chartDir);
+    // In the order the complete list has (by position, then code), so a second step that changes nothing sends nothing.
+    for (const [abs, diags] of carried) byFile.set(abs, [...(byFile.get(abs) ?? []), ...diags].sort(byPlace));
     const before = this.published.get(chartDir) ?? new Set<string>();
-    for (const abs of before) if (!byFile.has(abs)) this.send(URI.file(abs).toString(), []);
-    for (const [abs, diags] of byFile) this.send(URI.file(abs).toString(), diags);
+    const sent = new Map<string, Diagnostic[]>();
+    const send = (abs: string, diags: Diagnostic[]) => {
+      sent.set(abs, diags);
+      this.send(URI.file(abs).toString(), diags);
+    };
+    for (const abs of before) if (!byFile.has(abs)) send(abs, []);
+    for (const [abs, diags] of byFile) send(abs, diags);
     for (const d of this.ctx.documents.all()) {
       const abs = URI.parse(d.uri).fsPath;
       if (abs.startsWith(chartDir + path.sep) && !byFile.has(abs) && !before.has(abs)) this.send(d.uri, []);
     }
     this.published.set(chartDir, new Set(byFile.keys()));
+    if (!versions) return true;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return false;
+    const complete = diagnosticsByFile([...snap.problems, ...snap.analysis.findings()], yamlSyntax);
+    for (const abs of new Set([...sent.keys(), ...complete.keys()])) {
+      const diags = complete.get(abs) ?? [];
+      if (JSON.stringify(diags) !== JSON.stringify(sent.get(abs) ?? [])) this.send(URI.file(abs).toString(), diags);
+    }
+    this.published.set(chartDir, new Set([...byFile.keys(), ...complete.keys()]));
+    this.keepVersionFindings(chartDir, complete);
     return true;
+  }
+
+  /** Per chart, per file: the version findings last published, with offsets in the text they were computed on. */
+  private readonly versionFindings = new Map<string, Map<string, { text: string | undefined; diagnostics: { d: Diagnostic; start: number; end: number }[] }>>();
+
+  private keepVersionFindings(chartDir: string, complete: Map<string, Diagnostic[]>): void {
+    const kept = new Map<string, { text: string | undefined; diagnostics: { d: Diagnostic; start: number; end: number }[] }>();
+    for (const [abs, diags] of complete) {
+      const version = diags.filter((d) => d.code === VERSION_CODE);
+      if (version.length === 0) continue;
+      const doc = this.ctx.documents.get(URI.file(abs).toString());
+      kept.set(abs, {
+        text: doc?.getText(),
+        diagnostics: version.map((d) => ({ d, start: doc?.offsetAt(d.range.start) ?? 0, end: doc?.offsetAt(d.range.end) ?? 0 })),
+      });
+    }
+    this.versionFindings.set(chartDir, kept);
+  }
+
+  /** The version findings of the last complete publish, moved to each file's current text. */
+  private carriedVersionFindings(chartDir: string): Map<string, Diagnostic[]> {
+    const out = new Map<string, Diagnostic[]>();
+    for (const [abs, { text, diagnostics }] of this.versionFindings.get(chartDir) ?? []) {
+      const doc = this.ctx.documents.get(URI.file(abs).toString());
+      const now = doc?.getText();
+      if (text === undefined || now === undefined || doc === undefined) {
+        // A file on disk (or one just opened or closed): its positions are those of its text on disk.
+        if (text === now) out.set(abs, diagnostics.map((x) => x.d));
+        continue;
+      }
+      out.set(abs, moveThroughEdit(diagnostics, text, now, doc));
+    }
+    return out;
   }
 
   /**
@@ -180,4 +240,31 @@ export function diagnosticsByFile(findings: readonly Finding[], yamlSyntax: bool
     byFile.set(abs, list);
   }
   return byFile;
+}
+
+/**
+ * Diagnostics computed on `before` (with their offsets in it), moved to `after`: the text both share at the start and
+ * at the end is what the edit left alone; a diagnostic there keeps its place (shifted by the edit's length after
+ * it), one that overlaps the edited span or ends where it starts (a key typed into) is dropped.
+ */
+export function moveThroughEdit(diagnostics: readonly { d: Diagnostic; start: number; end: number }[], before: string, after: string, doc: Pick<TextDocument, 'positionAt'>): Diagnostic[] {
+  if (before === after) return diagnostics.map((x) => x.d);
+  const n = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < n && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < n - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  const editedEnd = before.length - suffix;
+  const delta = after.length - before.length;
+  const out: Diagnostic[] = [];
+  for (const { d, start, end } of diagnostics) {
+    if (end < prefix) out.push(d);
+    else if (start >= editedEnd) out.push({ ...d, range: { start: doc.positionAt(start + delta), end: doc.positionAt(end + delta) } });
+  }
+  return out;
+}
+
+function byPlace(a: Diagnostic, b: Diagnostic): number {
+  const [x, y] = [String(a.code), String(b.code)];
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (x < y ? -1 : x > y ? 1 : 0);
 }

@@ -6,7 +6,7 @@ import type { ChartModel } from './chart/chartModel';
 import { MemoTable } from './memo';
 import { inlineDocument } from './check/inlineDocuments';
 import type { Environment, EnvironmentLayer } from './chart/environments';
-import { checkChart, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
+import { checkChartInPhases, checkEnvironment, environmentInputs, type EnvironmentResult } from './check/check';
 import type { EnvironmentMemo } from './check/envMemo';
 import type { HelmVersion } from './helm/coalesce';
 import { computeEffective } from './helm/effective';
@@ -57,7 +57,7 @@ export type FileRole =
 export class ChartAnalysis {
   private readonly results = new Map<string, EnvironmentResult>();
   private placesMemo: ChartPlace[] | undefined;
-  private findingsMemo: Finding[] | undefined;
+  private phasesMemo: ReturnType<typeof checkChartInPhases> | undefined;
   /** What features derive from this snapshot (layers, rendered views, hint indexes), dropped with it. */
   readonly memo = new MemoTable();
   /** The host's long-lived caches (or this snapshot's own, when the host passed none). */
@@ -94,12 +94,23 @@ export class ChartAnalysis {
 
   /** Every finding `helm-values check` reports for this chart (memoized). */
   findings(): Finding[] {
-    if (!this.findingsMemo) {
-      const { findings, results } = checkChart({ ...this.input });
-      for (const r of results) if (!this.results.has(r.environment.name)) this.results.set(r.environment.name, r);
-      this.findingsMemo = findings;
+    return this.phases().complete();
+  }
+
+  /**
+   * The findings without `helm.version-dependent`, the one kind that merges every environment again (as other Helm
+   * releases): what the language server publishes first after an edit, before `findings()`.
+   */
+  findingsBeforeVersions(): Finding[] {
+    return this.phases().first();
+  }
+
+  private phases(): ReturnType<typeof checkChartInPhases> {
+    if (!this.phasesMemo) {
+      this.phasesMemo = checkChartInPhases({ ...this.input });
+      for (const r of this.phasesMemo.results) if (!this.results.has(r.environment.name)) this.results.set(r.environment.name, r);
     }
-    return this.findingsMemo;
+    return this.phasesMemo;
   }
 
   /**

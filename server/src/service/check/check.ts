@@ -186,7 +186,7 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
 export function checkEnvironment(input: CheckInput, env: Environment, inputs: ValuesInputs, fallback: string): EnvironmentCheck {
   const caches = input.caches ?? createServiceCaches();
   const templates = templateIndexOfModel(input.model, caches);
-  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.compareVersions !== false}|${input.schemas ? 's' : ''}|t${caches.objectId(templates)}`, caches) : '';
+  const signature = input.memo ? environmentSignature(input.model, env, inputs, input.helmVersion, `${input.schemas ? 's' : ''}|t${caches.objectId(templates)}`, caches) : '';
   const slot = `${input.model.dir}\u0000${env.name}`;
   const hit = input.memo?.get(slot, signature);
   if (hit) return hit;
@@ -194,17 +194,30 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
   if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
-  if (input.compareVersions !== false && !eff.error) messages.push(...versionDifferences(input, inputs, eff, caches));
   if (env.layers) messages.push(...overridesOutsideValues(eff));
   const review = reviewFindings({ model: input.model, result, caches, templates });
   if (!eff.error) review.push(...requiredMissingFindings(templates, eff));
-  const check: EnvironmentCheck = { result, messages, review };
+  // The comparison with other Helm releases merges again once per class of releases: computed when first asked, kept
+  // with this check (the language server publishes the rest of an edit's findings before it, see diagnostics.ts).
+  let versions: HelmMessage[] | undefined;
+  const versionMessages = (): HelmMessage[] => (versions ??= eff.error ? [] : versionDifferences(input, inputs, eff, caches));
+  const check: EnvironmentCheck = { result, messages, review, versionMessages };
   input.memo?.set(slot, signature, check);
   return check;
 }
 
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(given: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
+  const phases = checkChartInPhases(given);
+  return { findings: given.compareVersions === false ? phases.first() : phases.complete(), results: phases.results };
+}
+
+/**
+ * The findings of a chart in two steps: `first()` has everything but `helm.version-dependent` (which merges every
+ * environment again as other Helm releases), `complete()` adds it (computed once). The language server publishes
+ * `first()` and then, if it differs, the complete list; `checkChart` is the one-step form.
+ */
+export function checkChartInPhases(given: CheckInput): { results: EnvironmentResult[]; first: () => Finding[]; complete: () => Finding[] } {
   const input: CheckInput = given.caches ? given : { ...given, caches: createServiceCaches() };
   const templates = templateIndexOfModel(input.model, input.caches ?? createServiceCaches());
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
@@ -215,7 +228,7 @@ export function checkChart(given: CheckInput): { findings: Finding[]; results: E
   const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...ownProblems(d), ...secrets(d)]), ...unusedKeyFindings(input.model, templates)];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
-  const merged = new Map<string, { finding: Finding; envs: string[] }>();
+  const checks: { env: Environment; check: EnvironmentCheck }[] = [];
   const seenFiles = new Set(docs.map((d) => d.file));
   const fallback = input.model.values?.file ?? input.model.chartFile ?? input.model.dir;
   for (const env of input.environments) {
@@ -230,19 +243,30 @@ export function checkChart(given: CheckInput): { findings: Finding[]; results: E
     }
     const check = checkEnvironment(input, env, inputs, fallback);
     results.push(check.result);
-    const messages = check.messages;
-    for (const f of [...messages.map((m) => messageFinding(m, fallback, fileIndex)), ...check.review]) {
-      const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
-      const prev = merged.get(key);
-      if (prev) prev.envs.push(env.name);
-      else merged.set(key, { finding: f, envs: [env.name] });
-    }
+    checks.push({ env, check });
   }
   findings.push(...undefinedValueFindings(input.model, templates, results.flatMap((r) => (r.effective && !r.effective.error ? [r.effective] : []))));
-  for (const { finding, envs } of merged.values()) {
-    findings.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
-  }
-  return { findings: sortFindings(dedupe(findings)), results };
+  /** Each environment's findings; one that several environments give is reported once, naming them. */
+  const assemble = (versions: boolean): Finding[] => {
+    const merged = new Map<string, { finding: Finding; envs: string[] }>();
+    for (const { env, check } of checks) {
+      const messages = versions ? [...check.messages, ...check.versionMessages()] : check.messages;
+      for (const f of [...messages.map((m) => messageFinding(m, fallback, fileIndex)), ...check.review]) {
+        const key = `${f.file}\u0000${f.line}\u0000${f.column}\u0000${f.code}\u0000${f.message}`;
+        const prev = merged.get(key);
+        if (prev) prev.envs.push(env.name);
+        else merged.set(key, { finding: f, envs: [env.name] });
+      }
+    }
+    const all = [...findings];
+    for (const { finding, envs } of merged.values()) {
+      all.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
+    }
+    return sortFindings(dedupe(all));
+  };
+  let first: Finding[] | undefined;
+  let complete: Finding[] | undefined;
+  return { results, first: () => (first ??= assemble(false)), complete: () => (complete ??= assemble(true)) };
 }
 
 function dedupe(findings: Finding[]): Finding[] {

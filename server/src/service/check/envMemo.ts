@@ -13,9 +13,11 @@ import type { EnvironmentResult } from './types';
 
 export interface EnvironmentCheck {
   result: EnvironmentResult;
-  /** Helm's messages, schema errors and version differences, not yet placed. */
+  /** Helm's messages and schema errors, not yet placed. */
   messages: HelmMessage[];
   review: Finding[];
+  /** `helm.version-dependent`: the keys other Helm releases merge differently (merged on first call, then kept). */
+  versionMessages: () => HelmMessage[];
 }
 
 function chartSignature(m: ChartModel, caches: ServiceCaches): string {

@@ -113,6 +113,22 @@ interface EnabledLevel {
 /** Decisions by the signature of everything they read (see enabledSignature); small, so a plain bounded map. */
 const ENABLED = memoKey('helm.enabled-decisions', () => new Map<string, Map<string, EnabledLevel>>());
 
+/** isCompatibleRange by (constraint, version): the same few pairs are asked on every merge. */
+const COMPATIBLE = memoKey('helm.compatible-ranges', () => new Map<string, boolean>());
+
+function compatibleRanges(caches: ServiceCaches): (constraint: string | undefined, version: string) => boolean {
+  const memo = caches.get(COMPATIBLE);
+  return (constraint, version) => {
+    const key = `${constraint ?? ''}\u0000${version}`;
+    let hit = memo.get(key);
+    if (hit === undefined) {
+      if (memo.size > 1024) memo.clear();
+      memo.set(key, (hit = isCompatibleRange(constraint, version)));
+    }
+    return hit;
+  };
+}
+
 /**
  * Tags and conditions read a few paths of the coalesced values; coalescing everything for each environment just to
  * read them is most of what processDependencyEnabled costs. Environments (and edits of other values.yaml blocks)
@@ -122,9 +138,10 @@ function enabledShared(ctx: CoalesceContext, caches: ServiceCaches, chart: Worki
   const enabledMemo = caches.get(ENABLED);
   const signature = `${behaviourKey(ctx.version)}|${enabledSignature(chart, userValues, caches)}`;
   const hit = enabledMemo.get(signature);
-  if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit });
+  const compatible = compatibleRanges(caches);
+  if (hit) return processDependencyEnabled(ctx, chart, userValues, '', notes, { replay: hit, compatible });
   const record = new Map<string, EnabledLevel>();
-  const err = processDependencyEnabled(ctx, chart, userValues, '', notes, { record });
+  const err = processDependencyEnabled(ctx, chart, userValues, '', notes, { record, compatible });
   if (err) return err;
   enabledMemo.set(signature, record);
   if (enabledMemo.size > 64) enabledMemo.delete(enabledMemo.keys().next().value as string);
@@ -230,16 +247,17 @@ export function processDependencyEnabled(
   v: ValueMap,
   path: string,
   notes: DependencyNote[],
-  memo: { replay?: Map<string, EnabledLevel>; record?: Map<string, EnabledLevel> } = {},
+  memo: { replay?: Map<string, EnabledLevel>; record?: Map<string, EnabledLevel>; compatible?: typeof isCompatibleRange } = {},
 ): string | undefined {
   if (c.metaDeps === undefined) return undefined;
+  const compatible = memo.compatible ?? isCompatibleRange;
   const chartDependencies: WorkingChart[] = [];
   for (const existing of c.dependencies) {
-    if (c.metaDeps.some((req) => existing.name === req.name && isCompatibleRange(req.version, existing.model.version))) continue;
+    if (c.metaDeps.some((req) => existing.name === req.name && compatible(req.version, existing.model.version))) continue;
     chartDependencies.push(existing);
   }
   for (const req of c.metaDeps) {
-    const found = c.dependencies.find((ch) => ch.name === req.name && isCompatibleRange(req.version, ch.model.version));
+    const found = c.dependencies.find((ch) => ch.name === req.name && compatible(req.version, ch.model.version));
     if (found) chartDependencies.push({ ...found, name: req.alias ?? found.name });
     else if (c.dependencies.some((ch) => ch.name === req.name)) {
       notes.push({ message: `Dependency "${req.name}" wants version ${req.version ?? '*'}, but charts/ holds another version; Helm does not apply its alias or condition.`, file: req.file, line: req.line });
