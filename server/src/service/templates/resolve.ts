@@ -408,7 +408,8 @@ export class Resolver {
       case 'has': {
         // `has (quote X) (list "" …)` (cert-manager): quote of nil is "", of anything else never "": false proves X.
         const needle = nodes[0];
-        const quoted = needle?.type === 'pipe' && needle.pipe.cmds.length === 1 && ['quote', 'squote'].some((q) => needle.pipe.cmds[0]?.args[0]?.type === 'identifier' && (needle.pipe.cmds[0].args[0] as { name: string }).name === q);
+        const head = needle?.type === 'pipe' && needle.pipe.cmds.length === 1 ? needle.pipe.cmds[0]?.args[0] : undefined;
+        const quoted = head?.type === 'identifier' && (head.name === 'quote' || head.name === 'squote');
         const hasEmpty = (args[1]?.alts ?? []).some((a) => a.k === 'list' && a.items.alts.some((i) => i.k === 'str' && i.value === ''));
         return quoted && hasEmpty && args.length === 2 ? { ...OTHER, neg: args[0]?.carried ?? [] } : OTHER;
       }
@@ -418,6 +419,9 @@ export class Resolver {
         if (a && b && c) {
           this.guardBy(a, c.tests);
           this.guardBy(b, c.neg ?? []);
+          // The result is A or B, never the test.
+          const u = union([a, b]);
+          return { ...val(u.alts.slice(0, MAX_ALTS), u.refs, []), carried: u.carried ?? [] };
         }
         break;
       }
