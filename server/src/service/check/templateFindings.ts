@@ -138,8 +138,9 @@ function inTemplate(u: TemplateUsage): boolean {
 }
 
 /**
- * `template.undefined-value`: a `read` or `subtree` reference (not dynamic, not `required`, not guarded, not in the
- * test of an if/with/range) whose path no environment's effective values hold and no chart default writes. `effectives`: one per environment.
+ * `template.undefined-value`: a `read` or `subtree` reference (not dynamic, not `required`, not guarded, rendered: not
+ * only tested or compared, not in the test of an if/with/range) whose path no environment's effective values hold and
+ * no chart default writes. `effectives`: one per environment.
  */
 export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, effectives: readonly Effective[]): Finding[] {
   if (!index.hasTemplates || effectives.length === 0) return [];
@@ -158,7 +159,7 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
   const place = placeLookup(index);
   const seen = new Set<string>();
   for (const u of index.usages) {
-    if (u.kind === 'dynamic' || u.guarded || u.required || u.path.length === 0 || !inTemplate(u)) continue;
+    if (u.kind === 'dynamic' || u.guarded || u.required || u.rendered === false || u.path.length === 0 || !inTemplate(u)) continue;
     if (index.rootPaths(u).some(defined) || place(u.file, u.offset) === 'test') continue;
     // A reference inside a define is reported once, with the first call that reaches it.
     const at = `${u.file}\u0000${u.offset}\u0000${u.path.join('.')}`;

@@ -83,3 +83,17 @@ export const SHALLOW: ReadonlySet<string> = new Set([
   'osDir', 'osExt', 'osClean', 'osIsAbs', 'buildCustomCert', 'genCA', 'genSelfSignedCert', 'genSignedCert', 'semverCompare',
   'regexQuoteMeta', 'urlJoin', 'getHostByName', 'env', 'expandenv', 'kindIs', 'deepEqual', 'float64', 'chunk',
 ]);
+
+/**
+ * Functions that do not render the value they are given (for `template.undefined-value`): they test or compare it
+ * (nil is a valid operand: `eq nil "x"` is false, `empty nil` is true, `kindIs "map" nil` is false), pick from it
+ * (`index`, `get`, `dig`, `first`: the picked value is judged on its own), or pass it on (`default`, `coalesce`,
+ * `ternary`, `or`, `and`, `required`, and the conversions `toString`/`quote`/`int`: their result carries it on and is
+ * judged where it is used). Every other function renders what it gets.
+ */
+export const NOT_RENDERING: ReadonlySet<string> = new Set([
+  'default', 'coalesce', 'ternary', 'or', 'and', 'required', 'toString', 'quote', 'squote', 'int', 'int64', 'float64',
+  'atoi', 'toDecimal', 'first', 'mustFirst', 'last', 'mustLast', 'index', 'get', 'hasKey', 'dig', 'pluck', 'not',
+  'empty', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'kindIs', 'typeIs', 'typeIsLike', 'kindOf', 'typeOf', 'has', 'mustHas',
+  'deepEqual',
+]);

@@ -8,10 +8,13 @@
 //   - `toYaml`/`toJson`/`tpl` (and any function not known to read shallowly) read a whole subtree;
 //   - a key that is not a literal (`index .Values $k`) makes the subtree "read dynamically".
 // For each reference it also records whether an `if`/`with`/`default`/`hasKey`/`and` guards it, whether `required`
-// wraps it, and how it is printed (directly, via quote/toString, or via int/toYaml/toJson).
+// wraps it, whether its value is rendered (or only tested and compared), and how it is printed (directly, via
+// quote/toString, or via int/toYaml/toJson). The guards follow Helm's evaluation: the else of `if not X` (or of
+// `if empty X`), `not (empty X)`, `kindIs "bool" X` (X is not nil), cert-manager's `has (quote X) (list "")`, the
+// picked side of `ternary A B (kindIs "bool" A)`, and `default A B` (or `coalesce`/`or`) inside `if or A B`.
 // Paths are chart-local (the chart whose `.Values` it is); `[]` stands for every element of a list or map.
 import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe } from './ast';
-import { PASS_THROUGH, PRINTS_AS_NUMBER, PRINTS_AS_TEXT, SERIALISERS, SHALLOW } from './functions';
+import { NOT_RENDERING, PASS_THROUGH, PRINTS_AS_NUMBER, PRINTS_AS_TEXT, SERIALISERS, SHALLOW } from './functions';
 
 export type UsageKind = 'read' | 'subtree' | 'dynamic';
 export type Printed = 'text' | 'quote' | 'toString' | 'int' | 'yaml' | 'json';
@@ -36,6 +39,11 @@ export interface TemplateUsage extends TemplateLocation {
   kind: UsageKind;
   /** Inside `if`/`with` on it (or a prefix of it), under `default`, after `hasKey`, or tested by `and`. */
   guarded: boolean;
+  /**
+   * `false`: the value is only tested or compared (an `if`/`with` test, `eq`, `kindIs`, `empty`, a variable used only
+   * so, the receiver of `(x).y`): an undefined value renders nothing empty there. Absent: rendered.
+   */
+  rendered?: boolean;
   /** The value of `required "…" ref`. */
   required: boolean;
   /** How the value is printed, when it is. */
@@ -71,7 +79,8 @@ type Alt =
   /** A place in a chart's values. `dyn`: reached by a key not known statically, so reads below are dynamic. */
   | { k: 'values'; chart: number; path: readonly string[]; dyn?: boolean }
   | { k: 'dict'; entries: ReadonlyMap<string, Val> }
-  | { k: 'list'; items: Val }
+  /** `elems`: the items by position, when known (`list a b c`). */
+  | { k: 'list'; items: Val; elems?: readonly Val[] }
   | { k: 'str'; value: string }
   | { k: 'other' };
 
@@ -81,13 +90,25 @@ interface Val {
   refs: readonly MutableUsage[];
   /** References that this value being truthy proves present (for guards). */
   tests: readonly MutableUsage[];
+  /** References that this value being falsy proves present (`not X`, `empty X`, `kindIs "invalid" X`). */
+  neg?: readonly MutableUsage[];
+  /** Facts this value being truthy proves (`or A B`): each a list of references of which one is truthy. */
+  anyOf?: readonly (readonly MutableUsage[])[];
+  /** References whose value this one carries, beyond `refs` (through toString/quote/int): for `rendered` only. */
+  carried?: readonly MutableUsage[];
 }
 
 const OTHER_ALT: Alt = { k: 'other' };
 const OTHER: Val = { alts: [OTHER_ALT], refs: [], tests: [] };
 const val = (alts: readonly Alt[], refs: readonly MutableUsage[] = [], tests: readonly MutableUsage[] = []): Val => ({ alts, refs, tests });
 const union = (vs: readonly Val[]): Val =>
-  vs.length === 1 && vs[0] ? vs[0] : val(vs.flatMap((v) => v.alts), vs.flatMap((v) => v.refs), vs.flatMap((v) => v.tests));
+  vs.length === 1 && vs[0] ? vs[0] : { ...val(vs.flatMap((v) => v.alts), vs.flatMap((v) => v.refs), vs.flatMap((v) => v.tests)), carried: vs.flatMap((v) => v.carried ?? []) };
+/** The references a value carries (for `rendered`). */
+const carriedBy = (v: Val): MutableUsage[] => [...v.refs, ...(v.carried ?? [])];
+/** Marks what a value carries as rendered (it reaches the output, or a function that uses it). */
+function render(v: Val | undefined): void {
+  if (v) for (const r of carriedBy(v)) r.rendered = true;
+}
 
 const MAX_DEPTH = 12;
 const MAX_ALTS = 16;
@@ -105,7 +126,7 @@ function signature(v: Val, depth = 0): string {
         case 'dict':
           return `{${[...a.entries].map(([k, x]) => `${k}=${signature(x, depth + 1)}`).join(',')}}`;
         case 'list':
-          return `[${signature(a.items, depth + 1)}]`;
+          return a.elems ? `[${a.elems.map((x) => signature(x, depth + 1)).join(',')}]` : `[${signature(a.items, depth + 1)}]`;
         case 'str':
           return JSON.stringify(a.value);
         default:
@@ -137,9 +158,11 @@ class Scope {
   }
 }
 
-function frame(f: Frame, scope: Scope, dot = f.dot, guards = f.guards): Frame {
-  return { file: f.file, dot, scope, guards, sink: f.sink };
+function frame(f: Frame, scope: Scope, dot = f.dot, guards = f.guards, anyOf = f.anyOf): Frame {
+  return { file: f.file, dot, scope, guards, anyOf, sink: f.sink };
 }
+
+const guardOf = (r: MutableUsage): Guard => ({ chart: r.chart, path: r.path });
 
 interface Guard {
   chart: number;
@@ -151,6 +174,8 @@ interface Frame {
   dot: Val;
   scope: Scope;
   guards: readonly Guard[];
+  /** `if or A B`: one of these conjunctions holds (each a list of guards). */
+  anyOf: readonly (readonly (readonly Guard[])[])[];
   sink: MutableUsage[];
 }
 
@@ -171,7 +196,7 @@ export class Resolver {
     const scope = new Scope(undefined);
     scope.declare('$', root);
     const sink: MutableUsage[] = [];
-    this.list(file.root, { file, dot: root, scope, guards: [], sink });
+    this.list(file.root, { file, dot: root, scope, guards: [], anyOf: [], sink });
     return sink;
   }
 
@@ -185,21 +210,27 @@ export class Resolver {
     switch (node.type) {
       case 'action': {
         const v = this.pipe(node.pipe, f);
-        if (node.pipe.decl.length === 0) for (const r of v.refs) r.printed ??= 'text';
+        if (node.pipe.decl.length === 0) {
+          for (const r of v.refs) r.printed ??= 'text';
+          render(v);
+        }
         return;
       }
       case 'if':
       case 'with': {
         const cond = node.pipe ? this.pipe(node.pipe, f) : OTHER;
         for (const r of cond.tests) r.guarded = true;
-        const guards = [...f.guards, ...cond.tests.map((r) => ({ chart: r.chart, path: r.path }))];
-        this.list(node.list, frame(f, new Scope(f.scope), node.type === 'with' ? cond : f.dot, guards));
-        if (node.elseList) this.list(node.elseList, frame(f, new Scope(f.scope)));
+        const guards = [...f.guards, ...cond.tests.map(guardOf)];
+        const anyOf = cond.anyOf ? [...f.anyOf, ...cond.anyOf.map((c) => c.map((r) => [guardOf(r)]))] : f.anyOf;
+        this.list(node.list, frame(f, new Scope(f.scope), node.type === 'with' ? cond : f.dot, guards, anyOf));
+        // The else runs when the test is falsy: `if not X … else` proves X there.
+        if (node.elseList) this.list(node.elseList, frame(f, new Scope(f.scope), f.dot, [...f.guards, ...(cond.neg ?? []).map(guardOf)]));
         return;
       }
       case 'range': {
         const scope = new Scope(f.scope);
         const over = node.pipe ? this.pipe(node.pipe, frame(f, scope), true) : OTHER;
+        render(over);
         const elem = this.element(over, f, node.pipe?.cmds[node.pipe.cmds.length - 1] ?? node);
         const decl = node.pipe?.decl ?? [];
         if (decl.length === 1 && decl[0]) scope.declare(decl[0].name, elem);
@@ -213,6 +244,7 @@ export class Resolver {
       }
       case 'template': {
         const arg = node.pipe ? this.pipe(node.pipe, f) : val([]);
+        render(arg);
         this.call(node.name, arg, f, { pos: node.pos, end: node.end });
         return;
       }
@@ -239,7 +271,7 @@ export class Resolver {
       const scope = new Scope(undefined);
       scope.declare('$', arg);
       const sink: MutableUsage[] = [];
-      this.list(entry.define.list, { file: entry.file, dot: arg, scope, guards: [], sink });
+      this.list(entry.define.list, { file: entry.file, dot: arg, scope, guards: [], anyOf: [], sink });
       this.depth--;
       this.inProgress.delete(key);
       this.memo.set(key, sink);
@@ -260,6 +292,7 @@ export class Resolver {
         required: u.required,
         via: site,
       };
+      if (u.rendered !== undefined) copy.rendered = u.rendered;
       if (u.printed) copy.printed = u.printed;
       f.sink.push(copy);
     }
@@ -294,14 +327,16 @@ export class Resolver {
         const v = this.operand(a, g);
         vals.push(v);
         for (const r of v.tests) r.guarded = true;
-        if (v.tests.length > 0) g = { ...g, guards: [...g.guards, ...v.tests.map((r) => ({ chart: r.chart, path: r.path }))] };
+        if (v.tests.length > 0) g = { ...g, guards: [...g.guards, ...v.tests.map(guardOf)] };
       }
       if (prev) vals.push(prev);
       const u = union(vals);
-      return val(u.alts, u.refs, u.tests);
+      return { ...val(u.alts, u.refs, u.tests), anyOf: vals.flatMap((v) => v.anyOf ?? []), carried: u.carried ?? [] };
     }
     const args = rest.map((a) => this.operand(a, f));
     if (prev) args.push(prev);
+    // What a function uses renders the value (unless it only tests, compares or passes it on).
+    if (!NOT_RENDERING.has(name)) for (const a of args) render(a);
     // `set $d "k" v` changes the dict in $d: afterwards `$d.k` may be v.
     const target = rest[0];
     const key = args[1]?.alts[0];
@@ -321,11 +356,11 @@ export class Resolver {
     const printedAs = PRINTS_AS_TEXT.get(name);
     if (printedAs) {
       for (const a of args) for (const r of a.refs) r.printed ??= printedAs;
-      if (name === 'toString' || name === 'quote' || name === 'squote') return OTHER;
+      if (name === 'toString' || name === 'quote' || name === 'squote') return { ...OTHER, carried: args.flatMap(carriedBy) };
     }
     if (PRINTS_AS_NUMBER.has(name)) {
       for (const a of args) for (const r of a.refs) r.printed ??= 'int';
-      return OTHER;
+      return { ...OTHER, carried: args.flatMap(carriedBy) };
     }
     const serial = SERIALISERS.get(name);
     if (serial) {
@@ -353,9 +388,47 @@ export class Resolver {
       case 'default': {
         // `default D X`: X may be absent.
         if (last) for (const r of last.refs) r.guarded = true;
+        this.guardAlternatives(args, f);
         const u = union(args);
-        return val(u.alts, u.refs, []);
+        return { ...val(u.alts, u.refs, []), carried: u.carried ?? [] };
       }
+      case 'not': {
+        const x = last ?? OTHER;
+        return { ...OTHER, tests: x.neg ?? [], neg: x.tests };
+      }
+      case 'empty':
+        return { ...OTHER, neg: (last ?? OTHER).tests };
+      case 'kindIs':
+      case 'typeIs':
+      case 'typeIsLike': {
+        // A value of a kind other than "invalid" is not nil.
+        const x = args[1] ?? OTHER;
+        return literal(args[0]) === 'invalid' || literal(args[0]) === '<nil>' ? { ...OTHER, neg: x.tests } : { ...OTHER, tests: x.tests };
+      }
+      case 'has': {
+        // `has (quote X) (list "" …)` (cert-manager): quote of nil is "", of anything else never "": false proves X.
+        const needle = nodes[0];
+        const head = needle?.type === 'pipe' && needle.pipe.cmds.length === 1 ? needle.pipe.cmds[0]?.args[0] : undefined;
+        const quoted = head?.type === 'identifier' && (head.name === 'quote' || head.name === 'squote');
+        const hasEmpty = (args[1]?.alts ?? []).some((a) => a.k === 'list' && a.items.alts.some((i) => i.k === 'str' && i.value === ''));
+        return quoted && hasEmpty && args.length === 2 ? { ...OTHER, neg: args[0]?.carried ?? [] } : OTHER;
+      }
+      case 'ternary': {
+        // `ternary A B C` gives A when C is truthy, B when it is falsy: what C proves guards that side.
+        const [a, b, c] = args;
+        if (a && b && c) {
+          this.guardBy(a, c.tests);
+          this.guardBy(b, c.neg ?? []);
+          // The result is A or B, never the test.
+          const u = union([a, b]);
+          return { ...val(u.alts.slice(0, MAX_ALTS), u.refs, []), carried: u.carried ?? [] };
+        }
+        break;
+      }
+      case 'coalesce':
+      case 'or':
+        this.guardAlternatives(args, f);
+        break;
       case 'dict': {
         const entries = new Map<string, Val>();
         for (let i = 0; i + 1 < args.length; i += 2) {
@@ -368,7 +441,7 @@ export class Resolver {
       }
       case 'list':
       case 'tuple':
-        return val([{ k: 'list', items: union(args.length > 0 ? args : [OTHER]) }]);
+        return val([{ k: 'list', items: union(args.length > 0 ? args : [OTHER]), elems: args }]);
       case 'index':
       case 'get': {
         let cur = args[0] ?? OTHER;
@@ -376,7 +449,8 @@ export class Resolver {
           const arg = args[i];
           const node = nodes[i];
           const key = node?.type === 'number' ? '[]' : literal(arg);
-          cur = this.select(cur, key, f, at, i === args.length - 1);
+          const at0 = node?.type === 'number' && /^\d+$/.test(node.text) ? Number(node.text) : undefined;
+          cur = this.select(cur, key, f, at, i === args.length - 1, at0);
         }
         return cur;
       }
@@ -417,7 +491,10 @@ export class Resolver {
     }
     if (PASS_THROUGH.has(name)) {
       const u = union(args);
-      return val(u.alts.slice(0, MAX_ALTS), u.refs, name === 'coalesce' || name === 'ternary' || name === 'or' ? [] : u.tests);
+      const out = { ...val(u.alts.slice(0, MAX_ALTS), u.refs, name === 'coalesce' || name === 'ternary' || name === 'or' ? [] : u.tests), carried: u.carried ?? [] };
+      // `or A B` truthy: one of its arguments is (when each proves something); falsy: each is falsy.
+      if (name === 'or') return { ...out, anyOf: args.length > 1 && args.every((a) => a.tests.length > 0) ? [args.flatMap((a) => a.tests)] : [], neg: args.flatMap((a) => a.neg ?? []) };
+      return out;
     }
     if (SHALLOW.has(name) || printedAs) return OTHER;
     // Unknown function: it may read all of what it is given.
@@ -508,8 +585,8 @@ export class Resolver {
     return val(out, refs, refs);
   }
 
-  /** One key step of index/get/hasKey/dig/pluck (`undefined` key: not a literal). */
-  private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean): Val {
+  /** One key step of index/get/hasKey/dig/pluck (`undefined` key: not a literal; `position`: a literal list index). */
+  private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean, position?: number): Val {
     const alts: Alt[] = [];
     const refs: MutableUsage[] = [];
     for (const a0 of base.alts) {
@@ -541,8 +618,9 @@ export class Resolver {
           } else alts.push({ k: 'other' });
         }
       } else if (a.k === 'list') {
-        alts.push(...a.items.alts);
-        refs.push(...a.items.refs);
+        const item = position !== undefined ? (a.elems?.[position] ?? a.items) : a.items;
+        alts.push(...item.alts);
+        refs.push(...item.refs);
       } else alts.push({ k: 'other' });
     }
     return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs, refs);
@@ -576,7 +654,7 @@ export class Resolver {
     }
     for (const a of v.alts) {
       if (a.k === 'values') {
-        if (!upgraded.has(`${a.chart}:${a.path.join('\u0001')}`) && kind !== 'read') this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at);
+        if (!upgraded.has(`${a.chart}:${a.path.join('\u0001')}`) && kind !== 'read') this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at).rendered = true;
       } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeep(e, kind, f, at, seen);
       else if (a.k === 'list') this.markDeep(a.items, kind, f, at, seen);
     }
@@ -597,6 +675,7 @@ export class Resolver {
       kind,
       guarded: f.guards.length > 0 && this.isGuarded(f.guards, chart, path),
       required: false,
+      rendered: false,
     };
     f.sink.push(u);
     return u;
@@ -605,6 +684,24 @@ export class Resolver {
   private location(file: ParsedTemplate, pos: number, end: number): TemplateLocation {
     const { line, column } = positionAt(file.lineStarts, pos);
     return { file: file.file, offset: pos, end, line, column };
+  }
+
+  /** Marks the references a value carries as guarded by what `tests` proves. */
+  private guardBy(v: Val, tests: readonly MutableUsage[]): void {
+    if (tests.length === 0) return;
+    const guards = tests.map(guardOf);
+    for (const r of v.refs) if (this.isGuarded(guards, r.chart, r.path)) r.guarded = true;
+  }
+
+  /**
+   * `default A B`, `coalesce A B`, `or A B` inside `if or A B`: one of the arguments is truthy, so the result is never
+   * empty: every argument is guarded. Each alternative of an enclosing `or` must be one of the arguments.
+   */
+  private guardAlternatives(args: readonly Val[], f: Frame): void {
+    if (f.anyOf.length === 0) return;
+    const refs = args.flatMap((a) => a.refs);
+    const given = (g: Guard) => refs.some((r) => r.chart === g.chart && r.path.length === g.path.length && r.path.every((s, i) => s === g.path[i]));
+    if (f.anyOf.some((alternatives) => alternatives.every((conj) => conj.some(given)))) for (const r of refs) r.guarded = true;
   }
 
   private isGuarded(guards: readonly Guard[], chart: number, path: readonly string[]): boolean {
