@@ -7,7 +7,9 @@
 //   node test/e2e/codeServer.mjs ui     installs helm-values.vsix (npm run package) like a user, opens examples/webapp
 //                                       and values-prod.yaml, checks the Problems panel (a YAML 1.1 boolean, a redacted
 //                                       plaintext password in values-staging.yaml), the environment picker and a
-//                                       hover, and saves a screenshot to test-artifacts/code-server.png
+//                                       hover, the commands, and the faded `helm.unused-key` keys of
+//                                       charts/redis/values.yaml with their `unused` inlay hints and hover message;
+//                                       screenshots in test-artifacts/code-server*.png
 //   node test/e2e/codeServer.mjs all    both (default)
 //
 // Env: E2E_TOOLS (default .e2e-tools), CS_NODE / CS_ENTRY (override the install), VSIX (default helm-values.vsix),
@@ -312,6 +314,59 @@ async function runUi(browser) {
       await heading.waitFor({ timeout: 20_000 });
       await page.screenshot({ path: extraShot('explain') });
       return path.relative(ROOT, extraShot('explain'));
+    });
+
+    // helm.unused-key as a user meets it: the example's redis subchart (a stand-in without templates, under the alias
+    // `cache`) has defaults no template of the chart reads, while templates/deployment.yaml reads cache.auth.existingSecret.
+    const redis = page.locator('.editor-instance .monaco-editor', { has: page.locator('.view-line', { hasText: /^architecture:/ }) }).first();
+    await check('Quick Open charts/redis/values.yaml: the keys no template reads are faded (helm.unused-key) with an "unused" inlay hint', async () => {
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('charts/redis/values.yaml');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'charts/redis' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await redis.waitFor({ timeout: 15_000 });
+      // Monaco draws a diagnostic tagged Unnecessary as `squiggly-inline-unnecessary` on the text (faded by opacity).
+      const faded = redis.locator('.view-line .squiggly-inline-unnecessary');
+      const want = ['architecture', 'enabled', 'master', 'service'];
+      let texts = [];
+      for (const end = Date.now() + 30_000; Date.now() < end; await page.waitForTimeout(200)) {
+        texts = (await faded.allInnerTexts()).map((t) => t.trim());
+        if (texts.join() === want.join()) break;
+      }
+      if (texts.join() !== want.join()) throw new Error(`faded keys: ${JSON.stringify(texts)}, expected ${JSON.stringify(want)}`);
+      // Faded, not hidden (the opacity of editorUnnecessaryCode.opacity; read again while the decoration settles).
+      let opacity = NaN;
+      for (const end = Date.now() + 5_000; Date.now() < end && !(opacity > 0 && opacity < 1); await page.waitForTimeout(200)) {
+        opacity = Number(await faded.first().evaluate((el) => getComputedStyle(el).opacity));
+      }
+      if (!(opacity > 0 && opacity < 1)) throw new Error(`the unused key is not shown faded (opacity ${opacity})`);
+      // An inlay hint is a span of its own after the value (`standalone` then `unused`, no space between in the text).
+      const hint = (line) => line.locator('span', { hasText: /^\s*unused\s*$/ });
+      const line = redis.locator('.view-line', { hasText: /^architecture:/ }).first();
+      await hint(line).first().waitFor({ timeout: 15_000 });
+      const readLine = redis.locator('.view-line', { hasText: /^\s*existingSecret:/ }).first();
+      if ((await hint(readLine).count()) > 0) throw new Error(`existingSecret (read by templates/deployment.yaml) has an unused hint: ${await readLine.innerText()}`);
+      const shown = (await line.locator(':scope > span > span').allInnerTexts()).map((t) => t.trim()).filter(Boolean).join(' | ');
+      await page.screenshot({ path: extraShot('unused') });
+      return `faded ${texts.join(', ')} (opacity ${opacity}); "${shown}"; ${path.relative(ROOT, extraShot('unused'))}`;
+    });
+
+    await check('hovering a faded key shows the helm.unused-key message', async () => {
+      const key = redis.locator('.view-line', { hasText: /^architecture:/ }).locator('.squiggly-inline-unnecessary').first();
+      const hover = page.locator('.monaco-hover:visible, .monaco-resizable-hover:visible').first();
+      let text = '';
+      for (let attempt = 0; attempt < 20 && !/no template of the chart reads this key; it has no effect/.test(text); attempt++) {
+        await page.mouse.move(5, 5);
+        await key.hover();
+        await hover.waitFor({ timeout: 5_000 }).catch(() => {});
+        text = (await hover.innerText().catch(() => '')).trim();
+      }
+      if (!/cache\.architecture: no template of the chart reads this key; it has no effect/.test(text) || !/helm\.unused-key/.test(text)) throw new Error(`hover shows: ${JSON.stringify(text)}`);
+      return JSON.stringify(text.split('\n').filter((l) => /unused|Unused/.test(l)).slice(0, 3).join(' / '));
     });
   } catch (e) {
     results.failed++;
