@@ -235,6 +235,49 @@ spec:
     }
   });
 
+  it('reads the secrets ignore file of each side at its own revision: an entry on one side does not unmask the other', () => {
+    const SECRET_A = 'Zx9pQ2vL8mN4kR7tW3';
+    const SECRET_B = 'Qw7eR5tY3uI1oP9aS2';
+    const prodValues = (pw: string) => `replicas: 3\nadminPassword: ${pw}\n`;
+    const password = (j: DiffJson) => envOf(j, 'prod').changes.find((c) => c.path === 'adminPassword');
+    const redacted = (v: Json | undefined, secret: string) => typeof v === 'string' && v.includes('…') && !v.includes(secret);
+
+    // An entry added only in the working tree (at the repository root, found by walking up from the chart): it
+    // applies to the head side, not to the base, whose secret stays redacted.
+    const added = baseRepo({ 'web/values-prod.yaml': prodValues(SECRET_A) });
+    edit(added, { 'web/values-prod.yaml': prodValues(SECRET_B), '.helmsecretsignore': 'web/values-prod.yaml:*:adminPassword\n' });
+    const r1 = cli(['diff', 'web', '--base', 'HEAD', '-o', 'json'], added);
+    assert.equal(r1.code, 0, show(r1));
+    const p1 = password(json<DiffJson>(r1));
+    assert.ok(redacted(p1?.before, SECRET_A), `base side: ${JSON.stringify(p1)}`);
+    assert.equal(p1?.after, SECRET_B, 'head side: ignored by the working tree\'s entry');
+    assert.ok(!r1.stdout.includes(SECRET_A));
+
+    // Vice versa: the entry is in the base revision (next to the chart) and removed in the working tree.
+    const removed = baseRepo({ 'web/values-prod.yaml': prodValues(SECRET_A), 'web/.helmsecretsignore': 'values-prod.yaml:*:adminPassword\n' });
+    edit(removed, { 'web/values-prod.yaml': prodValues(SECRET_B), 'web/.helmsecretsignore': null });
+    const r2 = cli(['diff', 'web', '--base', 'HEAD', '-o', 'json'], removed);
+    assert.equal(r2.code, 0, show(r2));
+    const p2 = password(json<DiffJson>(r2));
+    assert.equal(p2?.before, SECRET_A, 'base side: ignored by the base revision\'s entry');
+    assert.ok(redacted(p2?.after, SECRET_B), `head side: ${JSON.stringify(p2)}`);
+    for (const format of ['text', 'markdown']) assert.ok(!cli(['diff', 'web', '--base', 'HEAD', '-o', format], removed).stdout.includes(SECRET_B), format);
+
+    // --head REV: the head side reads the ignore file of that revision, not the working tree's.
+    const first = git(added, 'rev-parse', 'HEAD').trim();
+    const second = commit(added, {}, 'ignore the prod password');
+    edit(added, { '.helmsecretsignore': null, 'web/values-prod.yaml': prodValues('Lk3jH5gF7dS9aP1oI2') });
+    const r3 = cli(['diff', 'web', '--base', first, '--head', second, '-o', 'json'], added);
+    assert.equal(r3.code, 0, show(r3));
+    const p3 = password(json<DiffJson>(r3));
+    assert.ok(redacted(p3?.before, SECRET_A), `base side: ${JSON.stringify(p3)}`);
+    assert.equal(p3?.after, SECRET_B, 'head side: ignored by the entry committed at --head');
+    const r4 = cli(['diff', 'web', '--base', second, '--head', first, '-o', 'json'], added);
+    const p4 = password(json<DiffJson>(r4));
+    assert.equal(p4?.before, SECRET_B, 'base side: ignored at --base');
+    assert.ok(redacted(p4?.after, SECRET_A), `head side: ${JSON.stringify(p4)}`);
+  });
+
   it('attaches owners to changes, lists them in markdown, and reports unowned changes and bad owner entries with lines', () => {
     const dir = baseRepo({
       'hv.yaml': `environments:

@@ -247,3 +247,98 @@ test('LSP: helm.unused-key is tagged Unnecessary (shown faded); other findings a
   assert.equal(toDiagnostic(f).severity, DiagnosticSeverity.Hint);
   assert.equal(toDiagnostic({ ...f, code: 'helm.unknown-key', severity: 'warning' }).tags, undefined);
 });
+
+// Globals flow down only (helm-semantics B6): a subchart's own `global.*` default is seen by its templates and those of
+// the charts below it, never by the parent's; the root's `global.*` reaches every chart. The finding and the hover in
+// the values file agree.
+function globalsChart(parent: string, sub: string, inner: string): string {
+  return `
+  #- /chart/Chart.yaml
+  name: app
+  dependencies:
+    - name: redis
+      version: 1.0.0
+      alias: cache
+  #- /chart/values.yaml
+  global:
+    x: root
+    w: root
+  #- /chart/templates/parent.yaml
+  ${parent}
+  #- /chart/charts/redis/Chart.yaml
+  name: redis
+  version: 1.0.0
+  #- /chart/charts/redis/values.yaml
+  global:
+    x: sub
+    v: sub
+  #- /chart/charts/redis/templates/sub.yaml
+  ${sub}
+  #- /chart/charts/redis/charts/inner/Chart.yaml
+  name: inner
+  version: 1.0.0
+  #- /chart/charts/redis/charts/inner/values.yaml
+  global:
+    z: inner
+  #- /chart/charts/redis/charts/inner/templates/inner.yaml
+  ${inner}
+  `;
+}
+
+/** helm.unused-key findings (file:line name) and the hover's templates section of each `global` key of each values.yaml. */
+function globalsVerdicts(fixture: string): { unused: string[]; hovers: Record<string, string> } {
+  const fx = parseFixture(dedent(fixture));
+  const a = analysisOf(fx.files);
+  const unused = a
+    .findings()
+    .filter((f) => f.code === 'helm.unused-key')
+    .map((f) => `${f.file.replace('/chart/', '')}:${f.line} ${f.message.slice(0, f.message.indexOf(':'))}`);
+  const hovers: Record<string, string> = {};
+  for (const [file, key] of [['/chart/values.yaml', 'x'], ['/chart/values.yaml', 'w'], ['/chart/charts/redis/values.yaml', 'x'], ['/chart/charts/redis/values.yaml', 'v'], ['/chart/charts/redis/charts/inner/values.yaml', 'z']] as const) {
+    const text = fx.files.get(file) ?? '';
+    const md = computeHover(a, file, text.indexOf(`  ${key}:`) + 2, {})?.markdown ?? '';
+    const section = md.split('\n\n---\n\n').find((s) => s.startsWith('Read by') || s.startsWith('**Unused**') || s.startsWith('Templates read')) ?? '(none)';
+    hovers[`${file.replace('/chart/', '')} ${key}`] = section.startsWith('**Unused**') ? 'Unused' : section;
+  }
+  return { unused, hovers };
+}
+
+test('globals flow down: a subchart\'s global default is used only by its templates and those below it; the hover agrees', () => {
+  // The parent reads global.x and global.w only; the subchart reads global.v; the inner chart reads nothing.
+  const parentOnly = globalsVerdicts(globalsChart('a: {{ .Values.global.x }}{{ .Values.global.w }}', 'b: {{ .Values.global.v }}', 'kind: Inner'));
+  assert.deepEqual(parentOnly.unused.sort(), [
+    'charts/redis/charts/inner/values.yaml:1 cache.inner.global',
+    'charts/redis/values.yaml:2 cache.global.x',
+  ]);
+  assert.deepEqual(parentOnly.hovers, {
+    'values.yaml x': 'Read by `templates/parent.yaml:1`',
+    'values.yaml w': 'Read by `templates/parent.yaml:1`',
+    'charts/redis/values.yaml x': 'Unused',
+    'charts/redis/values.yaml v': 'Read by `charts/redis/templates/sub.yaml:1`',
+    'charts/redis/charts/inner/values.yaml z': 'Unused',
+  });
+
+  // The subchart reads global.x too: its default is used (by it, not by the parent's read); the inner chart reads
+  // global.z and global.v: its own z default, and the subchart's v (a chart above it), are used by it.
+  const subReads = globalsVerdicts(globalsChart('a: {{ .Values.global.x }}', 'b: {{ .Values.global.v }}{{ .Values.global.x | quote }}', 'c: {{ .Values.global.z }}{{ .Values.global.v }}'));
+  assert.deepEqual(subReads.unused, ['values.yaml:3 global.w']);
+  assert.deepEqual(subReads.hovers, {
+    'values.yaml x': 'Read by `charts/redis/templates/sub.yaml:1`, `templates/parent.yaml:1`',
+    'values.yaml w': 'Unused',
+    'charts/redis/values.yaml x': 'Read by `charts/redis/templates/sub.yaml:1`',
+    'charts/redis/values.yaml v': 'Read by `charts/redis/charts/inner/templates/inner.yaml:1`, `charts/redis/templates/sub.yaml:1`',
+    'charts/redis/charts/inner/values.yaml z': 'Read by `charts/redis/charts/inner/templates/inner.yaml:1`',
+  });
+});
+
+test('globals flow down: the root\'s global default is used by a read in any chart; toYaml of a subchart\'s .Values prints them', () => {
+  // Only the inner chart reads anything: global.w of the root (and the subchart's global.x via toYaml of its values).
+  const deep = globalsVerdicts(globalsChart('kind: Parent', 'kind: Sub', 'c: {{ .Values.global.w }}{{ .Values.global.z }}'));
+  // The subchart's `global` map passes global.w down to the inner chart, but its own x and v defaults are read by no one.
+  assert.deepEqual(deep.unused.sort(), ['charts/redis/values.yaml:2 cache.global.x', 'charts/redis/values.yaml:3 cache.global.v', 'values.yaml:2 global.x']);
+  assert.equal(deep.hovers['values.yaml w'], 'Read by `charts/redis/charts/inner/templates/inner.yaml:1`');
+  assert.equal(deep.hovers['values.yaml x'], 'Unused');
+  const dump = globalsVerdicts(globalsChart('kind: Parent', 'kind: Sub', 'c: {{ toYaml .Values }}'));
+  assert.deepEqual(dump.unused, []);
+  assert.equal(dump.hovers['charts/redis/values.yaml x'], 'Read by `charts/redis/charts/inner/templates/inner.yaml:1` (whole subtree)');
+});

@@ -211,3 +211,23 @@ test('incremental: one template changed reuses the rest; a changed define rebuil
   const third = buildTemplateIndex(chart('c', { ...files, 'b.yaml': '{{ .Values.b2 }}', '_h.tpl': '{{ define "h" }}{{ .Values.h2 }}{{ end }}' }), second);
   assert.deepEqual(third.usages.map((u) => formatUsagePath(u.path)), ['a', 'h2', 'b2']);
 });
+
+test('globals flow down only: a global read uses the root\'s global and that of its chart and the charts above it', () => {
+  const inner = chart('c/charts/s/charts/i', { 'i.yaml': '{{ .Values.global.deep }}' });
+  const sub = chart('c/charts/s', { 'a.yaml': '{{ .Values.global.reg }}' }, [{ keys: ['i'], chart: inner }]);
+  const index = buildTemplateIndex(chart('c', { 't.yaml': '{{ .Values.global.top }}' }, [{ keys: ['s1', 's2'], chart: sub }]));
+  const used = (p: string) => index.isUsed(p.split('.'));
+  // The root's global: read anywhere.
+  for (const p of ['global.top', 'global.reg', 'global.deep']) assert.equal(used(p), true, p);
+  // A subchart's own global (under each alias): read by it or below it, never by the parent.
+  for (const p of ['s1.global.reg', 's2.global.reg', 's1.global.deep', 's2.i.global.deep']) assert.equal(used(p), true, p);
+  for (const p of ['s1.global.top', 's2.global.top', 's1.i.global.reg', 's2.i.global.top']) assert.equal(used(p), false, p);
+  // Usages keep their value coordinates (the chart's own `.Values.global`, shared from the root).
+  assert.deepEqual(index.usagesOf(['s1', 'global', 'reg']).map((u) => index.rootPaths(u).map(formatUsagePath).join('|')), ['global.reg']);
+  // toYaml of a subchart's whole .Values prints its own values (its subcharts' included) and the globals it gets from
+  // above: the root's, and those of the charts between.
+  const dump = buildTemplateIndex(chart('c', { 't.yaml': 'x' }, [{ keys: ['s'], chart: chart('c/charts/s', { 'a.yaml': '{{ toYaml .Values }}' }, [{ keys: ['i'], chart: chart('c/charts/s/charts/i', { 'i.yaml': 'y' }) }]) }]));
+  assert.equal(dump.isUsed(['global', 'any']), true);
+  assert.equal(dump.isUsed(['s', 'global', 'any']), true);
+  assert.equal(dump.isUsed(['other']), false);
+});

@@ -66,7 +66,8 @@ function unusedKeys(name: string): Report {
     const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
     for (const [k, x] of entries) {
       const p = [...rel, k];
-      const root = p[0] === 'global' ? p : [...prefix, ...p];
+      // A subchart's own `global.*` default is judged at `<alias>.global.*` (used by its templates and below only).
+      const root = [...prefix, ...p];
       if (index.isUsed(root)) {
         visit(x, p, prefix, own);
         continue;

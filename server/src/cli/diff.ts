@@ -1,7 +1,8 @@
 // `helm-values diff <chart-dir|workspace> --base REV [--head REV] [--env NAME]... [-o text|json|markdown|sarif]`:
 // every environment's effective values at two revisions, compared (service/custody/diff.ts). Each side is opened by
 // the project model (host/projectModel.ts), the base (and --head) read from git (host/gitRevision.ts); without
-// --head the head is the working tree. Exit codes: 0, 1 (a policy finding of error severity), 2 (usage).
+// --head the head is the working tree. Everything a side reads comes from its own revision: the chart, the
+// environments file, GitOps manifests and the secrets ignore file (so redaction follows that revision's entries). Exit codes: 0, 1 (a policy finding of error severity), 2 (usage).
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { discoverCharts, type FileReader } from '../host/chartReader';

@@ -8,7 +8,8 @@
 // - Secrets ignore file: the nearest `.helmsecretsignore` at or above the chart directory, up to the repository root
 //   (the first directory holding `.git`); its entries (and `secrets.ignorePaths`) are relative to its directory.
 //   Without one: relative to the workspace root (the editor's workspace folder, the CLI's current directory, when it
-//   holds the chart; else the repository root; else the chart directory), where the editor's fix creates it.
+//   holds the chart; else the repository root; else the chart directory), where the editor's fix creates it. A chart
+//   read at a git revision (ProjectRequest.files) finds and reads it in that revision, by the same walk.
 // - Configuration problems (environments, ignore file, secret settings) are findings of severity error with a
 //   `config.*` code, at the file and line at fault (settings have no file: the chart's values.yaml, line 1). The
 //   environment entries at fault are left out; everything else is still checked.
@@ -274,11 +275,14 @@ export function configFileEnvironments(file: string, files?: FileReader): Enviro
 // ---------------------------------------------------------------------------------------------------------------
 // The secrets ignore file.
 
-/** The nearest directory at or above `dir` holding `name`, not above the repository root (the first with `.git`). */
-function findUpwards(dir: string, name: string): string | undefined {
+/**
+ * The nearest directory at or above `dir` holding `name`, not above the repository root (the first with `.git`).
+ * `files`: look in that tree (a git revision) instead of the disk; its root is the last directory it holds.
+ */
+function findUpwards(dir: string, name: string, files?: FileReader): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, name))) return d;
-    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) return undefined;
+    if (files ? files.kind(path.join(d, name)) !== undefined : fs.existsSync(path.join(d, name))) return d;
+    if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d || (files && files.kind(path.dirname(d)) !== 'dir')) return undefined;
   }
 }
 
@@ -297,18 +301,19 @@ export interface SecretsContext {
 
 /**
  * The secrets ignore file for a chart (or a loose values file's directory): see the rule at the top. `open` gives
- * the texts of files open in an editor; `display` turns the absolute path into the one findings show.
+ * the texts of files open in an editor; `display` turns the absolute path into the one findings show. `files`: the
+ * chart is read at a git revision, and so is the ignore file (as that revision has it; editor texts do not apply).
  */
-export function secretsContext(dir: string, workspaceRoot: string | undefined, open: ReadonlyMap<string, string> = new Map(), display: (abs: string) => string = (p) => p): SecretsContext {
+export function secretsContext(dir: string, workspaceRoot: string | undefined, open: ReadonlyMap<string, string> = new Map(), display: (abs: string) => string = (p) => p, files?: FileReader): SecretsContext {
   const abs = path.resolve(dir);
-  const found = findUpwards(abs, IGNORE_FILE_NAME);
+  const found = findUpwards(abs, IGNORE_FILE_NAME, files);
   const repo = found === undefined ? findUpwards(abs, '.git') : undefined;
   const root = found ?? (workspaceRoot !== undefined && holds(path.resolve(workspaceRoot), abs) ? path.resolve(workspaceRoot) : (repo ?? abs));
   const file = path.join(root, IGNORE_FILE_NAME);
-  let text = open.get(file);
+  let text = files ? undefined : open.get(file);
   const problems: Finding[] = [];
   if (text === undefined && found !== undefined) {
-    const r = readTextFile(file);
+    const r = readTextFile(file, undefined, files);
     if ('error' in r) problems.push(configFinding(display(file), 1, 1, 'config.secrets-ignore-file', r.error));
     text = 'error' in r ? '' : r.text;
   }
@@ -414,7 +419,7 @@ export function openProject(req: ProjectRequest): Project {
 
   const secretSettings = secretOptionsFromSettings(req.secrets, compileUserPattern);
   for (const p of secretSettings.problems) configProblem(p, undefined, 'config.secrets');
-  const secrets = secretsContext(chartDir, req.workspaceRoot, open, display);
+  const secrets = secretsContext(chartDir, req.workspaceRoot, open, display, files);
   problems.push(...secrets.problems);
 
   const readFile = (p: string): string | undefined => {

@@ -35,9 +35,13 @@ function hasMissingDependency(model: ChartModel): boolean {
   return (model.dependencies ?? []).some((d) => !model.subcharts.some((s) => s.name === d.name)) || model.subcharts.some(hasMissingDependency);
 }
 
-/** A root-coordinate path of a chart-local one (`global.*` is shared by every chart). */
+/**
+ * A root-coordinate path of a chart-local key of a values file. A subchart's own `global.*` default sits at
+ * `<alias>.global.*`: the index counts it used only by reads in that subchart and the charts below it (globals flow
+ * down only), while the root's `global.*` is used by a read in any chart.
+ */
 function rootPath(prefix: readonly string[], path: readonly PathSegment[]): PathSegment[] {
-  return path[0] === 'global' ? [...path] : [...prefix, ...path];
+  return [...prefix, ...path];
 }
 
 /**

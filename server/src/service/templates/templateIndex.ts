@@ -4,7 +4,10 @@
 // files keep their parse, and their references when the set of defines is unchanged).
 //
 // Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`; `.Values.global.x` is the
-// root's `global.x` in every chart. `[]` in a path is any element of a list or any key of a map (`range`).
+// root's `global.x` in every chart (rootPaths). `[]` in a path is any element of a list or any key of a map (`range`).
+// Globals flow down only (helm-semantics B6): a read of `.Values.global.x` in a chart uses the root's `global.x` and
+// the `global.x` of that chart and of every chart above it (`<alias>.global.x`, its own values.yaml default), never
+// that of a chart below it; `toYaml .Values` in a subchart prints the globals it gets from above too.
 // isUsed rules: a `read` of P uses P and its ancestors; a `subtree` or `dynamic` read of P uses P and everything
 // below it (`toYaml .Values` uses every key), except a dynamic read of the whole of .Values (`index .Values $k`),
 // which uses no key in particular; an element of a list (`list[3]`) is used when the list is read.
@@ -197,11 +200,27 @@ class Index implements TemplateIndex {
     return (chart?.prefixes ?? [[]]).map((p) => [...p, ...u.path]);
   }
 
+  /**
+   * The root-coordinate paths a reference uses: its rootPaths, and for a global (`global.*`, or a subtree read of a
+   * subchart's whole `.Values`) the `global` of the chart and of each chart above it. Every segment of a chart's
+   * prefix is a subchart key, so each prefix's heads are the places of the charts above.
+   */
+  private usedPaths(u: TemplateUsage): string[][] {
+    const paths = this.rootPaths(u);
+    const global = u.path[0] === 'global';
+    if (!global && (u.path.length > 0 || u.kind !== 'subtree')) return paths;
+    for (const p of this.charts[u.chart]?.prefixes ?? []) {
+      if (global) for (let k = 1; k <= p.length; k++) paths.push([...p.slice(0, k), ...u.path]);
+      else for (let k = 0; k < p.length; k++) paths.push([...p.slice(0, k), 'global']);
+    }
+    return paths;
+  }
+
   private trie(): TrieNode {
     if (this.trieMemo) return this.trieMemo;
     const root = newNode();
     for (const u of this.usages) {
-      for (const path of this.rootPaths(u)) {
+      for (const path of this.usedPaths(u)) {
         let node = root;
         for (const s of path) {
           let next = node.children.get(s);
