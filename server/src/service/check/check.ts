@@ -187,7 +187,9 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, own: OwnChe
   const others = classes.filter((c) => c.key !== mine).map((c) => ({ c, eff: computeEffective(input.model, inputs, c.release, caches) })).filter((o) => !o.eff.error);
   if (others.length === 0) return [];
   const paths = new Map<string, string[]>();
-  const seen = nullVisibility(own.templates, caches);
+  // Asked only when a key is null on one side and absent on the other (built once per template index).
+  let visibility: ((p: readonly string[]) => boolean) | undefined;
+  const seen = (p: readonly string[]): boolean => (visibility ??= nullVisibility(own.templates, caches))(p);
   const ownVerdict = own.schemaMessages && input.schemas ? schemaVerdict(own.schemaMessages) : undefined;
   for (const o of others) {
     // Schema errors this release's merge has and the other's lacks (or the reverse), validated only when needed.
