@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { checkChart } from '../../server/src/service/check/check';
 import { parseHelmRelease, type HelmRelease } from '../../server/src/service/helm/versions';
 import { analysisOf } from './fixture';
+import { buildTemplateIndex } from '../../server/src/service/templates/templateIndex';
+import { nullVisibility } from '../../server/src/service/check/nullVisibility';
+import { createServiceCaches } from '../../server/src/service/caches';
 
 function release(text: string): HelmRelease {
   const r = parseHelmRelease(text);
@@ -88,4 +91,20 @@ test("a null the schema rejects changes Helm's verdict: reported even where no t
   assert.deepEqual(versionFindings({ ...tpl, 'values.schema.json': strict }, VALUES, '4.1'), [NULL_B.replace('Helm 4.2.0 and later give (absent); Helm 3, 4.0.0–4.1.4 give null', 'Helm 3, 4.0.0–4.1.4 give null; Helm 4.2.0 and later give (absent)')]);
   assert.deepEqual(versionFindings({ ...tpl, 'values.schema.json': strict }), [NULL_B]);
   assert.deepEqual(versionFindings({ ...tpl, 'values.schema.json': lax }), []);
+});
+
+test('the lookup is kept across the next index of unchanged templates, and rebuilt when a template changes', () => {
+  const chart = (text: string) => ({ dir: '/chart', templates: [{ path: '/chart/templates/cm.yaml', text }, { path: '/chart/templates/b.yaml', text: 'b: {{ .Values.x }}\n' }], subcharts: [] });
+  const caches = createServiceCaches();
+  const first = buildTemplateIndex(chart('x: {{ .Values.a.b }}\n'));
+  const lookup = nullVisibility(first, caches);
+  assert.equal(lookup(['a', 'b']), false);
+  // A new index of the same texts (as an edit of values.yaml makes): the same lookup.
+  const same = buildTemplateIndex(chart('x: {{ .Values.a.b }}\n'), first);
+  assert.notEqual(same, first);
+  assert.equal(nullVisibility(same, caches), lookup);
+  // A template now prints the map: a new lookup that sees the key.
+  const changed = buildTemplateIndex(chart('x: {{ toYaml .Values.a }}\n'), same);
+  assert.equal(nullVisibility(changed, caches)(['a', 'b']), true);
+  assert.equal(nullVisibility(first, caches)(['a', 'b']), false);
 });

@@ -13,10 +13,11 @@
 //   - an element read right below the parent (`range .Values` visits the key: `[]` at the key's place);
 //   - a read that tests presence (`hasKey`, `get`, `pluck`, `dig`: TemplateUsage.presence) of the key, or of a key
 //     below it for `dig` (dig stops at a missing key with its default, and fails on a null it must descend into).
-// The lookup is built once per template index, in the host's caches.
+// The lookup is built once per template index, in the host's caches, and kept across the chart's next indexes while
+// their references are the same (an edit of values.yaml makes a new index of unchanged templates).
 import type { ServiceCaches } from '../caches';
 import { memoKey } from '../memo';
-import type { TemplateIndex } from '../templates/templateIndex';
+import type { TemplateIndex, TemplateUsage } from '../templates/templateIndex';
 
 interface Node {
   children: Map<string, Node>;
@@ -30,23 +31,49 @@ interface Node {
 
 const newNode = (): Node => ({ children: new Map(), read: false, whole: false, presence: false });
 
-const LOOKUPS = memoKey('check.null-visibility', () => new WeakMap<TemplateIndex, (path: readonly string[]) => boolean>());
+type Lookup = (path: readonly string[]) => boolean;
+
+const LOOKUPS = memoKey('check.null-visibility', () => new WeakMap<TemplateIndex, Lookup>());
+/** The latest lookup of each root chart, with what it was built from. */
+const LATEST = memoKey('check.null-visibility.latest', () => new Map<string, { prefixes: string; usages: readonly TemplateUsage[]; lookup: Lookup }>());
 
 /**
  * `(path) => whether some template of the index can tell null from absent at path` (root coordinates). Built once per
  * index; charts without templates see everything (there is nothing to prove a difference unseen).
  */
-export function nullVisibility(templates: TemplateIndex, caches: ServiceCaches): (path: readonly string[]) => boolean {
+export function nullVisibility(templates: TemplateIndex, caches: ServiceCaches): Lookup {
   const lookups = caches.get(LOOKUPS);
-  let lookup = lookups.get(templates);
-  if (!lookup) {
-    lookup = templates.hasTemplates ? buildLookup(templates) : () => true;
-    lookups.set(templates, lookup);
+  const hit = lookups.get(templates);
+  if (hit) return hit;
+  if (!templates.hasTemplates) {
+    const all: Lookup = () => true;
+    lookups.set(templates, all);
+    return all;
   }
+  const latest = caches.get(LATEST);
+  const dir = templates.charts[0]?.dir ?? '';
+  const prefixes = JSON.stringify(templates.charts.map((c) => c.prefixes));
+  const prev = latest.get(dir);
+  const lookup = prev && prev.prefixes === prefixes && sameReads(prev.usages, templates.usages) ? prev.lookup : buildLookup(templates);
+  latest.set(dir, { prefixes, usages: templates.usages, lookup });
+  lookups.set(templates, lookup);
   return lookup;
 }
 
-function buildLookup(templates: TemplateIndex): (path: readonly string[]) => boolean {
+/** Whether two indexes' references give the same lookup (the fields it reads, in the same order). */
+function sameReads(a: readonly TemplateUsage[], b: readonly TemplateUsage[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (!x || !y || x.chart !== y.chart || x.kind !== y.kind || x.presence !== y.presence || x.selectOnly !== y.selectOnly || x.path.length !== y.path.length) return false;
+    for (let j = 0; j < x.path.length; j++) if (x.path[j] !== y.path[j]) return false;
+  }
+  return true;
+}
+
+function buildLookup(templates: TemplateIndex): Lookup {
   const root = newNode();
   for (const u of templates.usages) {
     for (const path of templates.rootPaths(u)) {
