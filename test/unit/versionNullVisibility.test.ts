@@ -40,6 +40,7 @@ test('templates that read only the key itself cannot tell null from absent: quie
   assert.deepEqual(versionFindings(template('{{ if .Values.a.b }}x: {{ .Values.a.b | default "d" | quote }}{{ end }}\ny: {{ index .Values "a" "b" }}\nz: {{ tpl (.Values.a.b | toString) . }}\n')), []);
   // Looking into the map by another key says nothing about this one.
   assert.deepEqual(versionFindings(template('{{ if hasKey .Values.a "c" }}c: {{ get .Values.a "c" }}{{ end }}\n')), []);
+  assert.deepEqual(versionFindings(template('c: {{ (.Values.a).c }}\nd: {{ dig "a" "c" 0 .Values }}\n')), []);
 });
 
 test('toYaml of the map holding the key prints b: null or nothing: reported', () => {

@@ -9,7 +9,7 @@
 //   - a read of the parent map itself (`if`/`with`/`empty`/`len`/`default` of a map test its size, `range`/`keys`
 //     visit its keys, printing it prints `map[b:<nil>]`, a define it is passed to may do any of these): conservative,
 //     the index does not say how; except where the map is only looked into by literal keys (`hasKey .Values.a "x"`,
-//     `get`, `index`, `dig`, `pluck`: TemplateUsage.selectOnly), where only those keys matter;
+//     `get`, `index`, `dig`, `pluck`, `(.Values.a).x`: TemplateUsage.selectOnly), where only those keys matter;
 //   - an element read right below the parent (`range .Values` visits the key: `[]` at the key's place);
 //   - a read that tests presence (`hasKey`, `get`, `pluck`, `dig`: TemplateUsage.presence) of the key, or of a key
 //     below it for `dig` (dig stops at a missing key with its default, and fails on a null it must descend into).

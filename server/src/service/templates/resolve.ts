@@ -52,8 +52,8 @@ export interface TemplateUsage extends TemplateLocation {
    */
   presence?: number;
   /**
-   * The map read here is only looked into by literal keys (`hasKey .Values.a "b"`, `get`, `index`, `dig`, `pluck`):
-   * not tested, printed or passed on, so only what those keys read of it matters.
+   * The map read here is only looked into by literal keys (`hasKey .Values.a "b"`, `get`, `index`, `dig`, `pluck`, the
+   * receiver of `(.Values.a).b`): not tested, printed or passed on, so only what those keys read of it matters.
    */
   selectOnly?: boolean;
   /** How the value is printed, when it is. */
@@ -532,8 +532,12 @@ export class Resolver {
         return val([{ k: 'str', value: op.value }]);
       case 'pipe':
         return this.pipe(op.pipe, f);
-      case 'chain':
-        return this.fields(this.operand(op.node, f), op.idents, f, op);
+      case 'chain': {
+        // `(.Values.a).b` only looks into the receiver by a literal key, as `index .Values.a "b"` does.
+        const receiver = this.operand(op.node, f);
+        this.selectOnly(receiver, f, op.node);
+        return this.fields(receiver, op.idents, f, op);
+      }
       case 'identifier':
         return this.apply(op.name, [], [], f, { pos: op.pos, end: op.end, args: [op] });
       default:
@@ -708,11 +712,11 @@ export class Resolver {
   }
 
   /**
-   * The references of a map that a selector only looks into (see SELECTORS): those made by this command's own
-   * operands (a variable's or a dict entry's reference may be used elsewhere too).
+   * The references of a map that a selector only looks into (see SELECTORS; the receiver of a chain): those made
+   * within `span`, by the operands themselves (a variable's or a dict entry's reference may be used elsewhere too).
    */
-  private selectOnly(v: Val | undefined, f: Frame, cmd: Command): void {
-    for (const r of v?.refs ?? []) if (r.kind === 'read' && !r.via && r.file === f.file.file && r.offset >= cmd.pos && r.end <= cmd.end) r.selectOnly = true;
+  private selectOnly(v: Val | undefined, f: Frame, span: { pos: number; end: number }): void {
+    for (const r of v?.refs ?? []) if (r.kind === 'read' && !r.via && r.file === f.file.file && r.offset >= span.pos && r.end <= span.end) r.selectOnly = true;
   }
 
   /** Marks the references a value carries as guarded by what `tests` proves. */
