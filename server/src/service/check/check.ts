@@ -18,6 +18,8 @@ import { formatRelease, mergeSpans, releaseClasses, restrictedKey, spanLabel, ty
 import { reviewFindings } from './review';
 import type { EnvironmentResult } from './types';
 import { templateIndexOfModel } from '../templates/modelIndex';
+import type { TemplateIndex } from '../templates/templateIndex';
+import { nullVisibility } from './nullVisibility';
 import { defaultsPlaces, floatRenderedAsText, requiredMissingFindings, undefinedValueFindings, unusedKeyFindings } from './templateFindings';
 
 export interface CheckInput {
@@ -114,18 +116,38 @@ export function messageFinding(m: HelmMessage, fallbackFile: string, docs: Reado
   return { file: fallbackFile, line: 1, column: 1, endLine: 1, endColumn: 1, severity: m.severity, code: m.code, message: m.message + suffix, ...data };
 }
 
-/** Leaf paths whose values differ between two results (bounded). */
-export function differingPaths(a: Value | undefined, b: Value | undefined, path: string[] = [], out: string[][] = [], limit = 50): string[][] {
+/**
+ * Leaf paths whose values differ between two results (bounded). `unseen(path)` drops a key that is null in one and
+ * absent in the other when nothing can tell the two apart there (see nullVisibility.ts); it does not count.
+ */
+export function differingPaths(a: Value | undefined, b: Value | undefined, path: string[] = [], out: string[][] = [], limit = 50, unseen?: (path: string[]) => boolean): string[][] {
   // The same object is equal to itself: merges through the same caches share the chart defaults' frozen subtrees.
   if (out.length >= limit || a === b) return out;
   if (isTable(a ?? null) && isTable(b ?? null)) {
     const ma = a as Record<string, Value>;
     const mb = b as Record<string, Value>;
-    for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) differingPaths(ma[k], mb[k], [...path, k], out, limit);
+    for (const k of new Set([...Object.keys(ma), ...Object.keys(mb)])) differingPaths(ma[k], mb[k], [...path, k], out, limit, unseen);
     return out;
   }
+  if ((a ?? null) === null && (b ?? null) === null && unseen?.(path)) return out;
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push(path);
   return out;
+}
+
+/** The schema errors of a merge, each as `keyword, schema path, instance path` (to compare two merges' verdicts). */
+function schemaVerdict(messages: readonly HelmMessage[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of messages) {
+    const d = m.data;
+    const path = Array.isArray(d?.path) ? d.path.map(String) : [];
+    out.set(JSON.stringify([m.code, d?.keyword ?? '', d?.schemaFile ?? '', d?.schemaPath ?? '', path]), path);
+  }
+  return out;
+}
+
+/** Instance paths of the schema errors that one verdict has and the other lacks. */
+function verdictDifference(a: Map<string, string[]>, b: Map<string, string[]>): string[][] {
+  return [...[...a].filter(([k]) => !b.has(k)), ...[...b].filter(([k]) => !a.has(k))].map(([, p]) => p);
 }
 
 function locate(eff: Effective, path: string[]): Source | undefined {
@@ -139,12 +161,25 @@ function locate(eff: Effective, path: string[]): Source | undefined {
   return undefined;
 }
 
+/** What the comparison of releases needs of the environment's own check. */
+interface OwnCheck {
+  eff: Effective;
+  templates: TemplateIndex;
+  /** The schema errors of the configured release's merge (undefined without schemas). */
+  schemaMessages: HelmMessage[] | undefined;
+  result: EnvironmentResult;
+  fallback: string;
+}
+
 /**
  * `helm.version-dependent`: the keys whose value differs between Helm releases, naming the releases on each side
  * ("Helm 4.2.0 and later give X; Helm 3, 4.0.0–4.1.4 give Y"). Releases are merged once per class that differs in a
  * behaviour change these inputs can trigger (versions.ts); the class of the configured release comes first.
+ * A key that is null in one release and absent in another is reported only where that can show: in a chart without
+ * templates, where a template can tell the two apart (nullVisibility.ts), or where it changes the schema's verdict.
  */
-function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effective, caches: ServiceCaches): HelmMessage[] {
+function versionDifferences(input: CheckInput, inputs: ValuesInputs, own: OwnCheck, caches: ServiceCaches): HelmMessage[] {
+  const { eff } = own;
   const relevant = relevantBehaviours(input.model, inputs);
   if (relevant.size === 0) return [];
   const mine = restrictedKey(input.helmVersion, relevant);
@@ -152,7 +187,20 @@ function versionDifferences(input: CheckInput, inputs: ValuesInputs, eff: Effect
   const others = classes.filter((c) => c.key !== mine).map((c) => ({ c, eff: computeEffective(input.model, inputs, c.release, caches) })).filter((o) => !o.eff.error);
   if (others.length === 0) return [];
   const paths = new Map<string, string[]>();
-  for (const o of others) for (const p of differingPaths(eff.values, o.eff.values)) paths.set(JSON.stringify(p), p);
+  // Asked only when a key is null on one side and absent on the other (built once per template index).
+  let visibility: ((p: readonly string[]) => boolean) | undefined;
+  const seen = (p: readonly string[]): boolean => (visibility ??= nullVisibility(own.templates, caches))(p);
+  const ownVerdict = own.schemaMessages && input.schemas ? schemaVerdict(own.schemaMessages) : undefined;
+  for (const o of others) {
+    // Schema errors this release's merge has and the other's lacks (or the reverse), validated only when needed.
+    let verdict: string[][] | undefined;
+    const schemaSees = (p: readonly string[]): boolean => {
+      if (!ownVerdict || !input.schemas) return false;
+      verdict ??= verdictDifference(ownVerdict, schemaVerdict(validateEnvironment({ ...own.result, effective: o.eff }, input.schemas, own.fallback)));
+      return verdict.some((q) => q.length <= p.length && q.every((s, i) => s === p[i]));
+    };
+    for (const p of differingPaths(eff.values, o.eff.values, [], [], 50, (q) => !seen(q) && !schemaSees(q))) paths.set(JSON.stringify(p), p);
+  }
   const out: HelmMessage[] = [];
   const results = [{ key: mine, eff }, ...others.map((o) => ({ key: o.c.key, eff: o.eff }))];
   /** The same groups of spans recur on every path: their labels once. */
@@ -193,14 +241,15 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
   const eff = computeEffective(input.model, inputs, input.helmVersion, caches);
   const result: EnvironmentResult = { environment: env, effective: eff, files: [...inputs.files] };
   const messages = [...eff.messages, ...(eff.error ? [eff.error] : [])];
-  if (input.schemas) messages.push(...validateEnvironment(result, input.schemas, fallback));
+  const schemaMessages = input.schemas ? validateEnvironment(result, input.schemas, fallback) : undefined;
+  if (schemaMessages) messages.push(...schemaMessages);
   if (env.layers) messages.push(...overridesOutsideValues(eff));
   const review = reviewFindings({ model: input.model, result, caches, templates });
   if (!eff.error) review.push(...requiredMissingFindings(templates, eff));
   // The comparison with other Helm releases merges again once per class of releases: computed when first asked, kept
   // with this check (the language server publishes the rest of an edit's findings before it, see diagnostics.ts).
   let versions: HelmMessage[] | undefined;
-  const versionMessages = (): HelmMessage[] => (versions ??= eff.error ? [] : versionDifferences(input, inputs, eff, caches));
+  const versionMessages = (): HelmMessage[] => (versions ??= eff.error ? [] : versionDifferences(input, inputs, { eff, templates, schemaMessages, result, fallback }, caches));
   const check: EnvironmentCheck = { result, messages, review, versionMessages };
   input.memo?.set(slot, signature, check);
   return check;

@@ -46,6 +46,16 @@ export interface TemplateUsage extends TemplateLocation {
   rendered?: boolean;
   /** The value of `required "…" ref`. */
   required: boolean;
+  /**
+   * The read tells a present key from an absent one (a null from no key) on the last `presence` segments of the path:
+   * `hasKey`, `get`, `pluck` (1), `dig` (its keys: dig gives a present null, but the default for a missing key).
+   */
+  presence?: number;
+  /**
+   * The map read here is only looked into by literal keys (`hasKey .Values.a "b"`, `get`, `index`, `dig`, `pluck`, the
+   * receiver of `(.Values.a).b`): not tested, printed or passed on, so only what those keys read of it matters.
+   */
+  selectOnly?: boolean;
   /** How the value is printed, when it is. */
   printed?: Printed;
   /** For references inside a `define`: the `include`/`template` call in the template that reached it. */
@@ -294,6 +304,8 @@ export class Resolver {
       };
       if (u.rendered !== undefined) copy.rendered = u.rendered;
       if (u.printed) copy.printed = u.printed;
+      if (u.presence) copy.presence = u.presence;
+      if (u.selectOnly) copy.selectOnly = u.selectOnly;
       f.sink.push(copy);
     }
   }
@@ -370,6 +382,7 @@ export class Resolver {
       }
       return OTHER;
     }
+    for (const i of SELECTORS.get(name)?.(args.length) ?? []) this.selectOnly(args[i], f, cmd);
     switch (name) {
       case 'include': {
         this.call(literal(args[0]), args[1] ?? val([]), f, at);
@@ -450,7 +463,8 @@ export class Resolver {
           const node = nodes[i];
           const key = node?.type === 'number' ? '[]' : literal(arg);
           const at0 = node?.type === 'number' && /^\d+$/.test(node.text) ? Number(node.text) : undefined;
-          cur = this.select(cur, key, f, at, i === args.length - 1, at0);
+          // `get` gives "" for a missing key and the value (nil) for a present null; `index` gives nil for both.
+          cur = this.select(cur, key, f, at, i === args.length - 1, at0, name === 'get' ? 1 : undefined);
         }
         return cur;
       }
@@ -462,7 +476,7 @@ export class Resolver {
         return this.select(args[0] ?? OTHER, '[]', f, at, true);
       case 'hasKey': {
         const key = literal(args[1]);
-        const r = this.select(args[0] ?? OTHER, key, f, at, true);
+        const r = this.select(args[0] ?? OTHER, key, f, at, true, undefined, 1);
         return val([{ k: 'other' }], [], r.refs);
       }
       case 'dig': {
@@ -470,14 +484,14 @@ export class Resolver {
         const dict = last ?? OTHER;
         let cur = dict;
         const keys = args.slice(0, -2);
-        keys.forEach((k, i) => (cur = this.select(cur, literal(k), f, at, i === keys.length - 1)));
+        keys.forEach((k, i) => (cur = this.select(cur, literal(k), f, at, i === keys.length - 1, undefined, keys.length)));
         for (const r of cur.refs) r.guarded = true;
         return union([cur, args[args.length - 2] ?? OTHER]);
       }
       case 'pluck': {
         // A list of the dicts' values at the key (`pluck "k" .Values.x .Values.y | first` is `x.k` or `y.k`).
         const key = literal(args[0]);
-        const items = union(args.slice(1).map((d) => this.select(d, key, f, at, true)));
+        const items = union(args.slice(1).map((d) => this.select(d, key, f, at, true, undefined, 1)));
         return val([{ k: 'list', items }], items.refs);
       }
       case 'keys':
@@ -518,8 +532,12 @@ export class Resolver {
         return val([{ k: 'str', value: op.value }]);
       case 'pipe':
         return this.pipe(op.pipe, f);
-      case 'chain':
-        return this.fields(this.operand(op.node, f), op.idents, f, op);
+      case 'chain': {
+        // `(.Values.a).b` only looks into the receiver by a literal key, as `index .Values.a "b"` does.
+        const receiver = this.operand(op.node, f);
+        this.selectOnly(receiver, f, op.node);
+        return this.fields(receiver, op.idents, f, op);
+      }
       case 'identifier':
         return this.apply(op.name, [], [], f, { pos: op.pos, end: op.end, args: [op] });
       default:
@@ -585,8 +603,11 @@ export class Resolver {
     return val(out, refs, refs);
   }
 
-  /** One key step of index/get/hasKey/dig/pluck (`undefined` key: not a literal; `position`: a literal list index). */
-  private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean, position?: number): Val {
+  /**
+   * One key step of index/get/hasKey/dig/pluck (`undefined` key: not a literal; `position`: a literal list index;
+   * `presence`: the recorded read tells a present key from an absent one, see TemplateUsage.presence).
+   */
+  private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean, position?: number, presence?: number): Val {
     const alts: Alt[] = [];
     const refs: MutableUsage[] = [];
     for (const a0 of base.alts) {
@@ -604,7 +625,11 @@ export class Resolver {
           const path = [...a.path, key];
           alts.push({ k: 'values', chart: a.chart, path });
           // Intermediate steps of a multi-key index are recorded once, at the end.
-          if (record) refs.push(this.record(a.chart, path, 'read', f, at));
+          if (record) {
+            const u = this.record(a.chart, path, 'read', f, at);
+            if (presence) u.presence = Math.min(presence, path.length);
+            refs.push(u);
+          }
         }
       } else if (a.k === 'dict') {
         if (key === undefined) {
@@ -686,6 +711,14 @@ export class Resolver {
     return { file: file.file, offset: pos, end, line, column };
   }
 
+  /**
+   * The references of a map that a selector only looks into (see SELECTORS; the receiver of a chain): those made
+   * within `span`, by the operands themselves (a variable's or a dict entry's reference may be used elsewhere too).
+   */
+  private selectOnly(v: Val | undefined, f: Frame, span: { pos: number; end: number }): void {
+    for (const r of v?.refs ?? []) if (r.kind === 'read' && !r.via && r.file === f.file.file && r.offset >= span.pos && r.end <= span.end) r.selectOnly = true;
+  }
+
   /** Marks the references a value carries as guarded by what `tests` proves. */
   private guardBy(v: Val, tests: readonly MutableUsage[]): void {
     if (tests.length === 0) return;
@@ -708,6 +741,18 @@ export class Resolver {
     return guards.some((g) => g.chart === chart && g.path.length <= path.length && g.path.every((s, i) => s === path[i]));
   }
 }
+
+/**
+ * Functions that only look into a map by the keys they are given: for an argument count, the positions of the maps.
+ * `index m` alone gives m itself; `dig k… default m` (the map last), `pluck k m…`.
+ */
+const SELECTORS: ReadonlyMap<string, (n: number) => readonly number[]> = new Map<string, (n: number) => readonly number[]>([
+  ['index', (n) => (n >= 2 ? [0] : [])],
+  ['get', (n) => (n === 2 ? [0] : [])],
+  ['hasKey', (n) => (n === 2 ? [0] : [])],
+  ['dig', (n) => (n >= 3 ? [n - 1] : [])],
+  ['pluck', (n) => Array.from({ length: Math.max(0, n - 1) }, (_, i) => i + 1)],
+]);
 
 function rank(k: UsageKind): number {
   return k === 'read' ? 0 : k === 'subtree' ? 1 : 2;
