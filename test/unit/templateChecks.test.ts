@@ -342,3 +342,68 @@ test('globals flow down: the root\'s global default is used by a read in any cha
   assert.deepEqual(dump.unused, []);
   assert.equal(dump.hovers['charts/redis/values.yaml x'], 'Read by `charts/redis/charts/inner/templates/inner.yaml:1` (whole subtree)');
 });
+
+// What a subchart template's `.Values.global.x` gets is its own view (helm-semantics B6): its values.yaml `global.x`
+// under the parents' globals, `<alias>.global.x` in the effective values; a chart below or beside it adds nothing.
+const GLOBAL_READS = `
+  #- /chart/Chart.yaml
+  name: app
+  dependencies:
+    - name: redis
+      version: 1.0.0
+      alias: cache
+      condition: cache.enabled
+  #- /chart/values.yaml
+  global:
+    region: eu
+  cache:
+    enabled: true
+  #- /chart/values-prod.yaml
+  global:
+    region: ""
+  #- /chart/values-off.yaml
+  global:
+    region: ""
+  cache:
+    enabled: false
+  #- /chart/templates/app.yaml
+  a: {{ .Values.global.region }}
+  b: {{ .Values.global.storageClass }}
+  #- /chart/charts/redis/Chart.yaml
+  name: redis
+  version: 1.0.0
+  #- /chart/charts/redis/values.yaml
+  global:
+    storageClass: fast
+  #- /chart/charts/redis/templates/pvc.yaml
+  c: {{ required "a storage class" .Values.global.storageClass }}
+  d: {{ required "a region" .Values.global.region }}
+  e: {{ .Values.global.deep }}
+  f: {{ .Values.global.storageClass }}
+  #- /chart/charts/redis/charts/inner/Chart.yaml
+  name: inner
+  version: 1.0.0
+  #- /chart/charts/redis/charts/inner/values.yaml
+  global:
+    deep: inner
+  #- /chart/charts/redis/charts/inner/templates/inner.yaml
+  g: {{ .Values.global.deep }}{{ .Values.global.storageClass }}
+`;
+
+test('template.required-missing: a subchart\'s global is its own view (its default counts); a disabled subchart does not render', () => {
+  // c: only the subchart's own values.yaml sets global.storageClass, which its templates see: nothing missing.
+  // d: the parent's global.region is "" in prod; in `off` it is "" too, but the subchart is disabled there.
+  assert.deepEqual(
+    findings(GLOBAL_READS).filter((f) => f.includes('required-missing')),
+    ['charts/redis/templates/pvc.yaml:2:27 error[template.required-missing] required .Values.global.region is "" here: helm fails to render this environment [environment: prod]'],
+  );
+});
+
+test('template.undefined-value: a global read is defined by its chart\'s own global default or a parent\'s, never by a chart below', () => {
+  // b: the parent reads global.storageClass, which only the subchart sets; e: the subchart reads global.deep, which
+  // only the chart below it sets. f and the inner chart's reads are defined (their own default, or the subchart's above).
+  assert.deepEqual(findings(GLOBAL_READS).filter((f) => f.includes('undefined-value')), [
+    'charts/redis/templates/pvc.yaml:3:7 warning[template.undefined-value] .Values.global.deep is not defined by any values layer of any environment, and no if/with/default/hasKey guards it: it renders empty',
+    'templates/app.yaml:2:7 warning[template.undefined-value] .Values.global.storageClass is not defined by any values layer of any environment, and no if/with/default/hasKey guards it: it renders empty',
+  ]);
+});

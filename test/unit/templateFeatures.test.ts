@@ -209,3 +209,96 @@ test('grafana (real templates): hover, definition and completion at references i
   assert.deepEqual(labels, Object.keys(persistence !== null && typeof persistence === 'object' ? persistence : {}), 'the keys of persistence in values.yaml, in their order');
   assert.ok(labels.includes('size'));
 });
+
+// A subchart template's `.Values.global.x` is its own view of the globals (helm-semantics B6): `<alias>.global.x` in
+// the effective values, its values.yaml `global.x` default overridden by the parent's globals; a chart below it adds
+// nothing. The root's templates see the root's globals only.
+const GLOBALS = dedent(`
+  #- /chart/Chart.yaml
+  apiVersion: v2
+  name: app
+  version: 1.0.0
+  dependencies:
+    - name: redis
+      version: 1.0.0
+      alias: cache
+  #- /chart/values.yaml
+  global:
+    # The region of every chart.
+    region: eu
+  #- /chart/values-prod.yaml
+  global:
+    region: us
+    zone: b
+  #- /chart/templates/app.yaml
+  region: {{ .Values.global.region }}
+  {{ .Values.global. }}
+  #- /chart/charts/redis/Chart.yaml
+  apiVersion: v2
+  name: redis
+  version: 1.0.0
+  #- /chart/charts/redis/values.yaml
+  global:
+    region: local
+    # The storage class of the cache.
+    storageClass: fast
+  #- /chart/charts/redis/templates/pvc.yaml
+  storageClassName: {{ .Values.global.storageClass }}
+  region: {{ .Values.global.region }}
+  {{ .Values.global. }}
+  #- /chart/charts/redis/charts/inner/Chart.yaml
+  apiVersion: v2
+  name: inner
+  version: 1.0.0
+  #- /chart/charts/redis/charts/inner/values.yaml
+  global:
+    deep: inner
+`);
+const PVC = '/chart/charts/redis/templates/pvc.yaml';
+
+test('hover on .Values.global.x in a subchart template: the subchart\'s view, its own default under the parent\'s globals', () => {
+  // Only the subchart's own values.yaml sets it: the root's global.storageClass is not set anywhere.
+  assert.deepEqual(hover(PVC, '.Values.global.storageC$0lass', GLOBALS), {
+    range: 'storageClass',
+    markdown: '**`cache.global.storageClass`** — read by this template\n\n`"fast"` in all 2 environments, from `redis defaults: charts/redis/values.yaml:4`\n\n---\n\nThe storage class of the cache.',
+  });
+  // The parent's global wins over the subchart's own default (which is shadowed), in each environment.
+  assert.deepEqual(hover(PVC, '.Values.global.reg$0ion', GLOBALS), {
+    range: 'region',
+    markdown: dedent(`
+      **\`cache.global.region\`** — read by this template
+
+      | env | value | from |
+      |---|---|---|
+      | default | \`"eu"\` | \`global from values.yaml:3\` |
+      | prod | \`"us"\` | \`global from values-prod.yaml:2\` |
+
+      Chart default: \`"eu"\` from \`global from values.yaml:3\`
+
+      ---
+
+      The region of every chart.`).trimEnd(),
+  });
+  assert.match(hover('/chart/templates/app.yaml', '.Values.global.reg$0ion', GLOBALS)?.markdown ?? '', /^\*\*`global\.region`\*\* — read by this template\n\n\| env/);
+});
+
+test('definition of .Values.global.x in a subchart template: the winning layers, then the parents\' and its own global default', () => {
+  assert.deepEqual(definition(PVC, '.Values.global.storageC$0lass', GLOBALS), ['/chart/charts/redis/values.yaml:storageClass@4']);
+  assert.deepEqual(definition(PVC, '.Values.global.reg$0ion', GLOBALS), ['/chart/values-prod.yaml:region@2', '/chart/values.yaml:region@3', '/chart/charts/redis/values.yaml:region@2']);
+  // The root's templates see the root's globals only: the subchart's own default is no definition of theirs.
+  assert.deepEqual(definition('/chart/templates/app.yaml', '.Values.global.reg$0ion', GLOBALS), ['/chart/values-prod.yaml:region@2', '/chart/values.yaml:region@3']);
+});
+
+test('completion after .Values.global. offers the keys of the chart\'s view of the globals: its own and its parents\', none below', () => {
+  const sub = at(GLOBALS, PVC, '{{ .Values.global.$0 }}');
+  assert.deepEqual(computeTemplateCompletion(sub.analysis, PVC, sub.text, sub.offset).map((i) => [i.label, i.detail, i.documentation]), [
+    ['region', '"eu"', '/chart/values.yaml:3 (app defaults)'],
+    ['storageClass', '"fast"', '/chart/charts/redis/values.yaml:4 (redis defaults, under cache)'],
+    ['zone', '"b"', '/chart/values-prod.yaml:3 (set in prod)'],
+  ]);
+  const root = at(GLOBALS, '/chart/templates/app.yaml', '{{ .Values.global.$0 }}');
+  assert.deepEqual(computeTemplateCompletion(root.analysis, '/chart/templates/app.yaml', root.text, root.offset).map((i) => [i.label, i.detail, i.documentation]), [
+    ['region', '"eu"', '/chart/values.yaml:3 (app defaults)'],
+    ['zone', '"b"', '/chart/values-prod.yaml:3 (set in prod)'],
+  ]);
+});

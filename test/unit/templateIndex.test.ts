@@ -149,14 +149,14 @@ test('include and template follow the define with the context passed', () => {
   });
 });
 
-test('subcharts: under their key or alias; global is shared; library helpers run with the caller\'s values', () => {
+test('subcharts: under their key or alias, .Values.global too (its own view); library helpers run with the caller\'s values', () => {
   const sub = chart('c/charts/s', { 'a.yaml': '{{ .Values.port }}{{ .Values.global.registry }}', '_lib.tpl': '{{ define "lib.x" }}{{ .Values.libKey }}{{ end }}' });
   const input = chart('c', { 't.yaml': '{{ .Values.s1.port }}{{ include "lib.x" . }}' }, [{ keys: ['s1', 's2'], chart: sub }]);
   assert.deepEqual(usages(input), [
     'read s1.port c/templates/t.yaml:1:4 printed=text',
     'read libKey c/charts/s/templates/_lib.tpl:1:24 printed=text via c/templates/t.yaml:1',
     'read s1.port|s2.port c/charts/s/templates/a.yaml:1:4 printed=text',
-    'read global.registry c/charts/s/templates/a.yaml:1:22 printed=text',
+    'read s1.global.registry|s2.global.registry c/charts/s/templates/a.yaml:1:22 printed=text',
   ]);
   // The parent's definition of a name wins over a subchart's (Helm parses the shallowest path last).
   const sub2 = chart('c/charts/s', { '_h.tpl': '{{ define "h" }}{{ .Values.fromSub }}{{ end }}' });
@@ -222,8 +222,10 @@ test('globals flow down only: a global read uses the root\'s global and that of 
   // A subchart's own global (under each alias): read by it or below it, never by the parent.
   for (const p of ['s1.global.reg', 's2.global.reg', 's1.global.deep', 's2.i.global.deep']) assert.equal(used(p), true, p);
   for (const p of ['s1.global.top', 's2.global.top', 's1.i.global.reg', 's2.i.global.top']) assert.equal(used(p), false, p);
-  // Usages keep their value coordinates (the chart's own `.Values.global`, shared from the root).
-  assert.deepEqual(index.usagesOf(['s1', 'global', 'reg']).map((u) => index.rootPaths(u).map(formatUsagePath).join('|')), ['global.reg']);
+  // Usages keep their value coordinates: the chart's own view of the globals, `<alias>.global.*` in the effective
+  // values (the merge of its global defaults with the parent's globals).
+  assert.deepEqual(index.usagesOf(['s1', 'global', 'reg']).map((u) => index.rootPaths(u).map(formatUsagePath).join('|')), ['s1.global.reg|s2.global.reg']);
+  assert.deepEqual(index.usagesOf(['global', 'deep']).map((u) => index.rootPaths(u).map(formatUsagePath).join('|')), ['s1.i.global.deep|s2.i.global.deep']);
   // toYaml of a subchart's whole .Values prints its own values (its subcharts' included) and the globals it gets from
   // above: the root's, and those of the charts between.
   const dump = buildTemplateIndex(chart('c', { 't.yaml': 'x' }, [{ keys: ['s'], chart: chart('c/charts/s', { 'a.yaml': '{{ toYaml .Values }}' }, [{ keys: ['i'], chart: chart('c/charts/s/charts/i', { 'i.yaml': 'y' }) }]) }]));

@@ -6,6 +6,8 @@
 // Charts without templates get none of these, and keep every float-rendering finding.
 import type { ChartModel } from '../chart/chartModel';
 import type { Effective } from '../helm/effective';
+import type { WorkingChart } from '../helm/dependencies';
+import { globalSources } from '../templates/globals';
 import type { Finding, Value } from '../types';
 import type { KeyEntry, PathSegment, ValuesDocument } from '../yaml/valuesDocument';
 import { isTable } from '../values/valueUtil';
@@ -119,15 +121,25 @@ export function definedIn(v: Value | undefined, path: readonly string[], i = 0):
   return definedIn(v[seg], path, i + 1);
 }
 
-/** Whether a chart's values.yaml (any chart of the tree) writes a path, even as null (Helm drops nulls in the merge). */
+/** Whether a chart's values.yaml (any chart of the tree) writes a root-coordinate path, even as null (Helm drops nulls in the merge). */
 function declaredInDefaults(places: ReturnType<typeof defaultsPlaces>, path: readonly string[]): boolean {
   return places.some(({ doc, prefixes }) =>
     prefixes.some((p) => {
-      if (path[0] !== 'global' && (path.length < p.length || p.some((s, i) => path[i] !== s))) return false;
-      const local = path[0] === 'global' ? path : path.slice(p.length);
+      if (path.length < p.length || p.some((s, i) => path[i] !== s)) return false;
+      const local = path.slice(p.length);
       return doc.documents.some((d) => definedIn(d, local));
     }),
   );
+}
+
+/**
+ * The root-coordinate paths that supply a reference's value: its rootPaths, and for `.Values.global.*` the `global`
+ * of each chart above its chart (globals flow down only: templates/globals.ts). The effective values hold a subchart's
+ * view only where it is enabled; a default or an overlay of the parents' globals defines it wherever it renders.
+ */
+function suppliers(index: TemplateIndex, u: TemplateUsage): string[][] {
+  if (u.path[0] !== 'global') return index.rootPaths(u);
+  return (index.charts[u.chart]?.prefixes ?? [[]]).flatMap((p) => globalSources({ place: [...p], rest: u.path.slice(1) }));
 }
 
 /** A template file's finding at a reference. */
@@ -164,7 +176,7 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
   const seen = new Set<string>();
   for (const u of index.usages) {
     if (u.kind === 'dynamic' || u.guarded || u.required || u.rendered === false || u.path.length === 0 || !inTemplate(u)) continue;
-    if (index.rootPaths(u).some(defined) || place(u.file, u.offset) === 'test') continue;
+    if (suppliers(index, u).some(defined) || place(u.file, u.offset) === 'test') continue;
     // A reference inside a define is reported once, with the first call that reaches it.
     const at = `${u.file}\u0000${u.offset}\u0000${u.path.join('.')}`;
     if (seen.has(at)) continue;
@@ -177,21 +189,35 @@ export function undefinedValueFindings(model: ChartModel, index: TemplateIndex, 
 /**
  * `template.required-missing` for one environment: a `required` reference whose value is nil or "" there. Helm fails
  * the render. A reference inside an if/with/range body (or reached from a call inside one) is skipped: whether it
- * renders in this environment is not known statically.
+ * renders in this environment is not known statically; so is one in a subchart this environment disables (at each
+ * of its places), which does not render. A subchart's `.Values.global.x` is its own view, `<alias>.global.x`.
  */
 export function requiredMissingFindings(index: TemplateIndex, eff: Effective): Finding[] {
   if (!index.hasTemplates) return [];
   const out: Finding[] = [];
   const place = placeLookup(index);
+  const enabled = enabledPlaces(eff.chart);
   for (const u of index.usages) {
     if (!u.required || u.kind === 'dynamic' || !inTemplate(u)) continue;
     if (place(u.file, u.offset) !== undefined || (u.via && place(u.via.file, u.via.offset) !== undefined)) continue;
-    const values = index.rootPaths(u).map((p) => lookup(eff.values, p));
+    const prefixes = (index.charts[u.chart]?.prefixes ?? [[]]).filter((p) => enabled.has(p.join('\u0000')));
+    const values = prefixes.map((p) => lookup(eff.values, [...p, ...u.path]));
     const i = values.findIndex((v) => v === undefined || v === null || v === '');
     if (i < 0) continue;
     const what = values[i] === '' ? '""' : 'nil';
     out.push(atUsage(u, 'error', 'template.required-missing', `required .Values.${formatUsagePath(u.path)} is ${what} here: helm fails to render this environment`));
   }
+  return out;
+}
+
+/** The places of the charts an environment renders (its enabled subcharts, under their key or alias), NUL-joined. */
+function enabledPlaces(chart: WorkingChart): Set<string> {
+  const out = new Set<string>();
+  const walk = (c: WorkingChart, place: readonly string[]): void => {
+    out.add(place.join('\u0000'));
+    for (const d of c.dependencies) walk(d, [...place, d.name]);
+  };
+  walk(chart, []);
   return out;
 }
 

@@ -227,7 +227,11 @@ export function blockFor(analysis: ChartAnalysis, target: KeyTarget | { heading:
       w.envs.push(r.env);
       winners.set(k, w);
     }
-    for (const c of x.shadowed) if (isChartDefault(c.source) && !defaults.has(sameSourceKey(c.source))) defaults.set(sameSourceKey(c.source), c);
+    // The chart default is the highest chart-default layer: the winner itself where a chart default wins (a parent's
+    // default over a subchart's, as a parent's global over the subchart's own), else the first one it shadows.
+    const wins: Candidate[] = x.found && x.source ? [{ source: x.source, value: x.value ?? null, ...(x.via !== undefined ? { via: x.via } : {}) }] : [];
+    const d = [...wins, ...x.shadowed].find((c) => isChartDefault(c.source));
+    if (d && !defaults.has(sameSourceKey(d.source))) defaults.set(sameSourceKey(d.source), d);
   }
   if (!uniform) {
     if (winners.size > 0 && rows.length > MAX_LISTED) {

@@ -1,7 +1,8 @@
 // What a template file of a chart holds at an offset: the values reference there (from the chart's template index,
 // so `with`/`range` contexts, variables and `include`d defines are resolved), narrowed to the segment under the
 // cursor; and the `.Values.a.` chain being typed (for completion: the text is broken then, so it is read as text).
-// Paths returned are in the root chart's values (a subchart's `.Values.x` is the root's `<alias>.x`).
+// Paths returned are in the root chart's values (a subchart's `.Values.x` is the root's `<alias>.x`, `.Values.global.x`
+// included: the effective values hold each subchart's view of the globals under its key).
 import type { ChartAnalysis } from '../analysis';
 import type { ChartModel } from '../chart/chartModel';
 import { memoKey } from '../memo';
@@ -92,9 +93,11 @@ export function templateReferenceAt(analysis: ChartAnalysis, file: string, offse
   return { paths: [...paths.values()], kind, start, end };
 }
 
-/** A chart-local path of chart `chart` of the index in root coordinates (`global.*` is shared by every chart). */
+/**
+ * A chart-local path of chart `chart` of the index in root coordinates: `.Values.global.x` of a subchart is
+ * `<alias>.global.x`, its own view of the globals (templates/globals.ts), as in the effective values.
+ */
 function rootPathsOf(index: TemplateIndex, chart: number, path: readonly string[]): string[][] {
-  if (path[0] === 'global') return [[...path]];
   const c = index.charts[chart];
   return (c?.prefixes ?? [[]]).map((p) => [...p, ...path]);
 }

@@ -3,8 +3,10 @@
 // Pure: built from the template texts; rebuilt incrementally from the previous index of the same chart (unchanged
 // files keep their parse, and their references when the set of defines is unchanged).
 //
-// Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`; `.Values.global.x` is the
-// root's `global.x` in every chart (rootPaths). `[]` in a path is any element of a list or any key of a map (`range`).
+// Coordinates: a subchart's templates read `.Values.x` = the root's `<alias or name>.x`, `.Values.global.x` included:
+// the effective values hold a subchart's own view of the globals at `<alias>.global` (its values.yaml `global:`
+// defaults, overridden by the parent's globals: coalesceGlobals), so that is where its value is (rootPaths). `[]` in a
+// path is any element of a list or any key of a map (`range`).
 // Globals flow down only (helm-semantics B6): a read of `.Values.global.x` in a chart uses the root's `global.x` and
 // the `global.x` of that chart and of every chart above it (`<alias>.global.x`, its own values.yaml default), never
 // that of a chart below it; `toYaml .Values` in a subchart prints the globals it gets from above too.
@@ -55,7 +57,10 @@ export interface TemplateIndex {
   usagesOf(path: readonly PathSegment[]): TemplateUsage[];
   /** Whether some template reads `path` (root coordinates), by the rules above. */
   isUsed(path: readonly PathSegment[]): boolean;
-  /** The root-coordinate paths of a reference (several when its chart has aliases). */
+  /**
+   * The root-coordinate paths of a reference: where its value sits in the effective values (several when its chart
+   * has aliases). A subchart's `.Values.global.x` is `<alias>.global.x`, its own view of the globals.
+   */
   rootPaths(usage: TemplateUsage): string[][];
   /** The parse of a template file of the tree (undefined for any other file). */
   parsedOf(file: string): ParsedTemplate | undefined;
@@ -195,25 +200,28 @@ class Index implements TemplateIndex {
   }
 
   rootPaths(u: TemplateUsage): string[][] {
-    if (u.path[0] === 'global') return [[...u.path]];
     const chart = this.charts[u.chart];
     return (chart?.prefixes ?? [[]]).map((p) => [...p, ...u.path]);
   }
 
   /**
-   * The root-coordinate paths a reference uses: its rootPaths, and for a global (`global.*`, or a subtree read of a
-   * subchart's whole `.Values`) the `global` of the chart and of each chart above it. Every segment of a chart's
-   * prefix is a subchart key, so each prefix's heads are the places of the charts above.
+   * The root-coordinate paths a reference uses: its rootPaths (for a global, the chart's own `global`), and for a
+   * global (`global.*`, or a subtree read of a subchart's whole `.Values`) the `global` of each chart above it, the
+   * root's included. Every segment of a chart's prefix is a subchart key, so each prefix's heads are the places of
+   * the charts above.
    */
   private usedPaths(u: TemplateUsage): string[][] {
     const paths = this.rootPaths(u);
     const global = u.path[0] === 'global';
     if (!global && (u.path.length > 0 || u.kind !== 'subtree')) return paths;
+    const above = new Map<string, string[]>();
     for (const p of this.charts[u.chart]?.prefixes ?? []) {
-      if (global) for (let k = 1; k <= p.length; k++) paths.push([...p.slice(0, k), ...u.path]);
-      else for (let k = 0; k < p.length; k++) paths.push([...p.slice(0, k), 'global']);
+      for (let k = 0; k < p.length; k++) {
+        const path = global ? [...p.slice(0, k), ...u.path] : [...p.slice(0, k), 'global'];
+        above.set(path.join('\u0000'), path);
+      }
     }
-    return paths;
+    return [...paths, ...above.values()];
   }
 
   private trie(): TrieNode {
