@@ -492,7 +492,7 @@ export class Resolver {
           alts.push(cur);
           continue;
         }
-        const path = [...cur.path, ...rest];
+        const path = cur.path.concat(rest);
         const next: Alt = { k: 'values', chart: cur.chart, path };
         alts.push(next);
         refs.push(this.record(cur.chart, path, 'read', f, at));
@@ -524,7 +524,7 @@ export class Resolver {
           this.record(a.chart, a.path, 'dynamic', f, at);
           alts.push({ ...a, dyn: true });
         } else {
-          const path = [...a.path, key];
+          const path = a.path.concat(key);
           alts.push({ k: 'values', chart: a.chart, path });
           // Intermediate steps of a multi-key index are recorded once, at the end.
           if (record) refs.push(this.record(a.chart, path, 'read', f, at));
@@ -554,7 +554,7 @@ export class Resolver {
     const refs: MutableUsage[] = [];
     for (const a of over.alts) {
       if (a.k === 'values' && !a.dyn) {
-        const path = [...a.path, '[]'];
+        const path = a.path.concat('[]');
         alts.push({ k: 'values', chart: a.chart, path });
         refs.push(this.record(a.chart, path, 'read', f, at));
       } else if (a.k === 'values') alts.push(a);
