@@ -47,68 +47,94 @@ export const KEYWORDS: ReadonlySet<string> = new Set(['block', 'break', 'continu
 const LEFT = '{{';
 const RIGHT = '}}';
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+// Character codes of the hot loop (the lexer reads codes, not one-character strings).
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const LF = 10;
+const DASH = 45;
+const BRACE = 125; // `}`
+const DOLLAR = 36;
+const DOT = 46;
+const QUOTE = 34;
+const BACKQUOTE = 96;
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+
+const isSpaceCode = (k: number): boolean => k === SPACE || k === TAB || k === CR || k === LF;
+const isAsciiWord = (k: number): boolean => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95;
 const NON_ASCII_WORD = /[\p{L}\p{Nd}]/u;
 /** Go's isAlphaNumeric: `_`, a Unicode letter or digit (ASCII checked by code). */
 const isAlphaNumeric = (c: string | undefined): boolean => {
   if (c === undefined) return false;
   const k = c.charCodeAt(0);
-  if ((k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95) return true;
-  return k > 127 && NON_ASCII_WORD.test(c);
+  return isAsciiWord(k) || (k > 127 && NON_ASCII_WORD.test(c));
 };
-const SPACES = /[ \t\r\n]+/y;
 const WORD = /[\p{L}\p{Nd}_]*/uy;
-const QUOTED = /"(?:[^"\\\n]|\\[^\n])*"/y;
-/** End of the run of word characters from `pos`. */
+/** End of the run of word characters from `pos` (ASCII by code; from the first other character, by Unicode class). */
 function wordEnd(text: string, pos: number): number {
-  WORD.lastIndex = pos;
-  WORD.test(text);
-  return WORD.lastIndex;
+  const n = text.length;
+  let p = pos;
+  while (p < n) {
+    const k = text.charCodeAt(p);
+    if (isAsciiWord(k)) p++;
+    else if (k > 127) {
+      WORD.lastIndex = p;
+      WORD.test(text);
+      return WORD.lastIndex;
+    } else break;
+  }
+  return p;
 }
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isDigitCode = (k: number): boolean => k >= 48 && k <= 57;
 
 const TYPES: readonly ItemType[] = [
   'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
   'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
 ];
-const CODES: ReadonlyMap<ItemType, number> = new Map(TYPES.map((t, i) => [t, i]));
+const CODES = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<ItemType, number>>;
 
 /**
  * The items of a text in flat arrays (a file has as many items as it has words in actions: kept out of the heap's
- * object graph, they cost no garbage collection). `item(i)` makes the object form.
+ * object graph, they cost no garbage collection). The parser reads them by index; `item(i)` makes the object form.
  */
 export class Items {
-  private types = new Uint8Array(256);
-  private starts = new Int32Array(256);
-  private ends = new Int32Array(256);
-  private trims = new Uint8Array(256);
+  /** Type code, plus 128 for a trim marker. */
+  private types: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
   private readonly messages = new Map<number, string>();
   count = 0;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    // About one item per 8 characters in real charts' templates: most files need no growing.
+    const size = Math.max(64, text.length >> 3);
+    this.types = new Uint8Array(size);
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+  }
 
   push(type: ItemType, pos: number, end: number, trim = false, message?: string): void {
     if (this.count === this.types.length) {
-      const grow = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.types = grow(this.types, (n) => new Uint8Array(n));
-      this.starts = grow(this.starts, (n) => new Int32Array(n));
-      this.ends = grow(this.ends, (n) => new Int32Array(n));
-      this.trims = grow(this.trims, (n) => new Uint8Array(n));
+      const types = new Uint8Array(this.count * 2);
+      types.set(this.types);
+      this.types = types;
+      const starts = new Int32Array(this.count * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(this.count * 2);
+      ends.set(this.ends);
+      this.ends = ends;
     }
     const i = this.count++;
-    this.types[i] = CODES.get(type) ?? 0;
+    this.types[i] = CODES[type] + (trim ? 128 : 0);
     this.starts[i] = pos;
     this.ends[i] = end;
-    this.trims[i] = trim ? 1 : 0;
     if (message !== undefined) this.messages.set(i, message);
   }
 
   type(i: number): ItemType {
-    return i < this.count ? (TYPES[this.types[i] ?? 0] ?? 'eof') : 'eof';
+    return i < this.count ? (TYPES[(this.types[i] ?? 0) & 127] ?? 'eof') : 'eof';
   }
 
   pos(i: number): number {
@@ -119,15 +145,28 @@ export class Items {
     return i < this.count ? (this.ends[i] ?? 0) : this.text.length;
   }
 
+  /** The item's source text (for errors: the message). */
+  val(i: number): string {
+    if (i >= this.count) return '';
+    if (this.type(i) === 'error') return this.messages.get(i) ?? '';
+    return this.text.slice(this.starts[i] ?? 0, this.ends[i] ?? 0);
+  }
+
+  /** Whether the item's source text is `word` (without making a string). */
+  is(i: number, word: string): boolean {
+    const pos = this.pos(i);
+    return this.end(i) - pos === word.length && this.text.startsWith(word, pos);
+  }
+
   /** The item's object form; `full`: with the source text of text and space items too. */
   item(i: number, full = false): Item {
     if (i >= this.count) return { type: 'eof', val: '', pos: this.text.length, end: this.text.length };
     const type = this.type(i);
     const pos = this.starts[i] ?? 0;
     const end = this.ends[i] ?? 0;
-    const val = type === 'error' ? (this.messages.get(i) ?? '') : !full && (type === 'text' || type === 'space') ? '' : this.text.slice(pos, end);
+    const val = !full && (type === 'text' || type === 'space') ? '' : this.val(i);
     const item: Item = { type, val, pos, end };
-    if (this.trims[i]) item.trim = true;
+    if ((this.types[i] ?? 0) & 128) item.trim = true;
     return item;
   }
 }
@@ -152,9 +191,11 @@ export function lexItems(text: string): Items {
     const close = text.indexOf(RIGHT, at);
     pos = close < 0 ? n : close + RIGHT.length;
   };
-  const hasLeftTrim = (at: number): boolean => text[at] === '-' && isSpace(text[at + 1]);
+  /** At `}}`. */
+  const atRight = (at: number): boolean => text.charCodeAt(at) === BRACE && text.charCodeAt(at + 1) === BRACE;
+  const hasLeftTrim = (at: number): boolean => text.charCodeAt(at) === DASH && isSpaceCode(text.charCodeAt(at + 1));
   /** At ` -}}` (a space, the dash, the delimiter). */
-  const atRightTrim = (at: number): boolean => isSpace(text[at]) && text[at + 1] === '-' && text.startsWith(RIGHT, at + 2);
+  const atRightTrim = (at: number): boolean => isSpaceCode(text.charCodeAt(at)) && text.charCodeAt(at + 1) === DASH && atRight(at + 2);
 
   while (pos < n) {
     // Text up to the next action.
@@ -175,7 +216,7 @@ export function lexItems(text: string): Items {
       }
       let endAt = close + 2;
       if (atRightTrim(endAt)) endAt += 2;
-      if (!text.startsWith(RIGHT, endAt)) {
+      if (!atRight(endAt)) {
         fail('comment ends before closing delimiter', close + 2);
         continue;
       }
@@ -189,8 +230,8 @@ export function lexItems(text: string): Items {
     // Inside the action.
     let closed = false;
     while (!closed && pos < n) {
-      const c = text[pos];
-      if (atRightTrim(pos) || text.startsWith(RIGHT, pos)) {
+      const k = text.charCodeAt(pos);
+      if (atRightTrim(pos) || atRight(pos)) {
         if (parenDepth > 0) {
           fail('unclosed left paren', pos);
           closed = true;
@@ -206,16 +247,15 @@ export function lexItems(text: string): Items {
         closed = true;
         break;
       }
-      if (isSpace(c)) {
+      if (isSpaceCode(k)) {
         const start = pos;
-        SPACES.lastIndex = pos;
-        SPACES.test(text);
-        pos = SPACES.lastIndex;
+        while (pos < n && isSpaceCode(text.charCodeAt(pos))) pos++;
         // The last space before `-}}` belongs to the trim marker (a marker alone was taken above).
-        if (text[pos] === '-' && text.startsWith(RIGHT, pos + 1)) pos--;
+        if (text.charCodeAt(pos) === DASH && atRight(pos + 1)) pos--;
         emit('space', start, pos);
         continue;
       }
+      const c = text[pos];
       if (c === '=') {
         emit('assign', pos, ++pos);
         continue;
@@ -233,15 +273,9 @@ export function lexItems(text: string): Items {
         emit('pipe', pos, ++pos);
         continue;
       }
-      if (c === '"') {
-        QUOTED.lastIndex = pos;
-        if (QUOTED.test(text)) {
-          emit('string', pos, QUOTED.lastIndex);
-          pos = QUOTED.lastIndex;
-          continue;
-        }
+      if (k === QUOTE) {
         const start = pos;
-        const end = quotedEnd(text, start, '"');
+        const end = quotedEnd(text, start, QUOTE);
         if (end === undefined) {
           fail('unterminated quoted string', start);
           closed = true;
@@ -251,7 +285,7 @@ export function lexItems(text: string): Items {
         emit('string', start, pos);
         continue;
       }
-      if (c === '`') {
+      if (k === BACKQUOTE) {
         const close = text.indexOf('`', pos + 1);
         if (close < 0) {
           items.push('error', pos, pos, false, 'unterminated raw quoted string');
@@ -263,9 +297,9 @@ export function lexItems(text: string): Items {
         pos = close + 1;
         continue;
       }
-      if (c === "'") {
+      if (k === APOSTROPHE) {
         const start = pos;
-        const end = quotedEnd(text, start, "'");
+        const end = quotedEnd(text, start, APOSTROPHE);
         if (end === undefined) {
           fail('unterminated character constant', start);
           closed = true;
@@ -275,14 +309,14 @@ export function lexItems(text: string): Items {
         emit('char', start, pos);
         continue;
       }
-      if (c === '$' || (c === '.' && !isDigit(text[pos + 1]))) {
+      if (k === DOLLAR || (k === DOT && !isDigitCode(text.charCodeAt(pos + 1)))) {
         // Variable or field (or a lone `$` / `.`).
         const start = pos++;
         pos = wordEnd(text, pos);
         if (pos === start + 1) {
-          if (c === '$') emit('variable', start, pos);
+          if (k === DOLLAR) emit('variable', start, pos);
           else emit('dot', start, pos);
-        } else emit(c === '$' ? 'variable' : 'field', start, pos);
+        } else emit(k === DOLLAR ? 'variable' : 'field', start, pos);
         if (!atTerminator(text, pos)) {
           fail(`bad character ${JSON.stringify(text[pos])}`, pos);
           closed = true;
@@ -290,7 +324,7 @@ export function lexItems(text: string): Items {
         }
         continue;
       }
-      if (c === '.' || c === '+' || c === '-' || isDigit(c)) {
+      if (c === '.' || c === '+' || c === '-' || isDigitCode(k)) {
         const start = pos;
         const end = scanNumber(text, pos);
         if (end < 0) {
@@ -302,7 +336,7 @@ export function lexItems(text: string): Items {
         emit('number', start, pos);
         continue;
       }
-      if (isAlphaNumeric(c)) {
+      if (isAsciiWord(k) || isAlphaNumeric(c)) {
         const start = pos;
         pos = wordEnd(text, pos);
         if (!atTerminator(text, pos)) {
@@ -310,8 +344,7 @@ export function lexItems(text: string): Items {
           closed = true;
           break;
         }
-        const word = text.slice(start, pos);
-        emit(KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', start, pos);
+        emit(wordType(text, start, pos), start, pos);
         continue;
       }
       if (c === '(') {
@@ -345,12 +378,20 @@ export function lexItems(text: string): Items {
   return items;
 }
 
+/** A word's item type: keyword, bool, nil or identifier (only words as short as a keyword are compared). */
+function wordType(text: string, start: number, end: number): ItemType {
+  if (end - start > 8) return 'identifier';
+  const word = text.slice(start, end);
+  return KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
+}
+
 /** Go's checkTerminator: what may follow a word (space, `.`, `,`, `|`, `:`, parens, the right delimiter, EOF). */
 function atTerminator(text: string, pos: number): boolean {
   if (pos >= text.length) return true;
-  const c = text[pos];
-  if (isSpace(c) || c === '.' || c === ',' || c === '|' || c === ':' || c === ')' || c === '(') return true;
-  return text.startsWith(RIGHT, pos);
+  const k = text.charCodeAt(pos);
+  // space, tab, CR, LF, `.`, `,`, `|`, `:`, `)`, `(`
+  if (isSpaceCode(k) || k === DOT || k === 44 || k === 124 || k === 58 || k === 41 || k === 40) return true;
+  return k === BRACE && text.charCodeAt(pos + 1) === BRACE;
 }
 
 /** Go's scanNumber: sign, base prefix, digits with `_`, fraction, exponent, imaginary `i`. -1 when malformed. */
@@ -390,13 +431,13 @@ function scanNumber(text: string, pos: number): number {
  * The end (after the closing quote) of a quoted string or character constant opening at `start`, with Go's escapes
  * (a backslash takes the next character, but not a newline); undefined when a newline or the end comes first.
  */
-function quotedEnd(text: string, start: number, quote: '"' | "'"): number | undefined {
+function quotedEnd(text: string, start: number, quote: number): number | undefined {
   const n = text.length;
   let pos = start + 1;
   while (pos < n) {
-    const d = text[pos];
-    if (d === '\\' && pos + 1 < n && text[pos + 1] !== '\n') pos += 2;
-    else if (d === '\n') return undefined;
+    const d = text.charCodeAt(pos);
+    if (d === BACKSLASH && pos + 1 < n && text.charCodeAt(pos + 1) !== LF) pos += 2;
+    else if (d === LF) return undefined;
     else if (d === quote) return pos + 1;
     else pos++;
   }
