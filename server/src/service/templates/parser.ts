@@ -100,6 +100,14 @@ class Parser {
     return s;
   }
 
+  /** The value of a string or raw string item (sliced once when it has no escapes). */
+  private stringValue(j: number): string {
+    const pos = this.pos(j);
+    const end = this.end(j);
+    const body = this.text.slice(pos + 1, end - 1);
+    return this.text.charCodeAt(pos) === 96 || !body.includes('\\') ? body : unquote(this.text.slice(pos, end));
+  }
+
   private next(): number {
     const j = this.i;
     const type = this.items.type(j);
@@ -248,7 +256,7 @@ class Parser {
     const j = this.peekNonSpace();
     if (this.type(j) === 'keyword') {
       this.next();
-      const keyword = this.val(j);
+      const keyword = keywordOf(this.text, this.pos(j), this.end(j));
       switch (keyword) {
         case 'block':
           return this.blockControl(open);
@@ -537,7 +545,7 @@ class Parser {
         return { type: 'number', pos, end, text: this.val(j) };
       case 'string':
       case 'rawString':
-        return { type: 'string', pos, end, value: unquote(this.val(j)) };
+        return { type: 'string', pos, end, value: this.stringValue(j) };
       case 'leftParen': {
         const pipe = this.pipeline('parenthesized pipeline', 'rightParen');
         if (!pipe) return undefined;
@@ -569,6 +577,14 @@ class Parser {
       }
     }
   }
+}
+
+const KEYWORD_LIST = ['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with'] as const;
+
+/** The keyword written at pos…end (the constant string: no slice). */
+function keywordOf(text: string, pos: number, end: number): string {
+  for (const k of KEYWORD_LIST) if (k.length === end - pos && text.startsWith(k, pos)) return k;
+  return text.slice(pos, end);
 }
 
 /**

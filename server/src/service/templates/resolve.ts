@@ -10,7 +10,7 @@
 // For each reference it also records whether an `if`/`with`/`default`/`hasKey`/`and` guards it, whether `required`
 // wraps it, and how it is printed (directly, via quote/toString, or via int/toYaml/toJson).
 // Paths are chart-local (the chart whose `.Values` it is); `[]` stands for every element of a list or map.
-import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe } from './ast';
+import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe, type Span } from './ast';
 import { PASS_THROUGH, PRINTS_AS_NUMBER, PRINTS_AS_TEXT, SERIALISERS, SHALLOW } from './functions';
 
 export type UsageKind = 'read' | 'subtree' | 'dynamic';
@@ -84,10 +84,36 @@ interface Val {
 }
 
 const OTHER_ALT: Alt = { k: 'other' };
+const NO_PATH: readonly string[] = [];
 const OTHER: Val = { alts: [OTHER_ALT], refs: [], tests: [] };
 const val = (alts: readonly Alt[], refs: readonly MutableUsage[] = [], tests: readonly MutableUsage[] = []): Val => ({ alts, refs, tests });
-const union = (vs: readonly Val[]): Val =>
-  vs.length === 1 && vs[0] ? vs[0] : val(vs.flatMap((v) => v.alts), vs.flatMap((v) => v.refs), vs.flatMap((v) => v.tests));
+function union(vs: readonly Val[]): Val {
+  if (vs.length === 1 && vs[0]) return vs[0];
+  const alts: Alt[] = [];
+  const refs: MutableUsage[] = [];
+  const tests: MutableUsage[] = [];
+  for (const v of vs) {
+    for (const a of v.alts) alts.push(a);
+    for (const r of v.refs) refs.push(r);
+    for (const t of v.tests) tests.push(t);
+  }
+  return val(alts, refs, tests);
+}
+
+/** The string of a value that is one literal string, else undefined. */
+function literal(v: Val | undefined): string | undefined {
+  const a = v?.alts[0];
+  return v?.alts.length === 1 && a?.k === 'str' ? a.value : undefined;
+}
+
+/** Whether marking a value as read whole would record or change anything (most arguments are literals). */
+function holdsValues(v: Val): boolean {
+  if (v.refs.length > 0) return true;
+  for (const a of v.alts) if (a.k === 'values' || a.k === 'dict' || a.k === 'list') return true;
+  return false;
+}
+
+const NO_OPERANDS: readonly Operand[] = [];
 
 const MAX_DEPTH = 12;
 const MAX_ALTS = 16;
@@ -192,7 +218,7 @@ export class Resolver {
       case 'with': {
         const cond = node.pipe ? this.pipe(node.pipe, f) : OTHER;
         for (const r of cond.tests) r.guarded = true;
-        const guards = [...f.guards, ...cond.tests.map((r) => ({ chart: r.chart, path: r.path }))];
+        const guards = cond.tests.length === 0 ? f.guards : [...f.guards, ...cond.tests.map((r) => ({ chart: r.chart, path: r.path }))];
         this.list(node.list, frame(f, new Scope(f.scope), node.type === 'with' ? cond : f.dot, guards));
         if (node.elseList) this.list(node.elseList, frame(f, new Scope(f.scope)));
         return;
@@ -227,7 +253,7 @@ export class Resolver {
     if (!entry || name === undefined) {
       // Unknown template (a computed name, or a template file included by path): whatever it reads of the values
       // passed to it is unknown. The top-level object is not marked (its reads are that file's own).
-      this.markDeep(arg, 'dynamic', f, at, new Set());
+      this.markDeep(arg, 'dynamic', f, at);
       return;
     }
     const key = `${name}\u0000${signature(arg)}`;
@@ -281,16 +307,18 @@ export class Resolver {
   }
 
   private command(cmd: Command, prev: Val | undefined, f: Frame): Val {
-    const first = cmd.args[0];
+    const nodes = cmd.args;
+    const first = nodes[0];
     if (!first) return OTHER;
     if (first.type !== 'identifier') return this.operand(first, f);
     const name = first.name;
-    const rest = cmd.args.slice(1);
     // `and` evaluates left to right and stops at the first false: each argument is guarded by the ones before it.
     if (name === 'and') {
       let g = f;
       const vals: Val[] = [];
-      for (const a of rest) {
+      for (let i = 1; i < nodes.length; i++) {
+        const a = nodes[i];
+        if (!a) continue;
         const v = this.operand(a, g);
         vals.push(v);
         for (const r of v.tests) r.guarded = true;
@@ -300,24 +328,24 @@ export class Resolver {
       const u = union(vals);
       return val(u.alts, u.refs, u.tests);
     }
-    const args = rest.map((a) => this.operand(a, f));
+    const args: Val[] = [];
+    for (let i = 1; i < nodes.length; i++) {
+      const a = nodes[i];
+      if (a) args.push(this.operand(a, f));
+    }
     if (prev) args.push(prev);
     // `set $d "k" v` changes the dict in $d: afterwards `$d.k` may be v.
-    const target = rest[0];
+    const target = nodes[1];
     const key = args[1]?.alts[0];
     if (name === 'set' && target?.type === 'variable' && target.idents.length === 0 && key?.k === 'str' && args[2]) {
       f.scope.assign(target.name, val([{ k: 'dict', entries: new Map([[key.value, args[2]]]) }]));
     }
-    return this.apply(name, args, rest, f, cmd);
+    return this.apply(name, args, nodes, f, cmd);
   }
 
-  private apply(name: string, args: Val[], nodes: readonly Operand[], f: Frame, cmd: Command): Val {
-    const at = { pos: cmd.pos, end: cmd.end };
+  /** `name args…` at `at`; `nodes`: the command's operands, the function's name first (args[i] is of nodes[i + 1]). */
+  private apply(name: string, args: Val[], nodes: readonly Operand[], f: Frame, at: Span): Val {
     const last = args[args.length - 1];
-    const literal = (v: Val | undefined): string | undefined => {
-      const a = v?.alts[0];
-      return v?.alts.length === 1 && a?.k === 'str' ? a.value : undefined;
-    };
     const printedAs = PRINTS_AS_TEXT.get(name);
     if (printedAs) {
       for (const a of args) for (const r of a.refs) r.printed ??= printedAs;
@@ -331,7 +359,7 @@ export class Resolver {
     if (serial) {
       for (const a of args) {
         for (const r of a.refs) r.printed ??= serial;
-        this.markDeep(a, 'subtree', f, at, new Set());
+        this.markDeep(a, 'subtree', f, at);
       }
       return OTHER;
     }
@@ -343,7 +371,7 @@ export class Resolver {
       case 'tpl': {
         // The template text is a values subtree rendered as a template: read whole. What it reads of the context is
         // not known statically (see the README's limits).
-        if (args[0]) this.markDeep(args[0], 'subtree', f, at, new Set());
+        if (args[0]) this.markDeep(args[0], 'subtree', f, at);
         return OTHER;
       }
       case 'required': {
@@ -362,7 +390,7 @@ export class Resolver {
           const k = literal(args[i]);
           const v = args[i + 1];
           if (k !== undefined && v) entries.set(k, v);
-          else if (v) this.markDeep(v, 'dynamic', f, at, new Set());
+          else if (v) this.markDeep(v, 'dynamic', f, at);
         }
         return val([{ k: 'dict', entries }]);
       }
@@ -374,7 +402,7 @@ export class Resolver {
         let cur = args[0] ?? OTHER;
         for (let i = 1; i < args.length; i++) {
           const arg = args[i];
-          const node = nodes[i];
+          const node = nodes[i + 1];
           const key = node?.type === 'number' ? '[]' : literal(arg);
           cur = this.select(cur, key, f, at, i === args.length - 1);
         }
@@ -410,7 +438,7 @@ export class Resolver {
       case 'values':
       case 'sortAlpha':
         // The keys (or values) of a map: read below, one level, without names: treat as a whole read.
-        for (const a of args) this.markDeep(a, name === 'keys' ? 'read' : 'subtree', f, at, new Set());
+        for (const a of args) this.markDeep(a, name === 'keys' ? 'read' : 'subtree', f, at);
         return OTHER;
       default:
         break;
@@ -421,7 +449,7 @@ export class Resolver {
     }
     if (SHALLOW.has(name) || printedAs) return OTHER;
     // Unknown function: it may read all of what it is given.
-    for (const a of args) this.markDeep(a, 'subtree', f, at, new Set());
+    for (const a of args) this.markDeep(a, 'subtree', f, at);
     return OTHER;
   }
 
@@ -444,7 +472,7 @@ export class Resolver {
       case 'chain':
         return this.fields(this.operand(op.node, f), op.idents, f, op);
       case 'identifier':
-        return this.apply(op.name, [], [], f, { pos: op.pos, end: op.end, args: [op] });
+        return this.apply(op.name, [], NO_OPERANDS, f, op);
       default:
         return OTHER;
     }
@@ -456,55 +484,48 @@ export class Resolver {
     const refs: MutableUsage[] = [];
     for (const a of base.alts) {
       let cur: Alt | undefined = a;
-      let rest = idents;
+      /** idents[from…] are still to walk. */
+      let from = 0;
       if (cur.k === 'root') {
-        if (rest[0] === 'Values') {
-          cur = { k: 'values', chart: cur.chart, path: [] };
-          rest = rest.length === 1 ? [] : rest.slice(1);
+        if (idents[0] === 'Values') {
+          cur = { k: 'values', chart: cur.chart, path: NO_PATH };
+          from = 1;
         } else {
           alts.push(OTHER_ALT);
           continue;
         }
       }
-      while (cur && cur.k === 'dict' && rest.length > 0) {
-        const next: Val | undefined = cur.entries.get(rest[0] ?? '');
-        rest = rest.slice(1);
+      while (cur && cur.k === 'dict' && from < idents.length) {
+        const next: Val | undefined = cur.entries.get(idents[from] ?? '');
+        from++;
         if (!next) cur = { k: 'other' };
-        else if (rest.length === 0) {
-          alts.push(...next.alts);
-          refs.push(...next.refs);
+        else if (from === idents.length) {
+          for (const x of next.alts) alts.push(x);
+          for (const r of next.refs) refs.push(r);
           cur = undefined;
         } else {
           // Continue through each alternative of the entry.
-          const sub = this.fields(next, rest, f, at);
-          alts.push(...sub.alts);
-          refs.push(...sub.refs);
+          const sub = this.fields(next, idents.slice(from), f, at);
+          for (const x of sub.alts) alts.push(x);
+          for (const r of sub.refs) refs.push(r);
           cur = undefined;
         }
       }
       if (!cur) continue;
       if (cur.k === 'values') {
-        if (cur.dyn) {
+        if (cur.dyn || from === idents.length) {
           alts.push(cur);
           continue;
         }
-        if (rest.length === 0) {
-          alts.push(cur);
-          continue;
-        }
-        const path = cur.path.concat(rest);
+        const path = cur.path.concat(from === 0 ? idents : idents.slice(from));
         const next: Alt = { k: 'values', chart: cur.chart, path };
         alts.push(next);
         refs.push(this.record(cur.chart, path, 'read', f, at));
         continue;
       }
-      if (cur.k === 'list') {
-        alts.push({ k: 'other' });
-        continue;
-      }
       alts.push({ k: 'other' });
     }
-    const out = alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' } as Alt];
+    const out = alts.length === 0 ? [OTHER_ALT] : alts.length > MAX_ALTS ? alts.slice(0, MAX_ALTS) : alts;
     return val(out, refs, refs);
   }
 
@@ -531,7 +552,7 @@ export class Resolver {
         }
       } else if (a.k === 'dict') {
         if (key === undefined) {
-          for (const v of a.entries.values()) this.markDeep(v, 'dynamic', f, at, new Set());
+          for (const v of a.entries.values()) this.markDeep(v, 'dynamic', f, at);
           alts.push({ k: 'other' });
         } else {
           const v = a.entries.get(key);
@@ -566,7 +587,11 @@ export class Resolver {
   }
 
   /** Marks every values place in a value (through dicts and lists) as read whole (`subtree`) or `dynamic`. */
-  private markDeep(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }, seen: Set<Val>): void {
+  private markDeep(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }): void {
+    if (holdsValues(v)) this.markDeepIn(v, kind, f, at, new Set());
+  }
+
+  private markDeepIn(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }, seen: Set<Val>): void {
     if (seen.has(v)) return;
     seen.add(v);
     const upgraded = new Set<string>();
@@ -577,8 +602,8 @@ export class Resolver {
     for (const a of v.alts) {
       if (a.k === 'values') {
         if (!upgraded.has(`${a.chart}:${a.path.join('\u0001')}`) && kind !== 'read') this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at);
-      } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeep(e, kind, f, at, seen);
-      else if (a.k === 'list') this.markDeep(a.items, kind, f, at, seen);
+      } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeepIn(e, kind, f, at, seen);
+      else if (a.k === 'list') this.markDeepIn(a.items, kind, f, at, seen);
     }
   }
 
