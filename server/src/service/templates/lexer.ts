@@ -92,7 +92,8 @@ const TYPES: readonly ItemType[] = [
   'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
   'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
 ];
-const CODES = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<ItemType, number>>;
+/** Item type codes (the index in TYPES). */
+const C = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<ItemType, number>>;
 
 /**
  * The items of a text in flat arrays (a file has as many items as it has words in actions: kept out of the heap's
@@ -114,7 +115,8 @@ export class Items {
     this.ends = new Int32Array(size);
   }
 
-  push(type: ItemType, pos: number, end: number, trim = false, message?: string): void {
+  /** Adds an item; `code`: its type's code. */
+  push(code: number, pos: number, end: number, trim = false, message?: string): void {
     if (this.count === this.types.length) {
       const types = new Uint8Array(this.count * 2);
       types.set(this.types);
@@ -127,7 +129,7 @@ export class Items {
       this.ends = ends;
     }
     const i = this.count++;
-    this.types[i] = CODES[type] + (trim ? 128 : 0);
+    this.types[i] = code + (trim ? 128 : 0);
     this.starts[i] = pos;
     this.ends[i] = end;
     if (message !== undefined) this.messages.set(i, message);
@@ -179,71 +181,70 @@ export function lex(text: string): Item[] {
   return out;
 }
 
-/** Splits a template text into items. The last item is always `eof`. */
+/** At `}}`. */
+const atRight = (text: string, at: number): boolean => text.charCodeAt(at) === BRACE && text.charCodeAt(at + 1) === BRACE;
+/** At ` -}}` (a space, the dash, the delimiter). */
+const atRightTrim = (text: string, at: number): boolean => isSpaceCode(text.charCodeAt(at)) && text.charCodeAt(at + 1) === DASH && atRight(text, at + 2);
+/** After the next right delimiter from `at` (or the end). */
+function pastRight(text: string, at: number): number {
+  const close = text.indexOf(RIGHT, at);
+  return close < 0 ? text.length : close + RIGHT.length;
+}
+
+/**
+ * Splits a template text into items. The last item is always `eof`. One function with no closures, reading
+ * character codes: it runs first in the interpreter, and its helpers stay the same call targets for the optimiser.
+ */
 export function lexItems(text: string): Items {
   const items = new Items(text);
   let pos = 0;
   const n = text.length;
-  const emit = (type: ItemType, start: number, end: number, trim?: boolean): void => items.push(type, start, end, trim);
-  /** Records an error and skips past the next right delimiter (back to text). */
-  const fail = (message: string, at: number): void => {
-    items.push('error', at, at, false, message);
-    const close = text.indexOf(RIGHT, at);
-    pos = close < 0 ? n : close + RIGHT.length;
-  };
-  /** At `}}`. */
-  const atRight = (at: number): boolean => text.charCodeAt(at) === BRACE && text.charCodeAt(at + 1) === BRACE;
-  const hasLeftTrim = (at: number): boolean => text.charCodeAt(at) === DASH && isSpaceCode(text.charCodeAt(at + 1));
-  /** At ` -}}` (a space, the dash, the delimiter). */
-  const atRightTrim = (at: number): boolean => isSpaceCode(text.charCodeAt(at)) && text.charCodeAt(at + 1) === DASH && atRight(at + 2);
 
   while (pos < n) {
     // Text up to the next action.
     const open = text.indexOf(LEFT, pos);
     const textEnd = open < 0 ? n : open;
-    if (textEnd > pos) emit('text', pos, textEnd);
+    if (textEnd > pos) items.push(C.text, pos, textEnd);
     if (open < 0) break;
     pos = open;
-    const trimLeft = hasLeftTrim(open + LEFT.length);
+    const trimLeft = text.charCodeAt(open + 2) === DASH && isSpaceCode(text.charCodeAt(open + 3));
     const after = open + LEFT.length + (trimLeft ? 2 : 0);
     // Comment: `{{/*` or `{{- /*`, closed by `*/}}` or `*/ -}}`.
     if (text.startsWith('/*', after)) {
       const close = text.indexOf('*/', after + 2);
       if (close < 0) {
-        items.push('error', open, open, false, 'unclosed comment');
+        items.push(C.error, open, open, false, 'unclosed comment');
         pos = n;
         break;
       }
       let endAt = close + 2;
-      if (atRightTrim(endAt)) endAt += 2;
-      if (!atRight(endAt)) {
-        fail('comment ends before closing delimiter', close + 2);
+      if (atRightTrim(text, endAt)) endAt += 2;
+      if (!atRight(text, endAt)) {
+        items.push(C.error, close + 2, close + 2, false, 'comment ends before closing delimiter');
+        pos = pastRight(text, close + 2);
         continue;
       }
-      emit('comment', open, endAt + RIGHT.length);
+      items.push(C.comment, open, endAt + RIGHT.length);
       pos = endAt + RIGHT.length;
       continue;
     }
-    emit('leftDelim', open, after, trimLeft);
+    items.push(C.leftDelim, open, after, trimLeft);
     pos = after;
     let parenDepth = 0;
-    // Inside the action.
+    // Inside the action, until `}}` (closed) or an error (which skips past the next `}}`).
     let closed = false;
-    while (!closed && pos < n) {
+    let error: string | undefined;
+    while (pos < n) {
       const k = text.charCodeAt(pos);
-      if (atRightTrim(pos) || atRight(pos)) {
+      const rightTrim = isSpaceCode(k) && text.charCodeAt(pos + 1) === DASH && atRight(text, pos + 2);
+      if (rightTrim || (k === BRACE && text.charCodeAt(pos + 1) === BRACE)) {
         if (parenDepth > 0) {
-          fail('unclosed left paren', pos);
-          closed = true;
+          error = 'unclosed left paren';
           break;
         }
-        if (atRightTrim(pos)) {
-          emit('rightDelim', pos, pos + 2 + RIGHT.length, true);
-          pos += 2 + RIGHT.length;
-        } else {
-          emit('rightDelim', pos, pos + RIGHT.length);
-          pos += RIGHT.length;
-        }
+        const end = pos + (rightTrim ? 2 : 0) + RIGHT.length;
+        items.push(C.rightDelim, pos, end, rightTrim);
+        pos = end;
         closed = true;
         break;
       }
@@ -251,138 +252,126 @@ export function lexItems(text: string): Items {
         const start = pos;
         while (pos < n && isSpaceCode(text.charCodeAt(pos))) pos++;
         // The last space before `-}}` belongs to the trim marker (a marker alone was taken above).
-        if (text.charCodeAt(pos) === DASH && atRight(pos + 1)) pos--;
-        emit('space', start, pos);
+        if (text.charCodeAt(pos) === DASH && atRight(text, pos + 1)) pos--;
+        items.push(C.space, start, pos);
         continue;
       }
-      const c = text[pos];
-      if (c === '=') {
-        emit('assign', pos, ++pos);
-        continue;
-      }
-      if (c === ':') {
-        if (text[pos + 1] !== '=') {
-          fail('expected :=', pos);
-          closed = true;
-          break;
-        }
-        emit('declare', pos, (pos += 2));
-        continue;
-      }
-      if (c === '|') {
-        emit('pipe', pos, ++pos);
-        continue;
-      }
-      if (k === QUOTE) {
-        const start = pos;
-        const end = quotedEnd(text, start, QUOTE);
-        if (end === undefined) {
-          fail('unterminated quoted string', start);
-          closed = true;
-          break;
-        }
-        pos = end;
-        emit('string', start, pos);
-        continue;
-      }
-      if (k === BACKQUOTE) {
-        const close = text.indexOf('`', pos + 1);
-        if (close < 0) {
-          items.push('error', pos, pos, false, 'unterminated raw quoted string');
-          pos = n;
-          closed = true;
-          break;
-        }
-        emit('rawString', pos, close + 1);
-        pos = close + 1;
-        continue;
-      }
-      if (k === APOSTROPHE) {
-        const start = pos;
-        const end = quotedEnd(text, start, APOSTROPHE);
-        if (end === undefined) {
-          fail('unterminated character constant', start);
-          closed = true;
-          break;
-        }
-        pos = end;
-        emit('char', start, pos);
-        continue;
-      }
-      if (k === DOLLAR || (k === DOT && !isDigitCode(text.charCodeAt(pos + 1)))) {
+      if (k === DOT ? !isDigitCode(text.charCodeAt(pos + 1)) : k === DOLLAR) {
         // Variable or field (or a lone `$` / `.`).
-        const start = pos++;
-        pos = wordEnd(text, pos);
-        if (pos === start + 1) {
-          if (k === DOLLAR) emit('variable', start, pos);
-          else emit('dot', start, pos);
-        } else emit(k === DOLLAR ? 'variable' : 'field', start, pos);
-        if (!atTerminator(text, pos)) {
-          fail(`bad character ${JSON.stringify(text[pos])}`, pos);
-          closed = true;
-          break;
-        }
-        continue;
-      }
-      if (c === '.' || c === '+' || c === '-' || isDigitCode(k)) {
         const start = pos;
-        const end = scanNumber(text, pos);
-        if (end < 0) {
-          fail(`bad number syntax: ${JSON.stringify(text.slice(start, Math.min(n, start + 20)).split(/[\s}]/)[0])}`, start);
-          closed = true;
+        pos = wordEnd(text, pos + 1);
+        items.push(k === DOLLAR ? C.variable : pos === start + 1 ? C.dot : C.field, start, pos);
+        if (!atTerminator(text, pos)) {
+          error = `bad character ${JSON.stringify(text[pos])}`;
           break;
         }
-        pos = end;
-        emit('number', start, pos);
         continue;
       }
-      if (isAsciiWord(k) || isAlphaNumeric(c)) {
+      if (isAsciiWord(k) && !isDigitCode(k)) {
         const start = pos;
         pos = wordEnd(text, pos);
         if (!atTerminator(text, pos)) {
-          fail(`bad character ${JSON.stringify(text[pos])}`, pos);
-          closed = true;
+          error = `bad character ${JSON.stringify(text[pos])}`;
           break;
         }
-        emit(wordType(text, start, pos), start, pos);
+        items.push(wordType(text, start, pos), start, pos);
         continue;
       }
-      if (c === '(') {
-        parenDepth++;
-        emit('leftParen', pos, ++pos);
-        continue;
-      }
-      if (c === ')') {
-        parenDepth--;
-        if (parenDepth < 0) {
-          fail('unexpected right paren', pos);
-          closed = true;
-          break;
+      switch (k) {
+        case 61: // =
+          items.push(C.assign, pos, ++pos);
+          continue;
+        case 58: // :
+          if (text.charCodeAt(pos + 1) !== 61) {
+            error = 'expected :=';
+            break;
+          }
+          items.push(C.declare, pos, (pos += 2));
+          continue;
+        case 124: // |
+          items.push(C.pipe, pos, ++pos);
+          continue;
+        case 40: // (
+          parenDepth++;
+          items.push(C.leftParen, pos, ++pos);
+          continue;
+        case 41: // )
+          parenDepth--;
+          if (parenDepth < 0) {
+            error = 'unexpected right paren';
+            break;
+          }
+          items.push(C.rightParen, pos, ++pos);
+          continue;
+        case 44: // ,
+          items.push(C.comma, pos, ++pos);
+          continue;
+        case QUOTE:
+        case APOSTROPHE: {
+          const end = quotedEnd(text, pos, k);
+          if (end === undefined) {
+            error = k === QUOTE ? 'unterminated quoted string' : 'unterminated character constant';
+            break;
+          }
+          items.push(k === QUOTE ? C.string : C.char, pos, end);
+          pos = end;
+          continue;
         }
-        emit('rightParen', pos, ++pos);
-        continue;
+        case BACKQUOTE: {
+          const close = text.indexOf('`', pos + 1);
+          if (close < 0) {
+            items.push(C.error, pos, pos, false, 'unterminated raw quoted string');
+            pos = n;
+            closed = true;
+            break;
+          }
+          items.push(C.rawString, pos, close + 1);
+          pos = close + 1;
+          continue;
+        }
+        default:
+          if (k === DOT || k === 43 || k === DASH || isDigitCode(k)) {
+            const end = scanNumber(text, pos);
+            if (end < 0) {
+              error = `bad number syntax: ${JSON.stringify(text.slice(pos, Math.min(n, pos + 20)).split(/[\s}]/)[0])}`;
+              break;
+            }
+            items.push(C.number, pos, end);
+            pos = end;
+            continue;
+          }
+          if (k > 127 && isAlphaNumeric(text[pos])) {
+            const start = pos;
+            pos = wordEnd(text, pos);
+            if (!atTerminator(text, pos)) {
+              error = `bad character ${JSON.stringify(text[pos])}`;
+              break;
+            }
+            items.push(wordType(text, start, pos), start, pos);
+            continue;
+          }
+          error = `unrecognized character in action: ${JSON.stringify(text[pos])}`;
       }
-      if (c === ',') {
-        emit('comma', pos, ++pos);
-        continue;
-      }
-      fail(`unrecognized character in action: ${JSON.stringify(c)}`, pos);
-      closed = true;
+      break;
     }
-    if (!closed) {
-      items.push('error', open, open, false, 'unclosed action');
+    if (error !== undefined) {
+      // Records the error and skips past the next right delimiter (back to text).
+      items.push(C.error, pos, pos, false, error);
+      pos = pastRight(text, pos);
+    } else if (!closed) {
+      items.push(C.error, open, open, false, 'unclosed action');
       pos = n;
     }
   }
-  items.push('eof', n, n);
+  items.push(C.eof, n, n);
   return items;
 }
 
-/** A word's item type: keyword, bool, nil or identifier (only words as short as a keyword are compared). */
-function wordType(text: string, start: number, end: number): ItemType {
-  if (end - start > 8) return 'identifier';
+/** A word's item type code: keyword, bool, nil or identifier (only words as short as a keyword are compared). */
+function wordType(text: string, start: number, end: number): number {
+  if (end - start > 8) return C.identifier;
   const word = text.slice(start, end);
-  return KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier';
+  return KEYWORDS.has(word) ? C.keyword : word === 'true' || word === 'false' ? C.bool : word === 'nil' ? C.nil : C.identifier;
 }
 
 /** Go's checkTerminator: what may follow a word (space, `.`, `,`, `|`, `:`, parens, the right delimiter, EOF). */
