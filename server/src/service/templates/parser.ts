@@ -45,8 +45,6 @@ class Parser {
   private vars: string[] = ['$'];
   private rangeDepth = 0;
   private readonly defines: DefineNode[] = [];
-  /** One string per distinct name in the file (`Values` is kept once, not once per reference). */
-  private readonly names = new Map<string, string>();
 
   constructor(private readonly file: string, private readonly text: string) {
     this.items = lexItems(text);
@@ -91,13 +89,9 @@ class Parser {
     return this.items.val(j);
   }
 
-  /** A name, one string per distinct name in the file; `from`: characters to skip (the dot of a field). */
+  /** A name; `from`: characters to skip (the dot of a field). */
   private name(j: number, from = 0): string {
-    const s = this.text.slice(this.pos(j) + from, this.end(j));
-    const known = this.names.get(s);
-    if (known !== undefined) return known;
-    this.names.set(s, s);
-    return s;
+    return this.text.slice(this.pos(j) + from, this.end(j));
   }
 
   /** The value of a string or raw string item (sliced once when it has no escapes). */
