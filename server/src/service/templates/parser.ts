@@ -19,6 +19,7 @@ import {
   type VariableDecl,
 } from './ast';
 import { lexItems, type Items, type ItemType } from './lexer';
+import { Stack } from './stack';
 
 type Marker = { type: 'end'; pos: number; end: number } | { type: 'else'; pos: number; end: number; chained: string | undefined };
 type Stop = Marker | { type: 'eof'; pos: number; end: number };
@@ -45,6 +46,11 @@ class Parser {
   private vars: string[] = ['$'];
   private rangeDepth = 0;
   private readonly defines: DefineNode[] = [];
+  // Children are pushed on these stacks and sliced off when their parent is made: each array is made once, at its
+  // exact size (an array grown by push() holds 17 slots at least, and leaves a copy behind as garbage).
+  private readonly nodeStack = new Stack<Node>();
+  private readonly cmdStack = new Stack<Command>();
+  private readonly argStack = new Stack<Operand>();
 
   constructor(private readonly file: string, private readonly text: string) {
     this.items = lexItems(text);
@@ -52,7 +58,7 @@ class Parser {
   }
 
   parse(): ParsedTemplate {
-    const root: Node[] = [];
+    const root = this.nodeStack;
     for (;;) {
       const type = this.items.type(this.i);
       if (type === 'eof') break;
@@ -68,7 +74,7 @@ class Parser {
       }
       root.push(node);
     }
-    return { file: this.file, text: this.text, root: exact(root), defines: this.defines, problems: this.problems, lineStarts: this.lineStarts };
+    return { file: this.file, text: this.text, root: root.take(0), defines: this.defines, problems: this.problems, lineStarts: this.lineStarts };
   }
 
   // -- items ----------------------------------------------------------------------------------------------------------
@@ -200,12 +206,13 @@ class Parser {
 
   /** Nodes up to `{{end}}`, `{{else}}` or EOF. */
   private itemList(): { nodes: Node[]; stop: Stop } {
-    const nodes: Node[] = [];
+    const nodes = this.nodeStack;
+    const mark = nodes.top;
     for (;;) {
       const type = this.items.type(this.i);
       if (type === 'eof') {
         const pos = this.pos(this.i);
-        return { nodes: exact(nodes), stop: { type: 'eof', pos, end: pos } };
+        return { nodes: nodes.take(mark), stop: { type: 'eof', pos, end: pos } };
       }
       if (type === 'leftDelim' && this.defineAhead()) {
         this.next();
@@ -216,7 +223,7 @@ class Parser {
       }
       const node = this.textOrAction();
       if (node === undefined) continue;
-      if (node.type === 'end' || node.type === 'else') return { nodes: exact(nodes), stop: node };
+      if (node.type === 'end' || node.type === 'else') return { nodes: nodes.take(mark), stop: node };
       nodes.push(node);
     }
   }
@@ -376,6 +383,14 @@ class Parser {
   // -- pipelines ------------------------------------------------------------------------------------------------------
 
   private pipeline(context: string, end: 'rightDelim' | 'rightParen'): Pipe | undefined {
+    const mark = this.cmdStack.top;
+    const pipe = this.pipelineFrom(mark, context, end);
+    this.cmdStack.top = mark;
+    return pipe;
+  }
+
+  /** The pipeline; its commands are pushed on cmdStack above `mark`. */
+  private pipelineFrom(mark: number, context: string, end: 'rightDelim' | 'rightParen'): Pipe | undefined {
     this.skipSpace();
     const start = this.pos(this.i);
     const decl: VariableDecl[] = [];
@@ -420,24 +435,24 @@ class Parser {
       } else this.vars.push(d.name);
     }
     if (this.failed) return undefined;
-    const cmds: Command[] = [];
+    const cmds = this.cmdStack;
     for (;;) {
       const j = this.nextNonSpace();
       if (this.failed) return undefined;
       const type = this.type(j);
       if (type === end) {
-        if (cmds.length === 0) {
+        if (cmds.top === mark) {
           this.fail(`missing value for ${context}`, this.pos(j));
           return undefined;
         }
-        for (let k = 1; k < cmds.length; k++) {
-          const first = cmds[k]?.args[0];
+        for (let k = 1; mark + k < cmds.top; k++) {
+          const first = cmds.at(mark + k)?.args[0];
           if (first && (first.type === 'bool' || first.type === 'dot' || first.type === 'nil' || first.type === 'number' || first.type === 'string')) {
             this.fail(`non executable command in pipeline stage ${k + 1}`, first.pos);
             return undefined;
           }
         }
-        return { pos: start, end: this.pos(j), decl: exact(decl), isAssign, cmds: exact(cmds) };
+        return { pos: start, end: this.pos(j), decl: exact(decl), isAssign, cmds: cmds.take(mark) };
       }
       if (OPERAND_START.has(type)) {
         this.i = j;
@@ -452,7 +467,15 @@ class Parser {
   }
 
   private command(): Command | undefined {
-    const args: Operand[] = [];
+    const mark = this.argStack.top;
+    const cmd = this.commandFrom(mark);
+    this.argStack.top = mark;
+    return cmd;
+  }
+
+  /** The command; its operands are pushed on argStack above `mark`. */
+  private commandFrom(mark: number): Command | undefined {
+    const args = this.argStack;
     this.skipSpace();
     const start = this.pos(this.i);
     let end = start;
@@ -475,22 +498,24 @@ class Parser {
       }
       break;
     }
-    if (args.length === 0) {
+    if (args.top === mark) {
       this.fail('empty command', start);
       return undefined;
     }
-    return { pos: start, end, args: exact(args) };
+    return { pos: start, end, args: args.take(mark) };
   }
 
   private operand(): Operand | undefined {
     const node = this.term();
     if (!node || this.failed) return undefined;
     if (this.items.type(this.i) !== 'field') return node;
-    const idents: string[] = [];
+    let count = 1;
+    while (this.items.type(this.i + count) === 'field') count++;
+    const idents: string[] = new Array<string>(count);
     let end = node.end;
-    while (this.items.type(this.i) === 'field') {
+    for (let k = 0; k < count; k++) {
       const f = this.next();
-      idents.push(this.name(f, 1));
+      idents[k] = this.name(f, 1);
       end = this.end(f);
     }
     switch (node.type) {
@@ -506,7 +531,7 @@ class Parser {
         this.fail(`unexpected . after term ${JSON.stringify(this.text.slice(node.pos, node.end))}`, node.end);
         return undefined;
       default:
-        return { type: 'chain', pos: node.pos, end, node, idents: exact(idents) };
+        return { type: 'chain', pos: node.pos, end, node, idents };
     }
   }
 
@@ -580,6 +605,7 @@ function keywordOf(text: string, pos: number, end: number): string {
   for (const k of KEYWORD_LIST) if (k.length === end - pos && text.startsWith(k, pos)) return k;
   return text.slice(pos, end);
 }
+
 
 /**
  * An array built by push() has room for more (17 elements at least); a parse keeps its arrays, so each is copied to

@@ -12,6 +12,7 @@
 // Paths are chart-local (the chart whose `.Values` it is); `[]` stands for every element of a list or map.
 import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe, type Span } from './ast';
 import { PASS_THROUGH, PRINTS_AS_NUMBER, PRINTS_AS_TEXT, SERIALISERS, SHALLOW } from './functions';
+import { Stack } from './stack';
 
 export type UsageKind = 'read' | 'subtree' | 'dynamic';
 export type Printed = 'text' | 'quote' | 'toString' | 'int' | 'yaml' | 'json';
@@ -185,6 +186,9 @@ interface Frame {
 export class Resolver {
   private readonly inProgress = new Set<string>();
   private depth = 0;
+  /** The alternatives and references of the values being made (see Stack). */
+  private readonly altStack = new Stack<Alt>();
+  private readonly refStack = new Stack<MutableUsage>();
 
   constructor(
     private readonly defines: ReadonlyMap<string, DefineEntry>,
@@ -204,14 +208,22 @@ export class Resolver {
   // -- nodes ----------------------------------------------------------------------------------------------------------
 
   private list(nodes: readonly Node[], f: Frame): void {
-    for (const node of nodes) this.node(node, f);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if (node) this.node(node, f);
+    }
   }
 
   private node(node: Node, f: Frame): void {
     switch (node.type) {
       case 'action': {
         const v = this.pipe(node.pipe, f);
-        if (node.pipe.decl.length === 0) for (const r of v.refs) r.printed ??= 'text';
+        if (node.pipe.decl.length === 0) {
+          for (let i = 0; i < v.refs.length; i++) {
+            const r = v.refs[i];
+            if (r) r.printed ??= 'text';
+          }
+        }
         return;
       }
       case 'if':
@@ -239,7 +251,7 @@ export class Resolver {
       }
       case 'template': {
         const arg = node.pipe ? this.pipe(node.pipe, f) : val([]);
-        this.call(node.name, arg, f, { pos: node.pos, end: node.end });
+        this.call(node.name, arg, f, node);
         return;
       }
       default:
@@ -272,7 +284,9 @@ export class Resolver {
       found = sink;
     }
     const site = this.location(f.file, at.pos, at.end);
-    for (const u of found) {
+    for (let i = 0; i < found.length; i++) {
+      const u = found[i];
+      if (!u) continue;
       const copy: MutableUsage = {
         file: u.file,
         offset: u.offset,
@@ -328,12 +342,12 @@ export class Resolver {
       const u = union(vals);
       return val(u.alts, u.refs, u.tests);
     }
-    const args: Val[] = [];
+    const args: Val[] = new Array<Val>(nodes.length - 1 + (prev ? 1 : 0));
     for (let i = 1; i < nodes.length; i++) {
       const a = nodes[i];
-      if (a) args.push(this.operand(a, f));
+      args[i - 1] = a ? this.operand(a, f) : OTHER;
     }
-    if (prev) args.push(prev);
+    if (prev) args[nodes.length - 1] = prev;
     // `set $d "k" v` changes the dict in $d: afterwards `$d.k` may be v.
     const target = nodes[1];
     const key = args[1]?.alts[0];
@@ -480,10 +494,13 @@ export class Resolver {
 
   /** `.a.b` on a value: walks the alternatives and records one reference per values place reached. */
   private fields(base: Val, idents: readonly string[], f: Frame, at: { pos: number; end: number }): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
-    for (const a of base.alts) {
-      let cur: Alt | undefined = a;
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
+    for (let i = 0; i < base.alts.length; i++) {
+      let cur: Alt | undefined = base.alts[i];
+      if (!cur) continue;
       /** idents[from…] are still to walk. */
       let from = 0;
       if (cur.k === 'root') {
@@ -525,14 +542,24 @@ export class Resolver {
       }
       alts.push({ k: 'other' });
     }
-    const out = alts.length === 0 ? [OTHER_ALT] : alts.length > MAX_ALTS ? alts.slice(0, MAX_ALTS) : alts;
-    return val(out, refs, refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found, found);
+  }
+
+  /** The alternatives pushed above `mark` (at most MAX_ALTS; `other` when none). */
+  private takeAlts(mark: number): Alt[] {
+    const alts = this.altStack;
+    if (alts.top === mark) return [OTHER_ALT];
+    if (alts.top - mark > MAX_ALTS) alts.top = mark + MAX_ALTS;
+    return alts.take(mark);
   }
 
   /** One key step of index/get/hasKey/dig/pluck (`undefined` key: not a literal). */
   private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
     for (const a0 of base.alts) {
       const a: Alt = a0.k === 'root' ? (key === 'Values' ? { k: 'values', chart: a0.chart, path: [] } : { k: 'other' }) : a0;
       if (a0.k === 'root') {
@@ -557,33 +584,37 @@ export class Resolver {
         } else {
           const v = a.entries.get(key);
           if (v) {
-            alts.push(...v.alts);
-            refs.push(...v.refs);
+            for (const x of v.alts) alts.push(x);
+            for (const r of v.refs) refs.push(r);
           } else alts.push({ k: 'other' });
         }
       } else if (a.k === 'list') {
-        alts.push(...a.items.alts);
-        refs.push(...a.items.refs);
+        for (const x of a.items.alts) alts.push(x);
+        for (const r of a.items.refs) refs.push(r);
       } else alts.push({ k: 'other' });
     }
-    return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs, refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found, found);
   }
 
   /** The element of a range: `list[]` for values (each element is visited: read), the entries of a dict, the items of a list. */
   private element(over: Val, f: Frame, at: { pos: number; end: number }): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
     for (const a of over.alts) {
       if (a.k === 'values' && !a.dyn) {
         const path = a.path.concat('[]');
         alts.push({ k: 'values', chart: a.chart, path });
         refs.push(this.record(a.chart, path, 'read', f, at));
       } else if (a.k === 'values') alts.push(a);
-      else if (a.k === 'dict') for (const v of a.entries.values()) alts.push(...v.alts);
-      else if (a.k === 'list') alts.push(...a.items.alts);
+      else if (a.k === 'dict') for (const v of a.entries.values()) for (const x of v.alts) alts.push(x);
+      else if (a.k === 'list') for (const x of a.items.alts) alts.push(x);
       else alts.push({ k: 'other' });
     }
-    return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found);
   }
 
   /** Marks every values place in a value (through dicts and lists) as read whole (`subtree`) or `dynamic`. */

@@ -165,7 +165,10 @@ export function buildTemplateIndex(input: TemplateChartInput, previous?: Templat
       const old = reusable && !definesChanged && prev?.files.get(t.path) === fs ? reusable.perFile.get(key) : undefined;
       const found = old ?? resolver.resolveFile(parsed ?? fs.parsed ?? parseTemplate(t.path, t.text), c.id);
       perFile.set(key, found);
-      for (const u of found) usages.push(u);
+      for (let i = 0; i < found.length; i++) {
+        const u = found[i];
+        if (u) usages.push(u);
+      }
     }
   }
   return new Index(charts.map(({ id, dir, prefixes }) => ({ id, dir, prefixes })), usages, problems, fileChart.size > 0, { chartsKey, files, perFile, memo });
