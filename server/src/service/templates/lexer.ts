@@ -42,6 +42,12 @@ export interface Item {
   trim?: boolean;
 }
 
+/** The item types, by code. */
+export const TYPES: readonly ItemType[] = [
+  'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
+  'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
+];
+
 export const KEYWORDS: ReadonlySet<string> = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with']);
 
 const LEFT = '{{';
@@ -88,10 +94,6 @@ function wordEnd(text: string, pos: number): number {
 }
 const isDigitCode = (k: number): boolean => k >= 48 && k <= 57;
 
-const TYPES: readonly ItemType[] = [
-  'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
-  'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
-];
 /** Item type codes (the index in TYPES). */
 const C = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<ItemType, number>>;
 
@@ -133,6 +135,14 @@ export class Items {
     this.starts[i] = pos;
     this.ends[i] = end;
     if (message !== undefined) this.messages.set(i, message);
+  }
+
+  /**
+   * The type codes of the items (plus 128 for a trim marker), for the parser's hot loop: after the last item (`eof`)
+   * the array holds `eof` codes to its end, and it has room for one at least.
+   */
+  get codes(): Uint8Array {
+    return this.types;
   }
 
   type(i: number): ItemType {
@@ -364,6 +374,9 @@ export function lexItems(text: string): Items {
     }
   }
   items.push(C.eof, n, n);
+  items.push(C.eof, n, n);
+  items.count--;
+  items.codes.fill(C.eof, items.count);
   return items;
 }
 

@@ -18,7 +18,7 @@ import {
   type TemplateProblem,
   type VariableDecl,
 } from './ast';
-import { lexItems, type Items, type ItemType } from './lexer';
+import { lexItems, TYPES, type Items, type ItemType } from './lexer';
 import { Stack } from './stack';
 
 type Marker = { type: 'end'; pos: number; end: number } | { type: 'else'; pos: number; end: number; chained: string | undefined };
@@ -26,6 +26,7 @@ type Stop = Marker | { type: 'eof'; pos: number; end: number };
 
 const OPERAND_START: ReadonlySet<ItemType> = new Set<ItemType>(['bool', 'char', 'dot', 'field', 'identifier', 'number', 'nil', 'rawString', 'string', 'variable', 'leftParen']);
 const NO_IDENTS: readonly string[] = [];
+const EOF = TYPES.indexOf('eof');
 
 /** Parses one template file. */
 export function parseTemplate(file: string, text: string): ParsedTemplate {
@@ -38,6 +39,8 @@ export function parseTemplate(file: string, text: string): ParsedTemplate {
  */
 class Parser {
   private readonly items: Items;
+  /** The items' type codes (see Items.codes). */
+  private readonly codes: Uint8Array;
   private i = 0;
   private readonly problems: TemplateProblem[] = [];
   private readonly lineStarts: number[];
@@ -54,13 +57,14 @@ class Parser {
 
   constructor(private readonly file: string, private readonly text: string) {
     this.items = lexItems(text);
+    this.codes = this.items.codes;
     this.lineStarts = lineStartsOf(text);
   }
 
   parse(): ParsedTemplate {
     const root = this.nodeStack;
     for (;;) {
-      const type = this.items.type(this.i);
+      const type = this.type(this.i);
       if (type === 'eof') break;
       if (type === 'leftDelim' && this.defineAhead()) {
         this.parseDefine();
@@ -79,8 +83,9 @@ class Parser {
 
   // -- items ----------------------------------------------------------------------------------------------------------
 
+  /** The type of item j (after the last item: `eof`). */
   private type(j: number): ItemType {
-    return this.items.type(j);
+    return TYPES[(this.codes[j] ?? EOF) & 127] ?? 'eof';
   }
 
   private pos(j: number): number {
@@ -110,7 +115,7 @@ class Parser {
 
   private next(): number {
     const j = this.i;
-    const type = this.items.type(j);
+    const type = this.type(j);
     if (type !== 'eof') this.i++;
     if (type === 'error') this.fail(this.val(j), this.pos(j));
     return j;
@@ -118,27 +123,27 @@ class Parser {
 
   private nextNonSpace(): number {
     let j = this.next();
-    while (this.items.type(j) === 'space') j = this.next();
+    while (this.type(j) === 'space') j = this.next();
     return j;
   }
 
   /** Skips spaces; the type of the next item. */
   private skipSpace(): ItemType {
-    while (this.items.type(this.i) === 'space') this.i++;
-    return this.items.type(this.i);
+    while (this.type(this.i) === 'space') this.i++;
+    return this.type(this.i);
   }
 
   /** Skips spaces; the next item. */
   private peekNonSpace(): number {
-    while (this.items.type(this.i) === 'space') this.i++;
+    while (this.type(this.i) === 'space') this.i++;
     return this.i;
   }
 
   /** At `{{` followed by the keyword `define`. */
   private defineAhead(): boolean {
     let j = this.i + 1;
-    while (this.items.type(j) === 'space') j++;
-    return this.items.type(j) === 'keyword' && this.items.is(j, 'define');
+    while (this.type(j) === 'space') j++;
+    return this.type(j) === 'keyword' && this.items.is(j, 'define');
   }
 
   private error(message: string, offset: number): void {
@@ -159,7 +164,7 @@ class Parser {
   private recover(): void {
     for (;;) {
       const j = this.i;
-      const type = this.items.type(j);
+      const type = this.type(j);
       if (type === 'eof' || type === 'text' || type === 'leftDelim' || type === 'comment') break;
       this.i++;
       if (type === 'error') this.error(this.val(j), this.pos(j));
@@ -172,7 +177,7 @@ class Parser {
   private expect(type: ItemType, context: string): number {
     const j = this.nextNonSpace();
     if (this.failed) return -1;
-    if (this.items.type(j) !== type) {
+    if (this.type(j) !== type) {
       this.unexpected(j, context);
       return -1;
     }
@@ -209,7 +214,7 @@ class Parser {
     const nodes = this.nodeStack;
     const mark = nodes.top;
     for (;;) {
-      const type = this.items.type(this.i);
+      const type = this.type(this.i);
       if (type === 'eof') {
         const pos = this.pos(this.i);
         return { nodes: nodes.take(mark), stop: { type: 'eof', pos, end: pos } };
@@ -508,9 +513,9 @@ class Parser {
   private operand(): Operand | undefined {
     const node = this.term();
     if (!node || this.failed) return undefined;
-    if (this.items.type(this.i) !== 'field') return node;
+    if (this.type(this.i) !== 'field') return node;
     let count = 1;
-    while (this.items.type(this.i + count) === 'field') count++;
+    while (this.type(this.i + count) === 'field') count++;
     const idents: string[] = new Array<string>(count);
     let end = node.end;
     for (let k = 0; k < count; k++) {
