@@ -298,9 +298,9 @@ export class Resolver {
         kind: u.kind,
         guarded: u.guarded || (f.guards.length > 0 && this.isGuarded(f.guards, u.chart, u.path)),
         required: u.required,
+        printed: u.printed,
         via: site,
       };
-      if (u.printed) copy.printed = u.printed;
       f.sink.push(copy);
     }
   }
@@ -653,6 +653,9 @@ export class Resolver {
       kind,
       guarded: f.guards.length > 0 && this.isGuarded(f.guards, chart, path),
       required: false,
+      // Every reference has all its fields from the start (one object shape: no map change when printed is set).
+      printed: undefined,
+      via: undefined,
     };
     f.sink.push(u);
     return u;
