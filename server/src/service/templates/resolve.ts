@@ -309,7 +309,10 @@ export class Resolver {
 
   private pipe(pipe: Pipe, f: Frame, rangeDecl = false): Val {
     let v: Val | undefined;
-    for (const cmd of pipe.cmds) v = this.command(cmd, v, f);
+    for (let i = 0; i < pipe.cmds.length; i++) {
+      const cmd = pipe.cmds[i];
+      if (cmd) v = this.command(cmd, v, f);
+    }
     const result = v ?? OTHER;
     if (!rangeDecl) {
       for (const d of pipe.decl) {
@@ -625,14 +628,11 @@ export class Resolver {
   private markDeepIn(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }, seen: Set<Val>): void {
     if (seen.has(v)) return;
     seen.add(v);
-    const upgraded = new Set<string>();
-    for (const r of v.refs) {
-      if (rank(kind) > rank(r.kind)) r.kind = kind;
-      upgraded.add(`${r.chart}:${r.path.join('\u0001')}`);
-    }
+    for (const r of v.refs) if (rank(kind) > rank(r.kind)) r.kind = kind;
     for (const a of v.alts) {
       if (a.k === 'values') {
-        if (!upgraded.has(`${a.chart}:${a.path.join('\u0001')}`) && kind !== 'read') this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at);
+        // A place that one of the references reads was upgraded above; any other is recorded.
+        if (kind !== 'read' && !v.refs.some((r) => r.chart === a.chart && samePath(r.path, a.path))) this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at);
       } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeepIn(e, kind, f, at, seen);
       else if (a.k === 'list') this.markDeepIn(a.items, kind, f, at, seen);
     }
@@ -669,6 +669,10 @@ export class Resolver {
   private isGuarded(guards: readonly Guard[], chart: number, path: readonly string[]): boolean {
     return guards.some((g) => g.chart === chart && g.path.length <= path.length && g.path.every((s, i) => s === path[i]));
   }
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || a.join('\u0001') === b.join('\u0001');
 }
 
 function rank(k: UsageKind): number {
