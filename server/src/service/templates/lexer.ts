@@ -42,6 +42,11 @@ export interface Item {
   trim?: boolean;
 }
 
+/** Bits of an item's code byte: the type's code (its index in TYPES), after a space, with a trim marker. */
+export const CODE = 63;
+export const SPACED = 64;
+const TRIMMED = 128;
+
 /** The item types, by code. */
 export const TYPES: readonly ItemType[] = [
   'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
@@ -102,12 +107,14 @@ const C = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<Ite
  * object graph, they cost no garbage collection). The parser reads them by index; `item(i)` makes the object form.
  */
 export class Items {
-  /** Type code, plus 128 for a trim marker. */
+  /** Type code, plus SPACED and TRIMMED. */
   private types: Uint8Array;
   private starts: Int32Array;
   private ends: Int32Array;
   private readonly messages = new Map<number, string>();
   count = 0;
+  /** The next item follows a space (see SPACED). */
+  spaced = false;
 
   constructor(readonly text: string) {
     // About one item per 8 characters in real charts' templates: most files need no growing.
@@ -131,14 +138,15 @@ export class Items {
       this.ends = ends;
     }
     const i = this.count++;
-    this.types[i] = code + (trim ? 128 : 0);
+    this.types[i] = code + (trim ? TRIMMED : 0) + (this.spaced ? SPACED : 0);
+    this.spaced = false;
     this.starts[i] = pos;
     this.ends[i] = end;
     if (message !== undefined) this.messages.set(i, message);
   }
 
   /**
-   * The type codes of the items (plus 128 for a trim marker), for the parser's hot loop: after the last item (`eof`)
+   * The type codes of the items (plus SPACED and TRIMMED), for the parser's hot loop: after the last item (`eof`)
    * the array holds `eof` codes to its end, and it has room for one at least.
    */
   get codes(): Uint8Array {
@@ -146,7 +154,7 @@ export class Items {
   }
 
   type(i: number): ItemType {
-    return i < this.count ? (TYPES[(this.types[i] ?? 0) & 127] ?? 'eof') : 'eof';
+    return i < this.count ? (TYPES[(this.types[i] ?? 0) & CODE] ?? 'eof') : 'eof';
   }
 
   pos(i: number): number {
@@ -178,7 +186,7 @@ export class Items {
     const end = this.ends[i] ?? 0;
     const val = !full && (type === 'text' || type === 'space') ? '' : this.val(i);
     const item: Item = { type, val, pos, end };
-    if ((this.types[i] ?? 0) & 128) item.trim = true;
+    if ((this.types[i] ?? 0) & TRIMMED) item.trim = true;
     return item;
   }
 }
@@ -187,7 +195,13 @@ export class Items {
 export function lex(text: string): Item[] {
   const items = lexItems(text);
   const out: Item[] = [];
-  for (let i = 0; i < items.count; i++) out.push(items.item(i, true));
+  for (let i = 0; i < items.count; i++) {
+    if ((items.codes[i] ?? 0) & SPACED) {
+      const pos = items.end(i - 1);
+      out.push({ type: 'space', val: text.slice(pos, items.pos(i)), pos, end: items.pos(i) });
+    }
+    out.push(items.item(i, true));
+  }
   return out;
 }
 
@@ -241,6 +255,7 @@ export function lexItems(text: string): Items {
     items.push(C.leftDelim, open, after, trimLeft);
     pos = after;
     let parenDepth = 0;
+    let spaceStart = pos;
     // Inside the action, until `}}` (closed) or an error (which skips past the next `}}`).
     let closed = false;
     let error: string | undefined;
@@ -259,11 +274,12 @@ export function lexItems(text: string): Items {
         break;
       }
       if (isSpaceCode(k)) {
-        const start = pos;
+        spaceStart = pos;
         while (pos < n && isSpaceCode(text.charCodeAt(pos))) pos++;
         // The last space before `-}}` belongs to the trim marker (a marker alone was taken above).
         if (text.charCodeAt(pos) === DASH && atRight(text, pos + 1)) pos--;
-        items.push(C.space, start, pos);
+        // Not an item: the next item is marked as following a space.
+        items.spaced = true;
         continue;
       }
       if (k === DOT ? !isDigitCode(text.charCodeAt(pos + 1)) : k === DOLLAR) {
@@ -369,6 +385,11 @@ export function lexItems(text: string): Items {
       items.push(C.error, pos, pos, false, error);
       pos = pastRight(text, pos);
     } else if (!closed) {
+      // Spaces at the end of the text, with no item after them: a space item.
+      if (items.spaced) {
+        items.spaced = false;
+        items.push(C.space, spaceStart, pos);
+      }
       items.push(C.error, open, open, false, 'unclosed action');
       pos = n;
     }

@@ -18,7 +18,7 @@ import {
   type TemplateProblem,
   type VariableDecl,
 } from './ast';
-import { lexItems, TYPES, type Items, type ItemType } from './lexer';
+import { CODE, lexItems, SPACED, TYPES, type Items, type ItemType } from './lexer';
 import { Stack } from './stack';
 
 type Marker = { type: 'end'; pos: number; end: number } | { type: 'else'; pos: number; end: number; chained: string | undefined };
@@ -85,7 +85,12 @@ class Parser {
 
   /** The type of item j (after the last item: `eof`). */
   private type(j: number): ItemType {
-    return TYPES[(this.codes[j] ?? EOF) & 127] ?? 'eof';
+    return TYPES[(this.codes[j] ?? EOF) & CODE] ?? 'eof';
+  }
+
+  /** Whether item j follows a space (the lexer makes no item of spaces inside actions, see SPACED). */
+  private spaced(j: number): boolean {
+    return ((this.codes[j] ?? 0) & SPACED) !== 0;
   }
 
   private pos(j: number): number {
@@ -484,6 +489,8 @@ class Parser {
     this.skipSpace();
     const start = this.pos(this.i);
     let end = start;
+    /** The item whose leading space has been passed over (as Go's parser passes a space item). */
+    let spaceTaken = -1;
     for (;;) {
       this.skipSpace();
       const operand = this.operand();
@@ -491,6 +498,10 @@ class Parser {
       if (operand) {
         args.push(operand);
         end = operand.end;
+      }
+      if (this.spaced(this.i) && spaceTaken !== this.i) {
+        spaceTaken = this.i;
+        continue;
       }
       const j = this.next();
       if (this.failed) return undefined;
@@ -513,9 +524,9 @@ class Parser {
   private operand(): Operand | undefined {
     const node = this.term();
     if (!node || this.failed) return undefined;
-    if (this.type(this.i) !== 'field') return node;
+    if (this.type(this.i) !== 'field' || this.spaced(this.i)) return node;
     let count = 1;
-    while (this.type(this.i + count) === 'field') count++;
+    while (this.type(this.i + count) === 'field' && !this.spaced(this.i + count)) count++;
     const idents: string[] = new Array<string>(count);
     let end = node.end;
     for (let k = 0; k < count; k++) {
