@@ -153,6 +153,16 @@ export class Items {
     return this.types;
   }
 
+  /** The items' start offsets (after the last item: the text's length, as `eof`'s). */
+  get startArray(): Int32Array {
+    return this.starts;
+  }
+
+  /** The items' end offsets (after the last item: the text's length). */
+  get endArray(): Int32Array {
+    return this.ends;
+  }
+
   type(i: number): ItemType {
     return i < this.count ? (TYPES[(this.types[i] ?? 0) & CODE] ?? 'eof') : 'eof';
   }
@@ -398,6 +408,8 @@ export function lexItems(text: string): Items {
   items.push(C.eof, n, n);
   items.count--;
   items.codes.fill(C.eof, items.count);
+  items.startArray.fill(n, items.count);
+  items.endArray.fill(n, items.count);
   return items;
 }
 

@@ -41,6 +41,9 @@ class Parser {
   private readonly items: Items;
   /** The items' type codes (see Items.codes). */
   private readonly codes: Uint8Array;
+  /** The items' offsets (see Items.startArray, Items.endArray). */
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
   private i = 0;
   private readonly problems: TemplateProblem[] = [];
   private readonly lineStarts: number[];
@@ -58,6 +61,8 @@ class Parser {
   constructor(private readonly file: string, private readonly text: string) {
     this.items = lexItems(text);
     this.codes = this.items.codes;
+    this.starts = this.items.startArray;
+    this.ends = this.items.endArray;
     this.lineStarts = lineStartsOf(text);
   }
 
@@ -94,11 +99,11 @@ class Parser {
   }
 
   private pos(j: number): number {
-    return this.items.pos(j);
+    return this.starts[j] ?? this.text.length;
   }
 
   private end(j: number): number {
-    return this.items.end(j);
+    return this.ends[j] ?? this.text.length;
   }
 
   private val(j: number): string {
