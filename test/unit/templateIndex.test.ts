@@ -3,6 +3,7 @@
 // `kind path file:line:col [guarded] [required] [printed=…] [via file:line]` in root coordinates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseTemplate } from '../../server/src/service/templates/parser';
 import { buildTemplateIndex, formatUsagePath, type TemplateChartInput, type TemplateIndex, type TemplateUsage } from '../../server/src/service/templates/templateIndex';
 
 type Files = Record<string, string>;
@@ -232,4 +233,23 @@ test('globals flow down only: a global read uses the root\'s global and that of 
   assert.equal(dump.isUsed(['global', 'any']), true);
   assert.equal(dump.isUsed(['s', 'global', 'any']), true);
   assert.equal(dump.isUsed(['other']), false);
+});
+
+test('parsedOf: the tree of every template file, kept (files with defines) or parsed again (rendered files), as parseTemplate gives it', () => {
+  const files: Files = {
+    '_h.tpl': '{{ define "h" }}{{ .Values.h }}{{ end }}',
+    'a.yaml': 'a: {{ .Values.a | quote }}\n{{- if .Values.b }}\nb: {{ include "h" . }}\n{{- end }}\n',
+    'broken.yaml': '{{ .Values.ok }}\n{{ .a ) }}\n',
+    'blockish.yaml': '# a block of text\n{{ .Values.c }}',
+  };
+  const index = buildTemplateIndex(chart('c', files));
+  for (const [p, text] of Object.entries(files)) {
+    const file = `c/templates/${p}`;
+    assert.deepEqual(index.parsedOf(file), parseTemplate(file, text), p);
+  }
+  assert.equal(index.parsedOf('c/templates/none.yaml'), undefined);
+  assert.deepEqual(
+    index.problems.map((p) => `${p.file}:${p.line}:${p.column}`),
+    ['c/templates/broken.yaml:2:7'],
+  );
 });

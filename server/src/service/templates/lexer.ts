@@ -42,73 +42,129 @@ export interface Item {
   trim?: boolean;
 }
 
+/** Bits of an item's code byte: the type's code (its index in TYPES), after a space, with a trim marker. */
+export const CODE = 63;
+export const SPACED = 64;
+const TRIMMED = 128;
+
+/** The item types, by code. */
+export const TYPES: readonly ItemType[] = [
+  'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
+  'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
+];
+
 export const KEYWORDS: ReadonlySet<string> = new Set(['block', 'break', 'continue', 'define', 'else', 'end', 'if', 'range', 'template', 'with']);
 
 const LEFT = '{{';
 const RIGHT = '}}';
 
-const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+// Character codes of the hot loop (the lexer reads codes, not one-character strings).
+const SPACE = 32;
+const TAB = 9;
+const CR = 13;
+const LF = 10;
+const DASH = 45;
+const BRACE = 125; // `}`
+const DOLLAR = 36;
+const DOT = 46;
+const QUOTE = 34;
+const BACKQUOTE = 96;
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+
+const isSpaceCode = (k: number): boolean => k === SPACE || k === TAB || k === CR || k === LF;
+const isAsciiWord = (k: number): boolean => (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95;
 const NON_ASCII_WORD = /[\p{L}\p{Nd}]/u;
 /** Go's isAlphaNumeric: `_`, a Unicode letter or digit (ASCII checked by code). */
 const isAlphaNumeric = (c: string | undefined): boolean => {
   if (c === undefined) return false;
   const k = c.charCodeAt(0);
-  if ((k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95) return true;
-  return k > 127 && NON_ASCII_WORD.test(c);
+  return isAsciiWord(k) || (k > 127 && NON_ASCII_WORD.test(c));
 };
-const SPACES = /[ \t\r\n]+/y;
 const WORD = /[\p{L}\p{Nd}_]*/uy;
-const QUOTED = /"(?:[^"\\\n]|\\[^\n])*"/y;
-/** End of the run of word characters from `pos`. */
+/** End of the run of word characters from `pos` (ASCII by code; from the first other character, by Unicode class). */
 function wordEnd(text: string, pos: number): number {
-  WORD.lastIndex = pos;
-  WORD.test(text);
-  return WORD.lastIndex;
+  const n = text.length;
+  let p = pos;
+  while (p < n) {
+    const k = text.charCodeAt(p);
+    if (isAsciiWord(k)) p++;
+    else if (k > 127) {
+      WORD.lastIndex = p;
+      WORD.test(text);
+      return WORD.lastIndex;
+    } else break;
+  }
+  return p;
 }
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+const isDigitCode = (k: number): boolean => k >= 48 && k <= 57;
 
-const TYPES: readonly ItemType[] = [
-  'text', 'leftDelim', 'rightDelim', 'comment', 'space', 'assign', 'declare', 'pipe', 'leftParen', 'rightParen', 'string',
-  'rawString', 'char', 'number', 'bool', 'nil', 'dot', 'field', 'variable', 'identifier', 'comma', 'keyword', 'error', 'eof',
-];
-const CODES: ReadonlyMap<ItemType, number> = new Map(TYPES.map((t, i) => [t, i]));
+/** Item type codes (the index in TYPES). */
+const C = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Readonly<Record<ItemType, number>>;
 
 /**
  * The items of a text in flat arrays (a file has as many items as it has words in actions: kept out of the heap's
- * object graph, they cost no garbage collection). `item(i)` makes the object form.
+ * object graph, they cost no garbage collection). The parser reads them by index; `item(i)` makes the object form.
  */
 export class Items {
-  private types = new Uint8Array(256);
-  private starts = new Int32Array(256);
-  private ends = new Int32Array(256);
-  private trims = new Uint8Array(256);
+  /** Type code, plus SPACED and TRIMMED. */
+  private types: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
   private readonly messages = new Map<number, string>();
   count = 0;
+  /** The next item follows a space (see SPACED). */
+  spaced = false;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    // About one item per 8 characters in real charts' templates: most files need no growing.
+    const size = Math.max(64, text.length >> 3);
+    this.types = new Uint8Array(size);
+    this.starts = new Int32Array(size);
+    this.ends = new Int32Array(size);
+  }
 
-  push(type: ItemType, pos: number, end: number, trim = false, message?: string): void {
+  /** Adds an item; `code`: its type's code. */
+  push(code: number, pos: number, end: number, trim = false, message?: string): void {
     if (this.count === this.types.length) {
-      const grow = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.types = grow(this.types, (n) => new Uint8Array(n));
-      this.starts = grow(this.starts, (n) => new Int32Array(n));
-      this.ends = grow(this.ends, (n) => new Int32Array(n));
-      this.trims = grow(this.trims, (n) => new Uint8Array(n));
+      const types = new Uint8Array(this.count * 2);
+      types.set(this.types);
+      this.types = types;
+      const starts = new Int32Array(this.count * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const ends = new Int32Array(this.count * 2);
+      ends.set(this.ends);
+      this.ends = ends;
     }
     const i = this.count++;
-    this.types[i] = CODES.get(type) ?? 0;
+    this.types[i] = code + (trim ? TRIMMED : 0) + (this.spaced ? SPACED : 0);
+    this.spaced = false;
     this.starts[i] = pos;
     this.ends[i] = end;
-    this.trims[i] = trim ? 1 : 0;
     if (message !== undefined) this.messages.set(i, message);
   }
 
+  /**
+   * The type codes of the items (plus SPACED and TRIMMED), for the parser's hot loop: after the last item (`eof`)
+   * the array holds `eof` codes to its end, and it has room for one at least.
+   */
+  get codes(): Uint8Array {
+    return this.types;
+  }
+
+  /** The items' start offsets (after the last item: the text's length, as `eof`'s). */
+  get startArray(): Int32Array {
+    return this.starts;
+  }
+
+  /** The items' end offsets (after the last item: the text's length). */
+  get endArray(): Int32Array {
+    return this.ends;
+  }
+
   type(i: number): ItemType {
-    return i < this.count ? (TYPES[this.types[i] ?? 0] ?? 'eof') : 'eof';
+    return i < this.count ? (TYPES[(this.types[i] ?? 0) & CODE] ?? 'eof') : 'eof';
   }
 
   pos(i: number): number {
@@ -119,15 +175,28 @@ export class Items {
     return i < this.count ? (this.ends[i] ?? 0) : this.text.length;
   }
 
+  /** The item's source text (for errors: the message). */
+  val(i: number): string {
+    if (i >= this.count) return '';
+    if (this.type(i) === 'error') return this.messages.get(i) ?? '';
+    return this.text.slice(this.starts[i] ?? 0, this.ends[i] ?? 0);
+  }
+
+  /** Whether the item's source text is `word` (without making a string). */
+  is(i: number, word: string): boolean {
+    const pos = this.pos(i);
+    return this.end(i) - pos === word.length && this.text.startsWith(word, pos);
+  }
+
   /** The item's object form; `full`: with the source text of text and space items too. */
   item(i: number, full = false): Item {
     if (i >= this.count) return { type: 'eof', val: '', pos: this.text.length, end: this.text.length };
     const type = this.type(i);
     const pos = this.starts[i] ?? 0;
     const end = this.ends[i] ?? 0;
-    const val = type === 'error' ? (this.messages.get(i) ?? '') : !full && (type === 'text' || type === 'space') ? '' : this.text.slice(pos, end);
+    const val = !full && (type === 'text' || type === 'space') ? '' : this.val(i);
     const item: Item = { type, val, pos, end };
-    if (this.trims[i]) item.trim = true;
+    if ((this.types[i] ?? 0) & TRIMMED) item.trim = true;
     return item;
   }
 }
@@ -136,221 +205,228 @@ export class Items {
 export function lex(text: string): Item[] {
   const items = lexItems(text);
   const out: Item[] = [];
-  for (let i = 0; i < items.count; i++) out.push(items.item(i, true));
+  for (let i = 0; i < items.count; i++) {
+    if ((items.codes[i] ?? 0) & SPACED) {
+      const pos = items.end(i - 1);
+      out.push({ type: 'space', val: text.slice(pos, items.pos(i)), pos, end: items.pos(i) });
+    }
+    out.push(items.item(i, true));
+  }
   return out;
 }
 
-/** Splits a template text into items. The last item is always `eof`. */
+/** At `}}`. */
+const atRight = (text: string, at: number): boolean => text.charCodeAt(at) === BRACE && text.charCodeAt(at + 1) === BRACE;
+/** At ` -}}` (a space, the dash, the delimiter). */
+const atRightTrim = (text: string, at: number): boolean => isSpaceCode(text.charCodeAt(at)) && text.charCodeAt(at + 1) === DASH && atRight(text, at + 2);
+/** After the next right delimiter from `at` (or the end). */
+function pastRight(text: string, at: number): number {
+  const close = text.indexOf(RIGHT, at);
+  return close < 0 ? text.length : close + RIGHT.length;
+}
+
+/**
+ * Splits a template text into items. The last item is always `eof`. One function with no closures, reading
+ * character codes: it runs first in the interpreter, and its helpers stay the same call targets for the optimiser.
+ */
 export function lexItems(text: string): Items {
   const items = new Items(text);
   let pos = 0;
   const n = text.length;
-  const emit = (type: ItemType, start: number, end: number, trim?: boolean): void => items.push(type, start, end, trim);
-  /** Records an error and skips past the next right delimiter (back to text). */
-  const fail = (message: string, at: number): void => {
-    items.push('error', at, at, false, message);
-    const close = text.indexOf(RIGHT, at);
-    pos = close < 0 ? n : close + RIGHT.length;
-  };
-  const hasLeftTrim = (at: number): boolean => text[at] === '-' && isSpace(text[at + 1]);
-  /** At ` -}}` (a space, the dash, the delimiter). */
-  const atRightTrim = (at: number): boolean => isSpace(text[at]) && text[at + 1] === '-' && text.startsWith(RIGHT, at + 2);
 
   while (pos < n) {
     // Text up to the next action.
     const open = text.indexOf(LEFT, pos);
     const textEnd = open < 0 ? n : open;
-    if (textEnd > pos) emit('text', pos, textEnd);
+    if (textEnd > pos) items.push(C.text, pos, textEnd);
     if (open < 0) break;
     pos = open;
-    const trimLeft = hasLeftTrim(open + LEFT.length);
+    const trimLeft = text.charCodeAt(open + 2) === DASH && isSpaceCode(text.charCodeAt(open + 3));
     const after = open + LEFT.length + (trimLeft ? 2 : 0);
     // Comment: `{{/*` or `{{- /*`, closed by `*/}}` or `*/ -}}`.
     if (text.startsWith('/*', after)) {
       const close = text.indexOf('*/', after + 2);
       if (close < 0) {
-        items.push('error', open, open, false, 'unclosed comment');
+        items.push(C.error, open, open, false, 'unclosed comment');
         pos = n;
         break;
       }
       let endAt = close + 2;
-      if (atRightTrim(endAt)) endAt += 2;
-      if (!text.startsWith(RIGHT, endAt)) {
-        fail('comment ends before closing delimiter', close + 2);
+      if (atRightTrim(text, endAt)) endAt += 2;
+      if (!atRight(text, endAt)) {
+        items.push(C.error, close + 2, close + 2, false, 'comment ends before closing delimiter');
+        pos = pastRight(text, close + 2);
         continue;
       }
-      emit('comment', open, endAt + RIGHT.length);
+      items.push(C.comment, open, endAt + RIGHT.length);
       pos = endAt + RIGHT.length;
       continue;
     }
-    emit('leftDelim', open, after, trimLeft);
+    items.push(C.leftDelim, open, after, trimLeft);
     pos = after;
     let parenDepth = 0;
-    // Inside the action.
+    let spaceStart = pos;
+    // Inside the action, until `}}` (closed) or an error (which skips past the next `}}`).
     let closed = false;
-    while (!closed && pos < n) {
-      const c = text[pos];
-      if (atRightTrim(pos) || text.startsWith(RIGHT, pos)) {
+    let error: string | undefined;
+    while (pos < n) {
+      const k = text.charCodeAt(pos);
+      const rightTrim = isSpaceCode(k) && text.charCodeAt(pos + 1) === DASH && atRight(text, pos + 2);
+      if (rightTrim || (k === BRACE && text.charCodeAt(pos + 1) === BRACE)) {
         if (parenDepth > 0) {
-          fail('unclosed left paren', pos);
-          closed = true;
+          error = 'unclosed left paren';
           break;
         }
-        if (atRightTrim(pos)) {
-          emit('rightDelim', pos, pos + 2 + RIGHT.length, true);
-          pos += 2 + RIGHT.length;
-        } else {
-          emit('rightDelim', pos, pos + RIGHT.length);
-          pos += RIGHT.length;
-        }
+        const end = pos + (rightTrim ? 2 : 0) + RIGHT.length;
+        items.push(C.rightDelim, pos, end, rightTrim);
+        pos = end;
         closed = true;
         break;
       }
-      if (isSpace(c)) {
-        const start = pos;
-        SPACES.lastIndex = pos;
-        SPACES.test(text);
-        pos = SPACES.lastIndex;
+      if (isSpaceCode(k)) {
+        spaceStart = pos;
+        while (pos < n && isSpaceCode(text.charCodeAt(pos))) pos++;
         // The last space before `-}}` belongs to the trim marker (a marker alone was taken above).
-        if (text[pos] === '-' && text.startsWith(RIGHT, pos + 1)) pos--;
-        emit('space', start, pos);
+        if (text.charCodeAt(pos) === DASH && atRight(text, pos + 1)) pos--;
+        // Not an item: the next item is marked as following a space.
+        items.spaced = true;
         continue;
       }
-      if (c === '=') {
-        emit('assign', pos, ++pos);
-        continue;
-      }
-      if (c === ':') {
-        if (text[pos + 1] !== '=') {
-          fail('expected :=', pos);
-          closed = true;
+      if (k === DOT ? !isDigitCode(text.charCodeAt(pos + 1)) : k === DOLLAR) {
+        // Variable or field (or a lone `$` / `.`).
+        const start = pos;
+        pos = wordEnd(text, pos + 1);
+        items.push(k === DOLLAR ? C.variable : pos === start + 1 ? C.dot : C.field, start, pos);
+        if (!atTerminator(text, pos)) {
+          error = `bad character ${JSON.stringify(text[pos])}`;
           break;
         }
-        emit('declare', pos, (pos += 2));
         continue;
       }
-      if (c === '|') {
-        emit('pipe', pos, ++pos);
+      if (isAsciiWord(k) && !isDigitCode(k)) {
+        const start = pos;
+        pos = wordEnd(text, pos);
+        if (!atTerminator(text, pos)) {
+          error = `bad character ${JSON.stringify(text[pos])}`;
+          break;
+        }
+        items.push(wordType(text, start, pos), start, pos);
         continue;
       }
-      if (c === '"') {
-        QUOTED.lastIndex = pos;
-        if (QUOTED.test(text)) {
-          emit('string', pos, QUOTED.lastIndex);
-          pos = QUOTED.lastIndex;
+      switch (k) {
+        case 61: // =
+          items.push(C.assign, pos, ++pos);
+          continue;
+        case 58: // :
+          if (text.charCodeAt(pos + 1) !== 61) {
+            error = 'expected :=';
+            break;
+          }
+          items.push(C.declare, pos, (pos += 2));
+          continue;
+        case 124: // |
+          items.push(C.pipe, pos, ++pos);
+          continue;
+        case 40: // (
+          parenDepth++;
+          items.push(C.leftParen, pos, ++pos);
+          continue;
+        case 41: // )
+          parenDepth--;
+          if (parenDepth < 0) {
+            error = 'unexpected right paren';
+            break;
+          }
+          items.push(C.rightParen, pos, ++pos);
+          continue;
+        case 44: // ,
+          items.push(C.comma, pos, ++pos);
+          continue;
+        case QUOTE:
+        case APOSTROPHE: {
+          const end = quotedEnd(text, pos, k);
+          if (end === undefined) {
+            error = k === QUOTE ? 'unterminated quoted string' : 'unterminated character constant';
+            break;
+          }
+          items.push(k === QUOTE ? C.string : C.char, pos, end);
+          pos = end;
           continue;
         }
-        const start = pos;
-        const end = quotedEnd(text, start, '"');
-        if (end === undefined) {
-          fail('unterminated quoted string', start);
-          closed = true;
-          break;
+        case BACKQUOTE: {
+          const close = text.indexOf('`', pos + 1);
+          if (close < 0) {
+            items.push(C.error, pos, pos, false, 'unterminated raw quoted string');
+            pos = n;
+            closed = true;
+            break;
+          }
+          items.push(C.rawString, pos, close + 1);
+          pos = close + 1;
+          continue;
         }
-        pos = end;
-        emit('string', start, pos);
-        continue;
+        default:
+          if (k === DOT || k === 43 || k === DASH || isDigitCode(k)) {
+            const end = scanNumber(text, pos);
+            if (end < 0) {
+              error = `bad number syntax: ${JSON.stringify(text.slice(pos, Math.min(n, pos + 20)).split(/[\s}]/)[0])}`;
+              break;
+            }
+            items.push(C.number, pos, end);
+            pos = end;
+            continue;
+          }
+          if (k > 127 && isAlphaNumeric(text[pos])) {
+            const start = pos;
+            pos = wordEnd(text, pos);
+            if (!atTerminator(text, pos)) {
+              error = `bad character ${JSON.stringify(text[pos])}`;
+              break;
+            }
+            items.push(wordType(text, start, pos), start, pos);
+            continue;
+          }
+          error = `unrecognized character in action: ${JSON.stringify(text[pos])}`;
       }
-      if (c === '`') {
-        const close = text.indexOf('`', pos + 1);
-        if (close < 0) {
-          items.push('error', pos, pos, false, 'unterminated raw quoted string');
-          pos = n;
-          closed = true;
-          break;
-        }
-        emit('rawString', pos, close + 1);
-        pos = close + 1;
-        continue;
-      }
-      if (c === "'") {
-        const start = pos;
-        const end = quotedEnd(text, start, "'");
-        if (end === undefined) {
-          fail('unterminated character constant', start);
-          closed = true;
-          break;
-        }
-        pos = end;
-        emit('char', start, pos);
-        continue;
-      }
-      if (c === '$' || (c === '.' && !isDigit(text[pos + 1]))) {
-        // Variable or field (or a lone `$` / `.`).
-        const start = pos++;
-        pos = wordEnd(text, pos);
-        if (pos === start + 1) {
-          if (c === '$') emit('variable', start, pos);
-          else emit('dot', start, pos);
-        } else emit(c === '$' ? 'variable' : 'field', start, pos);
-        if (!atTerminator(text, pos)) {
-          fail(`bad character ${JSON.stringify(text[pos])}`, pos);
-          closed = true;
-          break;
-        }
-        continue;
-      }
-      if (c === '.' || c === '+' || c === '-' || isDigit(c)) {
-        const start = pos;
-        const end = scanNumber(text, pos);
-        if (end < 0) {
-          fail(`bad number syntax: ${JSON.stringify(text.slice(start, Math.min(n, start + 20)).split(/[\s}]/)[0])}`, start);
-          closed = true;
-          break;
-        }
-        pos = end;
-        emit('number', start, pos);
-        continue;
-      }
-      if (isAlphaNumeric(c)) {
-        const start = pos;
-        pos = wordEnd(text, pos);
-        if (!atTerminator(text, pos)) {
-          fail(`bad character ${JSON.stringify(text[pos])}`, pos);
-          closed = true;
-          break;
-        }
-        const word = text.slice(start, pos);
-        emit(KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'identifier', start, pos);
-        continue;
-      }
-      if (c === '(') {
-        parenDepth++;
-        emit('leftParen', pos, ++pos);
-        continue;
-      }
-      if (c === ')') {
-        parenDepth--;
-        if (parenDepth < 0) {
-          fail('unexpected right paren', pos);
-          closed = true;
-          break;
-        }
-        emit('rightParen', pos, ++pos);
-        continue;
-      }
-      if (c === ',') {
-        emit('comma', pos, ++pos);
-        continue;
-      }
-      fail(`unrecognized character in action: ${JSON.stringify(c)}`, pos);
-      closed = true;
+      break;
     }
-    if (!closed) {
-      items.push('error', open, open, false, 'unclosed action');
+    if (error !== undefined) {
+      // Records the error and skips past the next right delimiter (back to text).
+      items.push(C.error, pos, pos, false, error);
+      pos = pastRight(text, pos);
+    } else if (!closed) {
+      // Spaces at the end of the text, with no item after them: a space item.
+      if (items.spaced) {
+        items.spaced = false;
+        items.push(C.space, spaceStart, pos);
+      }
+      items.push(C.error, open, open, false, 'unclosed action');
       pos = n;
     }
   }
-  items.push('eof', n, n);
+  items.push(C.eof, n, n);
+  items.push(C.eof, n, n);
+  items.count--;
+  items.codes.fill(C.eof, items.count);
+  items.startArray.fill(n, items.count);
+  items.endArray.fill(n, items.count);
   return items;
+}
+
+/** A word's item type code: keyword, bool, nil or identifier (only words as short as a keyword are compared). */
+function wordType(text: string, start: number, end: number): number {
+  if (end - start > 8) return C.identifier;
+  const word = text.slice(start, end);
+  return KEYWORDS.has(word) ? C.keyword : word === 'true' || word === 'false' ? C.bool : word === 'nil' ? C.nil : C.identifier;
 }
 
 /** Go's checkTerminator: what may follow a word (space, `.`, `,`, `|`, `:`, parens, the right delimiter, EOF). */
 function atTerminator(text: string, pos: number): boolean {
   if (pos >= text.length) return true;
-  const c = text[pos];
-  if (isSpace(c) || c === '.' || c === ',' || c === '|' || c === ':' || c === ')' || c === '(') return true;
-  return text.startsWith(RIGHT, pos);
+  const k = text.charCodeAt(pos);
+  // space, tab, CR, LF, `.`, `,`, `|`, `:`, `)`, `(`
+  if (isSpaceCode(k) || k === DOT || k === 44 || k === 124 || k === 58 || k === 41 || k === 40) return true;
+  return k === BRACE && text.charCodeAt(pos + 1) === BRACE;
 }
 
 /** Go's scanNumber: sign, base prefix, digits with `_`, fraction, exponent, imaginary `i`. -1 when malformed. */
@@ -390,13 +466,13 @@ function scanNumber(text: string, pos: number): number {
  * The end (after the closing quote) of a quoted string or character constant opening at `start`, with Go's escapes
  * (a backslash takes the next character, but not a newline); undefined when a newline or the end comes first.
  */
-function quotedEnd(text: string, start: number, quote: '"' | "'"): number | undefined {
+function quotedEnd(text: string, start: number, quote: number): number | undefined {
   const n = text.length;
   let pos = start + 1;
   while (pos < n) {
-    const d = text[pos];
-    if (d === '\\' && pos + 1 < n && text[pos + 1] !== '\n') pos += 2;
-    else if (d === '\n') return undefined;
+    const d = text.charCodeAt(pos);
+    if (d === BACKSLASH && pos + 1 < n && text.charCodeAt(pos + 1) !== LF) pos += 2;
+    else if (d === LF) return undefined;
     else if (d === quote) return pos + 1;
     else pos++;
   }

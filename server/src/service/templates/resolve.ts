@@ -13,8 +13,9 @@
 // `if empty X`), `not (empty X)`, `kindIs "bool" X` (X is not nil), cert-manager's `has (quote X) (list "")`, the
 // picked side of `ternary A B (kindIs "bool" A)`, and `default A B` (or `coalesce`/`or`) inside `if or A B`.
 // Paths are chart-local (the chart whose `.Values` it is); `[]` stands for every element of a list or map.
-import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe } from './ast';
+import { positionAt, type Command, type DefineNode, type Node, type Operand, type ParsedTemplate, type Pipe, type Span } from './ast';
 import { NOT_RENDERING, PASS_THROUGH, PRINTS_AS_NUMBER, PRINTS_AS_TEXT, SERIALISERS, SHALLOW } from './functions';
+import { Stack } from './stack';
 
 export type UsageKind = 'read' | 'subtree' | 'dynamic';
 export type Printed = 'text' | 'quote' | 'toString' | 'int' | 'yaml' | 'json';
@@ -109,10 +110,38 @@ interface Val {
 }
 
 const OTHER_ALT: Alt = { k: 'other' };
+const NO_PATH: readonly string[] = [];
 const OTHER: Val = { alts: [OTHER_ALT], refs: [], tests: [] };
 const val = (alts: readonly Alt[], refs: readonly MutableUsage[] = [], tests: readonly MutableUsage[] = []): Val => ({ alts, refs, tests });
-const union = (vs: readonly Val[]): Val =>
-  vs.length === 1 && vs[0] ? vs[0] : { ...val(vs.flatMap((v) => v.alts), vs.flatMap((v) => v.refs), vs.flatMap((v) => v.tests)), carried: vs.flatMap((v) => v.carried ?? []) };
+function union(vs: readonly Val[]): Val {
+  if (vs.length === 1 && vs[0]) return vs[0];
+  const alts: Alt[] = [];
+  const refs: MutableUsage[] = [];
+  const tests: MutableUsage[] = [];
+  let carried: MutableUsage[] | undefined;
+  for (const v of vs) {
+    for (const a of v.alts) alts.push(a);
+    for (const r of v.refs) refs.push(r);
+    for (const t of v.tests) tests.push(t);
+    if (v.carried) for (const c of v.carried) (carried ??= []).push(c);
+  }
+  return carried ? { alts, refs, tests, carried } : { alts, refs, tests };
+}
+
+/** The string of a value that is one literal string, else undefined. */
+function literal(v: Val | undefined): string | undefined {
+  const a = v?.alts[0];
+  return v?.alts.length === 1 && a?.k === 'str' ? a.value : undefined;
+}
+
+/** Whether marking a value as read whole would record or change anything (most arguments are literals). */
+function holdsValues(v: Val): boolean {
+  if (v.refs.length > 0) return true;
+  for (const a of v.alts) if (a.k === 'values' || a.k === 'dict' || a.k === 'list') return true;
+  return false;
+}
+
+const NO_OPERANDS: readonly Operand[] = [];
 /** The references a value carries (for `rendered`). */
 const carriedBy = (v: Val): MutableUsage[] => [...v.refs, ...(v.carried ?? [])];
 /** Marks what a value carries as rendered (it reaches the output, or a function that uses it). */
@@ -194,6 +223,9 @@ interface Frame {
 export class Resolver {
   private readonly inProgress = new Set<string>();
   private depth = 0;
+  /** The alternatives and references of the values being made (see Stack). */
+  private readonly altStack = new Stack<Alt>();
+  private readonly refStack = new Stack<MutableUsage>();
 
   constructor(
     private readonly defines: ReadonlyMap<string, DefineEntry>,
@@ -213,7 +245,10 @@ export class Resolver {
   // -- nodes ----------------------------------------------------------------------------------------------------------
 
   private list(nodes: readonly Node[], f: Frame): void {
-    for (const node of nodes) this.node(node, f);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if (node) this.node(node, f);
+    }
   }
 
   private node(node: Node, f: Frame): void {
@@ -221,7 +256,10 @@ export class Resolver {
       case 'action': {
         const v = this.pipe(node.pipe, f);
         if (node.pipe.decl.length === 0) {
-          for (const r of v.refs) r.printed ??= 'text';
+          for (let i = 0; i < v.refs.length; i++) {
+            const r = v.refs[i];
+            if (r) r.printed ??= 'text';
+          }
           render(v);
         }
         return;
@@ -230,7 +268,7 @@ export class Resolver {
       case 'with': {
         const cond = node.pipe ? this.pipe(node.pipe, f) : OTHER;
         for (const r of cond.tests) r.guarded = true;
-        const guards = [...f.guards, ...cond.tests.map(guardOf)];
+        const guards = cond.tests.length === 0 ? f.guards : [...f.guards, ...cond.tests.map(guardOf)];
         const anyOf = cond.anyOf ? [...f.anyOf, ...cond.anyOf.map((c) => c.map((r) => [guardOf(r)]))] : f.anyOf;
         this.list(node.list, frame(f, new Scope(f.scope), node.type === 'with' ? cond : f.dot, guards, anyOf));
         // The else runs when the test is falsy: `if not X … else` proves X there.
@@ -255,7 +293,7 @@ export class Resolver {
       case 'template': {
         const arg = node.pipe ? this.pipe(node.pipe, f) : val([]);
         render(arg);
-        this.call(node.name, arg, f, { pos: node.pos, end: node.end });
+        this.call(node.name, arg, f, node);
         return;
       }
       default:
@@ -269,7 +307,7 @@ export class Resolver {
     if (!entry || name === undefined) {
       // Unknown template (a computed name, or a template file included by path): whatever it reads of the values
       // passed to it is unknown. The top-level object is not marked (its reads are that file's own).
-      this.markDeep(arg, 'dynamic', f, at, new Set());
+      this.markDeep(arg, 'dynamic', f, at);
       return;
     }
     const key = `${name}\u0000${signature(arg)}`;
@@ -288,7 +326,9 @@ export class Resolver {
       found = sink;
     }
     const site = this.location(f.file, at.pos, at.end);
-    for (const u of found) {
+    for (let i = 0; i < found.length; i++) {
+      const u = found[i];
+      if (!u) continue;
       const copy: MutableUsage = {
         file: u.file,
         offset: u.offset,
@@ -300,12 +340,12 @@ export class Resolver {
         kind: u.kind,
         guarded: u.guarded || (f.guards.length > 0 && this.isGuarded(f.guards, u.chart, u.path)),
         required: u.required,
+        rendered: u.rendered,
+        printed: u.printed,
+        presence: u.presence,
+        selectOnly: u.selectOnly,
         via: site,
       };
-      if (u.rendered !== undefined) copy.rendered = u.rendered;
-      if (u.printed) copy.printed = u.printed;
-      if (u.presence) copy.presence = u.presence;
-      if (u.selectOnly) copy.selectOnly = u.selectOnly;
       f.sink.push(copy);
     }
   }
@@ -314,7 +354,10 @@ export class Resolver {
 
   private pipe(pipe: Pipe, f: Frame, rangeDecl = false): Val {
     let v: Val | undefined;
-    for (const cmd of pipe.cmds) v = this.command(cmd, v, f);
+    for (let i = 0; i < pipe.cmds.length; i++) {
+      const cmd = pipe.cmds[i];
+      if (cmd) v = this.command(cmd, v, f);
+    }
     const result = v ?? OTHER;
     if (!rangeDecl) {
       for (const d of pipe.decl) {
@@ -345,8 +388,12 @@ export class Resolver {
       const u = union(vals);
       return { ...val(u.alts, u.refs, u.tests), anyOf: vals.flatMap((v) => v.anyOf ?? []), carried: u.carried ?? [] };
     }
-    const args = rest.map((a) => this.operand(a, f));
-    if (prev) args.push(prev);
+    const args: Val[] = new Array<Val>(rest.length + (prev ? 1 : 0));
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i];
+      args[i] = a ? this.operand(a, f) : OTHER;
+    }
+    if (prev) args[rest.length] = prev;
     // What a function uses renders the value (unless it only tests, compares or passes it on).
     if (!NOT_RENDERING.has(name)) for (const a of args) render(a);
     // `set $d "k" v` changes the dict in $d: afterwards `$d.k` may be v.
@@ -358,13 +405,9 @@ export class Resolver {
     return this.apply(name, args, rest, f, cmd);
   }
 
-  private apply(name: string, args: Val[], nodes: readonly Operand[], f: Frame, cmd: Command): Val {
-    const at = { pos: cmd.pos, end: cmd.end };
+  /** `name args…` at `at`; `nodes`: the operands after the function's name (args[i] is of nodes[i]). */
+  private apply(name: string, args: Val[], nodes: readonly Operand[], f: Frame, at: Span): Val {
     const last = args[args.length - 1];
-    const literal = (v: Val | undefined): string | undefined => {
-      const a = v?.alts[0];
-      return v?.alts.length === 1 && a?.k === 'str' ? a.value : undefined;
-    };
     const printedAs = PRINTS_AS_TEXT.get(name);
     if (printedAs) {
       for (const a of args) for (const r of a.refs) r.printed ??= printedAs;
@@ -378,11 +421,11 @@ export class Resolver {
     if (serial) {
       for (const a of args) {
         for (const r of a.refs) r.printed ??= serial;
-        this.markDeep(a, 'subtree', f, at, new Set());
+        this.markDeep(a, 'subtree', f, at);
       }
       return OTHER;
     }
-    for (const i of SELECTORS.get(name)?.(args.length) ?? []) this.selectOnly(args[i], f, cmd);
+    for (const i of SELECTORS.get(name)?.(args.length) ?? []) this.selectOnly(args[i], f, at);
     switch (name) {
       case 'include': {
         this.call(literal(args[0]), args[1] ?? val([]), f, at);
@@ -391,7 +434,7 @@ export class Resolver {
       case 'tpl': {
         // The template text is a values subtree rendered as a template: read whole. What it reads of the context is
         // not known statically (see the README's limits).
-        if (args[0]) this.markDeep(args[0], 'subtree', f, at, new Set());
+        if (args[0]) this.markDeep(args[0], 'subtree', f, at);
         return OTHER;
       }
       case 'required': {
@@ -448,7 +491,7 @@ export class Resolver {
           const k = literal(args[i]);
           const v = args[i + 1];
           if (k !== undefined && v) entries.set(k, v);
-          else if (v) this.markDeep(v, 'dynamic', f, at, new Set());
+          else if (v) this.markDeep(v, 'dynamic', f, at);
         }
         return val([{ k: 'dict', entries }]);
       }
@@ -498,7 +541,7 @@ export class Resolver {
       case 'values':
       case 'sortAlpha':
         // The keys (or values) of a map: read below, one level, without names: treat as a whole read.
-        for (const a of args) this.markDeep(a, name === 'keys' ? 'read' : 'subtree', f, at, new Set());
+        for (const a of args) this.markDeep(a, name === 'keys' ? 'read' : 'subtree', f, at);
         return OTHER;
       default:
         break;
@@ -512,7 +555,7 @@ export class Resolver {
     }
     if (SHALLOW.has(name) || printedAs) return OTHER;
     // Unknown function: it may read all of what it is given.
-    for (const a of args) this.markDeep(a, 'subtree', f, at, new Set());
+    for (const a of args) this.markDeep(a, 'subtree', f, at);
     return OTHER;
   }
 
@@ -539,7 +582,7 @@ export class Resolver {
         return this.fields(receiver, op.idents, f, op);
       }
       case 'identifier':
-        return this.apply(op.name, [], [], f, { pos: op.pos, end: op.end, args: [op] });
+        return this.apply(op.name, [], NO_OPERANDS, f, op);
       default:
         return OTHER;
     }
@@ -547,60 +590,64 @@ export class Resolver {
 
   /** `.a.b` on a value: walks the alternatives and records one reference per values place reached. */
   private fields(base: Val, idents: readonly string[], f: Frame, at: { pos: number; end: number }): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
-    for (const a of base.alts) {
-      let cur: Alt | undefined = a;
-      let rest = idents;
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
+    for (let i = 0; i < base.alts.length; i++) {
+      let cur: Alt | undefined = base.alts[i];
+      if (!cur) continue;
+      /** idents[from…] are still to walk. */
+      let from = 0;
       if (cur.k === 'root') {
-        if (rest[0] === 'Values') {
-          cur = { k: 'values', chart: cur.chart, path: [] };
-          rest = rest.length === 1 ? [] : rest.slice(1);
+        if (idents[0] === 'Values') {
+          cur = { k: 'values', chart: cur.chart, path: NO_PATH };
+          from = 1;
         } else {
           alts.push(OTHER_ALT);
           continue;
         }
       }
-      while (cur && cur.k === 'dict' && rest.length > 0) {
-        const next: Val | undefined = cur.entries.get(rest[0] ?? '');
-        rest = rest.slice(1);
+      while (cur && cur.k === 'dict' && from < idents.length) {
+        const next: Val | undefined = cur.entries.get(idents[from] ?? '');
+        from++;
         if (!next) cur = { k: 'other' };
-        else if (rest.length === 0) {
-          alts.push(...next.alts);
-          refs.push(...next.refs);
+        else if (from === idents.length) {
+          for (const x of next.alts) alts.push(x);
+          for (const r of next.refs) refs.push(r);
           cur = undefined;
         } else {
           // Continue through each alternative of the entry.
-          const sub = this.fields(next, rest, f, at);
-          alts.push(...sub.alts);
-          refs.push(...sub.refs);
+          const sub = this.fields(next, idents.slice(from), f, at);
+          for (const x of sub.alts) alts.push(x);
+          for (const r of sub.refs) refs.push(r);
           cur = undefined;
         }
       }
       if (!cur) continue;
       if (cur.k === 'values') {
-        if (cur.dyn) {
+        if (cur.dyn || from === idents.length) {
           alts.push(cur);
           continue;
         }
-        if (rest.length === 0) {
-          alts.push(cur);
-          continue;
-        }
-        const path = [...cur.path, ...rest];
+        const path = cur.path.concat(from === 0 ? idents : idents.slice(from));
         const next: Alt = { k: 'values', chart: cur.chart, path };
         alts.push(next);
         refs.push(this.record(cur.chart, path, 'read', f, at));
         continue;
       }
-      if (cur.k === 'list') {
-        alts.push({ k: 'other' });
-        continue;
-      }
       alts.push({ k: 'other' });
     }
-    const out = alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' } as Alt];
-    return val(out, refs, refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found, found);
+  }
+
+  /** The alternatives pushed above `mark` (at most MAX_ALTS; `other` when none). */
+  private takeAlts(mark: number): Alt[] {
+    const alts = this.altStack;
+    if (alts.top === mark) return [OTHER_ALT];
+    if (alts.top - mark > MAX_ALTS) alts.top = mark + MAX_ALTS;
+    return alts.take(mark);
   }
 
   /**
@@ -608,8 +655,10 @@ export class Resolver {
    * `presence`: the recorded read tells a present key from an absent one, see TemplateUsage.presence).
    */
   private select(base: Val, key: string | undefined, f: Frame, at: { pos: number; end: number }, record: boolean, position?: number, presence?: number): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
     for (const a0 of base.alts) {
       const a: Alt = a0.k === 'root' ? (key === 'Values' ? { k: 'values', chart: a0.chart, path: [] } : { k: 'other' }) : a0;
       if (a0.k === 'root') {
@@ -622,7 +671,7 @@ export class Resolver {
           this.record(a.chart, a.path, 'dynamic', f, at);
           alts.push({ ...a, dyn: true });
         } else {
-          const path = [...a.path, key];
+          const path = a.path.concat(key);
           alts.push({ k: 'values', chart: a.chart, path });
           // Intermediate steps of a multi-key index are recorded once, at the end.
           if (record) {
@@ -633,55 +682,60 @@ export class Resolver {
         }
       } else if (a.k === 'dict') {
         if (key === undefined) {
-          for (const v of a.entries.values()) this.markDeep(v, 'dynamic', f, at, new Set());
+          for (const v of a.entries.values()) this.markDeep(v, 'dynamic', f, at);
           alts.push({ k: 'other' });
         } else {
           const v = a.entries.get(key);
           if (v) {
-            alts.push(...v.alts);
-            refs.push(...v.refs);
+            for (const x of v.alts) alts.push(x);
+            for (const r of v.refs) refs.push(r);
           } else alts.push({ k: 'other' });
         }
       } else if (a.k === 'list') {
         const item = position !== undefined ? (a.elems?.[position] ?? a.items) : a.items;
-        alts.push(...item.alts);
-        refs.push(...item.refs);
+        for (const x of item.alts) alts.push(x);
+        for (const r of item.refs) refs.push(r);
       } else alts.push({ k: 'other' });
     }
-    return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs, refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found, found);
   }
 
   /** The element of a range: `list[]` for values (each element is visited: read), the entries of a dict, the items of a list. */
   private element(over: Val, f: Frame, at: { pos: number; end: number }): Val {
-    const alts: Alt[] = [];
-    const refs: MutableUsage[] = [];
+    const alts = this.altStack;
+    const refs = this.refStack;
+    const altMark = alts.top;
+    const refMark = refs.top;
     for (const a of over.alts) {
       if (a.k === 'values' && !a.dyn) {
-        const path = [...a.path, '[]'];
+        const path = a.path.concat('[]');
         alts.push({ k: 'values', chart: a.chart, path });
         refs.push(this.record(a.chart, path, 'read', f, at));
       } else if (a.k === 'values') alts.push(a);
-      else if (a.k === 'dict') for (const v of a.entries.values()) alts.push(...v.alts);
-      else if (a.k === 'list') alts.push(...a.items.alts);
+      else if (a.k === 'dict') for (const v of a.entries.values()) for (const x of v.alts) alts.push(x);
+      else if (a.k === 'list') for (const x of a.items.alts) alts.push(x);
       else alts.push({ k: 'other' });
     }
-    return val(alts.length > 0 ? alts.slice(0, MAX_ALTS) : [{ k: 'other' }], refs);
+    const found = refs.take(refMark);
+    return val(this.takeAlts(altMark), found);
   }
 
   /** Marks every values place in a value (through dicts and lists) as read whole (`subtree`) or `dynamic`. */
-  private markDeep(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }, seen: Set<Val>): void {
+  private markDeep(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }): void {
+    if (holdsValues(v)) this.markDeepIn(v, kind, f, at, new Set());
+  }
+
+  private markDeepIn(v: Val, kind: UsageKind, f: Frame, at: { pos: number; end: number }, seen: Set<Val>): void {
     if (seen.has(v)) return;
     seen.add(v);
-    const upgraded = new Set<string>();
-    for (const r of v.refs) {
-      if (rank(kind) > rank(r.kind)) r.kind = kind;
-      upgraded.add(`${r.chart}:${r.path.join('\u0001')}`);
-    }
+    for (const r of v.refs) if (rank(kind) > rank(r.kind)) r.kind = kind;
     for (const a of v.alts) {
       if (a.k === 'values') {
-        if (!upgraded.has(`${a.chart}:${a.path.join('\u0001')}`) && kind !== 'read') this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at).rendered = true;
-      } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeep(e, kind, f, at, seen);
-      else if (a.k === 'list') this.markDeep(a.items, kind, f, at, seen);
+        // A place that one of the references reads was upgraded above; any other is recorded.
+        if (kind !== 'read' && !v.refs.some((r) => r.chart === a.chart && samePath(r.path, a.path))) this.record(a.chart, a.path, a.dyn ? 'dynamic' : kind, f, at).rendered = true;
+      } else if (a.k === 'dict') for (const e of a.entries.values()) this.markDeepIn(e, kind, f, at, seen);
+      else if (a.k === 'list') this.markDeepIn(a.items, kind, f, at, seen);
     }
   }
 
@@ -701,6 +755,11 @@ export class Resolver {
       guarded: f.guards.length > 0 && this.isGuarded(f.guards, chart, path),
       required: false,
       rendered: false,
+      // Every reference has all its fields from the start (one object shape: no map change when one is set later).
+      presence: undefined,
+      selectOnly: undefined,
+      printed: undefined,
+      via: undefined,
     };
     f.sink.push(u);
     return u;
@@ -753,6 +812,10 @@ const SELECTORS: ReadonlyMap<string, (n: number) => readonly number[]> = new Map
   ['dig', (n) => (n >= 3 ? [n - 1] : [])],
   ['pluck', (n) => Array.from({ length: Math.max(0, n - 1) }, (_, i) => i + 1)],
 ]);
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || a.join('\u0001') === b.join('\u0001');
+}
 
 function rank(k: UsageKind): number {
   return k === 'read' ? 0 : k === 'subtree' ? 1 : 2;

@@ -76,7 +76,14 @@ export function formatUsagePath(path: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------------------------------
 
 interface FileState {
-  parsed: ParsedTemplate;
+  text: string;
+  /**
+   * The parse, kept for a file with defines only: a rendered file's tree is dropped once its references are found
+   * (most of a chart's syntax trees then die young, which costs the garbage collector next to nothing), and parsed
+   * again when asked for (parsedOf).
+   */
+  parsed: ParsedTemplate | undefined;
+  problems: readonly TemplateProblem[];
   /** Define names and texts of the file (to tell whether the define table changed). */
   defineText: string;
 }
@@ -102,34 +109,43 @@ export function buildTemplateIndex(input: TemplateChartInput, previous?: Templat
   const prev = previous instanceof Index ? previous.state : undefined;
   const reusable = prev && prev.chartsKey === chartsKey ? prev : undefined;
 
-  // Parse (reusing unchanged files).
+  // Parse the files that may define templates (reusing unchanged files); a changed file that cannot (no `define` or
+  // `block` in its text) is parsed when its references are resolved, and its tree dropped then.
   const files = new Map<string, FileState>();
+  /** Changed files parsed above, until resolved. */
+  const fresh = new Map<string, ParsedTemplate>();
+  /** Changed files not parsed yet. */
+  const pending = new Set<string>();
   let definesChanged = !reusable;
   const fileChart = new Map<string, number>();
   for (const c of charts) {
     for (const t of c.templates) {
       fileChart.set(t.path, c.id);
       const old = prev?.files.get(t.path);
-      if (old && old.parsed.text === t.text) {
+      if (old && old.text === t.text) {
         files.set(t.path, old);
         continue;
       }
-      const parsed = parseTemplate(t.path, t.text);
-      const defineText = parsed.defines.map((d) => `${d.name}\u0000${t.text.slice(d.pos, d.end)}`).join('\u0001');
-      files.set(t.path, { parsed, defineText });
+      let defineText = '';
+      if (mayDefine(t.text) || isPartial(t.path)) {
+        const parsed = parseTemplate(t.path, t.text);
+        defineText = parsed.defines.map((d) => `${d.name}\u0000${t.text.slice(d.pos, d.end)}`).join('\u0001');
+        files.set(t.path, { text: t.text, parsed: parsed.defines.length > 0 ? parsed : undefined, problems: parsed.problems, defineText });
+        fresh.set(t.path, parsed);
+      } else pending.add(t.path);
       if (!old || old.defineText !== defineText) definesChanged = true;
     }
   }
-  if (reusable && !definesChanged) for (const p of reusable.files.keys()) if (!files.has(p) && reusable.files.get(p)?.defineText) definesChanged = true;
+  if (reusable && !definesChanged) for (const p of reusable.files.keys()) if (!files.has(p) && !pending.has(p) && reusable.files.get(p)?.defineText) definesChanged = true;
 
   // The define table, Helm's way: every chart's templates share one namespace; files are parsed deepest path first
   // (then in reverse lexical order), and a later definition replaces an earlier one, so the shallowest wins.
   const order = [...files.keys()].sort((a, b) => depth(b) - depth(a) || (a < b ? 1 : a > b ? -1 : 0));
   const defines = new Map<string, DefineEntry>();
   for (const p of order) {
-    const fs = files.get(p);
-    if (!fs) continue;
-    for (const d of fs.parsed.defines) if (!isEmptyDefine(d, fs.parsed.text) || !defines.has(d.name)) defines.set(d.name, { define: d, file: fs.parsed });
+    const parsed = files.get(p)?.parsed;
+    if (!parsed) continue;
+    for (const d of parsed.defines) if (!isEmptyDefine(d, parsed.text) || !defines.has(d.name)) defines.set(d.name, { define: d, file: parsed });
   }
 
   const memo: DefineMemo = reusable && !definesChanged ? reusable.memo : new Map();
@@ -142,15 +158,25 @@ export function buildTemplateIndex(input: TemplateChartInput, previous?: Templat
       usages.push({ file: r.file, offset: 0, end: 0, line: r.line, column: 1, chart: c.id, path: r.path, kind: 'read', guarded: true, required: false });
     }
     for (const t of c.templates) {
-      const fs = files.get(t.path);
-      if (!fs) continue;
-      for (const p of fs.parsed.problems) problems.push({ ...p, file: t.path });
-      if (baseName(t.path).startsWith('_')) continue; // partials: only their defines count
+      let fs = files.get(t.path);
+      let parsed = fresh.get(t.path);
+      fresh.delete(t.path); // a tree no longer needed is garbage as soon as it is resolved
+      if (!fs) {
+        if (!pending.has(t.path)) continue;
+        parsed = parseTemplate(t.path, t.text);
+        fs = { text: t.text, parsed: undefined, problems: parsed.problems, defineText: '' };
+        files.set(t.path, fs);
+      }
+      for (const p of fs.problems) problems.push({ ...p, file: t.path });
+      if (isPartial(t.path)) continue; // partials: only their defines count
       const key = `${c.id}:${t.path}`;
       const old = reusable && !definesChanged && prev?.files.get(t.path) === fs ? reusable.perFile.get(key) : undefined;
-      const found = old ?? resolver.resolveFile(fs.parsed, c.id);
+      const found = old ?? resolver.resolveFile(parsed ?? fs.parsed ?? parseTemplate(t.path, t.text), c.id);
       perFile.set(key, found);
-      usages.push(...found);
+      for (let i = 0; i < found.length; i++) {
+        const u = found[i];
+        if (u) usages.push(u);
+      }
     }
   }
   return new Index(charts.map(({ id, dir, prefixes }) => ({ id, dir, prefixes })), usages, problems, fileChart.size > 0, { chartsKey, files, perFile, memo });
@@ -162,8 +188,14 @@ function depth(p: string): number {
   return n;
 }
 
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
+/** A partial (`_helpers.tpl`): not rendered, only its defines count. */
+function isPartial(p: string): boolean {
+  return p.startsWith('_', p.lastIndexOf('/') + 1);
+}
+
+/** Whether a template text may define templates (`{{define}}`, `{{block}}`): files without either word cannot. */
+function mayDefine(text: string): boolean {
+  return text.includes('define') || text.includes('block');
 }
 
 function isEmptyDefine(d: DefineNode, text: string): boolean {
@@ -185,6 +217,8 @@ const newNode = (): TrieNode => ({ children: new Map(), here: [], whole: false }
 
 class Index implements TemplateIndex {
   private trieMemo: TrieNode | undefined;
+  /** Rendered files' trees, parsed again on demand (the build drops them). */
+  private readonly reparsed = new Map<string, ParsedTemplate>();
 
   constructor(
     readonly charts: readonly IndexedChart[],
@@ -196,7 +230,12 @@ class Index implements TemplateIndex {
   ) {}
 
   parsedOf(file: string): ParsedTemplate | undefined {
-    return this.state.files.get(file)?.parsed;
+    const fs = this.state.files.get(file);
+    if (!fs) return undefined;
+    if (fs.parsed) return fs.parsed;
+    let parsed = this.reparsed.get(file);
+    if (!parsed) this.reparsed.set(file, (parsed = parseTemplate(file, fs.text)));
+    return parsed;
   }
 
   rootPaths(u: TemplateUsage): string[][] {
