@@ -250,9 +250,13 @@ export function diagnosticsByFile(findings: readonly Finding[], yamlSyntax: bool
 export function moveThroughEdit(diagnostics: readonly { d: Diagnostic; start: number; end: number }[], before: string, after: string, doc: Pick<TextDocument, 'positionAt'>): Diagnostic[] {
   if (before === after) return diagnostics.map((x) => x.d);
   const n = Math.min(before.length, after.length);
+  // Whole chunks first (a slice of a flat string is a view, and comparing two is a memory compare), then characters.
+  const CHUNK = 4096;
   let prefix = 0;
+  while (prefix + CHUNK <= n && before.slice(prefix, prefix + CHUNK) === after.slice(prefix, prefix + CHUNK)) prefix += CHUNK;
   while (prefix < n && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
+  while (suffix + CHUNK <= n - prefix && before.slice(before.length - suffix - CHUNK, before.length - suffix) === after.slice(after.length - suffix - CHUNK, after.length - suffix)) suffix += CHUNK;
   while (suffix < n - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
   const editedEnd = before.length - suffix;
   const delta = after.length - before.length;
