@@ -97,6 +97,25 @@ function hasNil(prov: Provenance, m: ValueMap): boolean {
 /** Helm's cleanNilValues (4.2+, chart defaults) without writing into shared maps: `m` itself when it holds no null, else a cleaned copy. */
 function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
   if (!hasNil(prov, m)) return m;
+  // A frozen map (chart defaults) is cleaned once for every merge: the copy is frozen too, its slots kept by the
+  // root provenance, which answers for frozen maps in every merge (and records them even when `prov` is a
+  // NoProvenance pass).
+  if (Object.isFrozen(m)) {
+    const hit = prov.frozenWithoutNils.get(m);
+    if (hit) return hit as ValueMap;
+    const root = prov.root;
+    const clean: ValueMap = {};
+    for (const k of Object.keys(m)) {
+      const v = m[k] ?? null;
+      if (v === null) continue;
+      setOwn(clean, k, isTable(v) ? withoutNils(root, v) : v);
+      root.move(m, clean, k);
+    }
+    Object.freeze(clean);
+    prov.frozenHasNil.set(clean, false);
+    prov.frozenWithoutNils.set(m, clean);
+    return clean;
+  }
   const out: ValueMap = {};
   for (const k of Object.keys(m)) {
     const v = m[k] ?? null;

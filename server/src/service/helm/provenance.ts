@@ -41,9 +41,21 @@ export class Provenance {
    */
   readonly frozenHasNil: WeakMap<object, boolean>;
 
+  /**
+   * A frozen map without its nulls (Helm 4.2's cleanNilValues of chart defaults), made once and frozen, its slots
+   * recorded with the root provenance: shared, like `frozenHasNil`, by every merge that reads those maps.
+   */
+  readonly frozenWithoutNils: WeakMap<object, Record<string, Value>>;
+
   /** `parent` answers for containers this one has not recorded (shared, never-mutated chart defaults). */
   constructor(private readonly parent?: Provenance) {
     this.frozenHasNil = parent ? parent.frozenHasNil : new WeakMap();
+    this.frozenWithoutNils = parent ? parent.frozenWithoutNils : new WeakMap();
+  }
+
+  /** The provenance of the shared chart defaults: the last parent (this one when it has none). */
+  get root(): Provenance {
+    return this.parent ? this.parent.root : this;
   }
 
   get(container: object, key: PathSegment): Slot | undefined {
