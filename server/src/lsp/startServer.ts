@@ -33,6 +33,8 @@ import { inTemplatesFolder, outermostChart, Workspace, type OpenDocument, type S
 /** What the server gets from its host: the long-lived caches (cleared by helmValues/clearCaches). */
 export interface ServerHost {
   caches: HostCaches;
+  /** Called when a chart's check and the preparation of queries are done (the bin: a full GC once idle). */
+  collectWhenIdle?: () => void;
 }
 
 export function createHost(): ServerHost {
@@ -135,6 +137,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
           if (key) computeHover(s.analysis, file, key.keyStart, { activeEnvironment: activeEnvironment(s) });
         }
       });
+      host.collectWhenIdle?.();
     });
   const scheduler = new DiagnosticsScheduler({ connection, documents, workspace, settingsFor, guard, published: prepareQueries });
 
