@@ -318,6 +318,7 @@ async function runUi(browser) {
 
     // helm.unused-key as a user meets it: the example's redis subchart (a stand-in without templates, under the alias
     // `cache`) has defaults no template of the chart reads, while templates/deployment.yaml reads cache.auth.existingSecret.
+    // Its own `global:` default is unused too: globals flow down only, and the parent's templates read the root's.
     const redis = page.locator('.editor-instance .monaco-editor', { has: page.locator('.view-line', { hasText: /^architecture:/ }) }).first();
     await check('Quick Open charts/redis/values.yaml: the keys no template reads are faded (helm.unused-key) with an "unused" inlay hint', async () => {
       await page.mouse.move(5, 5);
@@ -331,7 +332,7 @@ async function runUi(browser) {
       await redis.waitFor({ timeout: 15_000 });
       // Monaco draws a diagnostic tagged Unnecessary as `squiggly-inline-unnecessary` on the text (faded by opacity).
       const faded = redis.locator('.view-line .squiggly-inline-unnecessary');
-      const want = ['architecture', 'enabled', 'master', 'service'];
+      const want = ['global', 'architecture', 'enabled', 'master', 'service'];
       let texts = [];
       for (const end = Date.now() + 30_000; Date.now() < end; await page.waitForTimeout(200)) {
         texts = (await faded.allInnerTexts()).map((t) => t.trim());
