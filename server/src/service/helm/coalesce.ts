@@ -100,28 +100,23 @@ function withoutNils(prov: Provenance, m: ValueMap): ValueMap {
   // A frozen map (chart defaults) is cleaned once for every merge: the copy is frozen too, its slots kept by the
   // root provenance, which answers for frozen maps in every merge (and records them even when `prov` is a
   // NoProvenance pass).
-  if (Object.isFrozen(m)) {
+  const frozen = Object.isFrozen(m);
+  if (frozen) {
     const hit = prov.frozenWithoutNils.get(m);
     if (hit) return hit as ValueMap;
-    const root = prov.root;
-    const clean: ValueMap = {};
-    for (const k of Object.keys(m)) {
-      const v = m[k] ?? null;
-      if (v === null) continue;
-      setOwn(clean, k, isTable(v) ? withoutNils(root, v) : v);
-      root.move(m, clean, k);
-    }
-    Object.freeze(clean);
-    prov.frozenHasNil.set(clean, false);
-    prov.frozenWithoutNils.set(m, clean);
-    return clean;
   }
+  const owner = frozen ? prov.root : prov;
   const out: ValueMap = {};
   for (const k of Object.keys(m)) {
     const v = m[k] ?? null;
     if (v === null) continue;
-    setOwn(out, k, isTable(v) ? withoutNils(prov, v) : v);
-    prov.move(m, out, k);
+    setOwn(out, k, isTable(v) ? withoutNils(owner, v) : v);
+    owner.move(m, out, k);
+  }
+  if (frozen) {
+    Object.freeze(out);
+    prov.frozenHasNil.set(out, false);
+    prov.frozenWithoutNils.set(m, out);
   }
   return out;
 }
