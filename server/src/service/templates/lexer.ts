@@ -303,7 +303,8 @@ export function lexItems(text: string): Items {
         }
         continue;
       }
-      if (isAsciiWord(k) && !isDigitCode(k)) {
+      // A word: ASCII letters and `_`, or any other Unicode letter or digit (Go's isAlphaNumeric).
+      if ((isAsciiWord(k) && !isDigitCode(k)) || (k > 127 && isAlphaNumeric(text[pos]))) {
         const start = pos;
         pos = wordEnd(text, pos);
         if (!atTerminator(text, pos)) {
@@ -374,16 +375,6 @@ export function lexItems(text: string): Items {
             }
             items.push(C.number, pos, end);
             pos = end;
-            continue;
-          }
-          if (k > 127 && isAlphaNumeric(text[pos])) {
-            const start = pos;
-            pos = wordEnd(text, pos);
-            if (!atTerminator(text, pos)) {
-              error = `bad character ${JSON.stringify(text[pos])}`;
-              break;
-            }
-            items.push(wordType(text, start, pos), start, pos);
             continue;
           }
           error = `unrecognized character in action: ${JSON.stringify(text[pos])}`;
