@@ -102,6 +102,9 @@ async function inProcess(workspaceFolder: string, settings: Record<string, unkno
         });
       }
     },
+    async close(uri: string): Promise<void> {
+      await client.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    },
     async stop(): Promise<void> {
       await client.sendRequest('shutdown');
       client.dispose();
@@ -235,6 +238,33 @@ describe('startServer in process', () => {
       assert.deepEqual(versionFinding(gone.diagnostics), []);
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(versionFinding(s.last(uri)?.diagnostics ?? []), [], 'no Helm release keeps a null that is not there');
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.stop();
+    }
+  });
+  test('a values file joins a chart when a Chart.yaml appears: on the file event, or as it opens again when no files are watched', async () => {
+    const root = path.join(tmp, 'late');
+    const secret = 'password: "s3cr3t-Pr0d-pa55w0rd"\n';
+    writeTree(root, { 'watched/values.yaml': secret, 'unwatched/values.yaml': secret });
+    const s = await inProcess(root, { helmValues: {} });
+    const chartYaml = (name: string) => fs.writeFileSync(path.join(root, name, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`);
+    const hasSecret = (d: Diagnostic[]) => d.some((x) => String(x.code).startsWith('secret.'));
+    try {
+      for (const name of ['watched', 'unwatched']) {
+        const uri = await s.open(path.join(root, name, 'values.yaml'));
+        await s.waitFor(uri, (d) => d.length === 0, `${name}: no findings outside a chart`);
+      }
+      const watched = URI.file(path.join(root, 'watched', 'values.yaml')).toString();
+      chartYaml('watched');
+      await s.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(root, 'watched', 'Chart.yaml')).toString(), type: 1 }] });
+      await s.waitFor(watched, hasSecret, 'the chart\'s secret finding after the Chart.yaml file event');
+
+      const unwatched = URI.file(path.join(root, 'unwatched', 'values.yaml')).toString();
+      chartYaml('unwatched');
+      await s.close(unwatched);
+      await s.open(path.join(root, 'unwatched', 'values.yaml'));
+      await s.waitFor(unwatched, hasSecret, 'the secret finding once the file opens again, with no file event');
       assert.deepEqual(s.errors, []);
     } finally {
       await s.stop();

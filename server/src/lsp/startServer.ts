@@ -194,7 +194,10 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   });
 
   // Diagnostics: scheduled on every change; see diagnostics.ts.
-  documents.onDidOpen((e) => scheduler.schedule(e.document.uri, 0));
+  documents.onDidOpen((e) => {
+    workspace.opened(URI.parse(e.document.uri).fsPath);
+    scheduler.schedule(e.document.uri, 0);
+  });
   documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri, TYPING_DELAY_MS));
   documents.onDidClose((e) => scheduler.closed(e.document.uri));
   connection.onDidChangeWatchedFiles((e) => {

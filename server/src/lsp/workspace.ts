@@ -55,8 +55,17 @@ export function settingsRelease(settings: Settings): { helm: HelmChoice; warning
   return { helm: DEFAULT_HELM, warnings: [{ code: 'config.helm-version', message: `helmValues.helmVersion: ${r.error}; using Helm ${formatRelease(DEFAULT_HELM.release)}` }] };
 }
 
+/** Files whose chart `Workspace.chartOfFile` keeps before it starts again. */
+const MAX_CHART_ROOTS = 1000;
+
 export class Workspace {
   private readonly snapshots = new Map<string, { stamp: string; snapshot: Snapshot; gitops: WorkspaceDiscovery | undefined }>();
+  /**
+   * The outermost chart of each file a request or a check was about (`outermostChart` reads the folders above it: on
+   * kube-prometheus-stack 0.4-0.7 ms of every hover after a pause, more than the hover itself). Forgotten on any file
+   * event (a Chart.yaml may have come or gone), on clear, and for a file as it opens (a client that watches no files).
+   */
+  private readonly chartRoots = new Map<string, string | undefined>();
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
@@ -69,8 +78,14 @@ export class Workspace {
     return this.caches.documents;
   }
 
+  /** A file that opens may lie in a chart made since it was last asked about (a client that watches no files). */
+  opened(file: string): void {
+    this.chartRoots.delete(file);
+  }
+
   /** Forgets disk contents under the given absolute paths (from file watching). */
   invalidate(paths: readonly string[]): void {
+    this.chartRoots.clear();
     // The secrets ignore file lives above the charts: every snapshot may read it.
     if (paths.some((p) => path.basename(p) === IGNORE_FILE_NAME)) this.snapshots.clear();
     const open = this.openDocuments();
@@ -84,6 +99,7 @@ export class Workspace {
 
   /** Drops every snapshot and host cache (helmValues/clearCaches, workspace folders changed). */
   clear(): void {
+    this.chartRoots.clear();
     this.snapshots.clear();
     this.caches.clear();
   }
@@ -123,7 +139,12 @@ export class Workspace {
    * carries inline values for one) the chart a deployment declared there deploys, from the discovery of its folder.
    */
   chartOfFile(file: string): string | undefined {
-    const dir = outermostChart(file);
+    let dir = this.chartRoots.get(file);
+    if (dir === undefined && !this.chartRoots.has(file)) {
+      if (this.chartRoots.size >= MAX_CHART_ROOTS) this.chartRoots.clear();
+      dir = outermostChart(file);
+      this.chartRoots.set(file, dir);
+    }
     if (dir !== undefined) return dir;
     const root = this.rootOf(file);
     if (root === undefined || !/\.(ya?ml|gotmpl)$/.test(file)) return undefined;
