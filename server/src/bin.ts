@@ -3,9 +3,12 @@
 // has no module compile cache of its own (module.enableCompileCache came in Node 22).
 //
 // The code cache lives next to the validator cache ($XDG_CACHE_HOME/helm-values/code-cache, off with
-// HELM_VALUES_VALIDATOR_CACHE_DIR=off), one file per bundle text and Node version, the newest few kept. V8 checks
-// it (its version, flags and the source) and ignores one that does not fit; a missing or unreadable file only means
-// compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically, unless the
+// HELM_VALUES_VALIDATOR_CACHE_DIR=off), one file per bundle file and Node version, the newest few kept. The bundle
+// file is known by what git's index knows a file by (device, inode, size, modification and change times to the
+// nanosecond): any write changes the change time, which no tool can set back, and a file put in its place is another
+// inode or change time. Hashing the megabyte of text instead cost 3-6 ms of every start. V8 checks the cache too
+// (its version, flags and the source's length) and ignores one that does not fit; a missing or unreadable file only
+// means compiling as Node would. It is written at exit when there was none or V8 rejected it, atomically, unless the
 // process started a worker thread (see WORKER_STARTED in host/validatorCache.ts).
 import './host/v8Limits';
 import { createHash } from 'node:crypto';
@@ -21,7 +24,14 @@ const main = path.join(__dirname, 'server-main.js');
 const source = fs.readFileSync(main, 'utf8');
 const validators = defaultValidatorCacheDir();
 const dir = validators === undefined ? undefined : path.join(path.dirname(validators), 'code-cache');
-const file = dir === undefined ? undefined : path.join(dir, `${createHash('sha256').update(source).update(process.version).update(process.arch).digest('hex').slice(0, 32)}.bin`);
+const file = dir === undefined ? undefined : path.join(dir, `${codeCacheKey(main)}.bin`);
+
+/** The name of a bundle file's code cache: the file's identity and version, and the Node that compiled it. */
+function codeCacheKey(bundle: string): string {
+  const st = fs.statSync(bundle, { bigint: true });
+  const identity = [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs, process.version, process.arch].join('\0');
+  return createHash('sha256').update(identity).digest('hex').slice(0, 32);
+}
 
 let cachedData: Buffer | undefined;
 try {

@@ -3,7 +3,7 @@
 // chart's schema is neither in memory nor on disk: the main thread goes on checking what needs no schema meanwhile.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { SchemaDraft } from '../service/schema/types';
 import type { TextFile } from '../service/types';
 import { WORKER_STARTED, type ValidatorStore } from './validatorCache';
@@ -34,7 +34,10 @@ export function compileOffThread(workerFile: string, job: OffThreadJob): Promise
     let worker: Worker;
     try {
       (globalThis as Record<symbol, unknown>)[WORKER_STARTED] = true;
-      worker = new Worker(workerFile);
+      // Loaded here, not at start: a start whose validators are cached never runs a worker.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+      worker = new threads.Worker(workerFile);
     } catch {
       resolve([]);
       return;
