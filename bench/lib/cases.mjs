@@ -148,11 +148,11 @@ export const lspCases = [
     hover: [
       { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels' },
       { file: 'values.yaml', path: 'prometheus.prometheusSpec.retention' },
-      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas' },
+      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas', inManifest: true },
     ],
     completion: [
       { file: 'values.yaml', path: 'prometheusOperator.admissionWebhooks.deployment.podLabels', at: 'key' },
-      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas', at: 'key' },
+      { file: '../../apps/monitoring.yaml', path: 'spec.source.helm.valuesObject.alertmanager.alertmanagerSpec.replicas', at: 'key', inManifest: true },
     ],
   },
   {

@@ -80,7 +80,9 @@ function sizeOfHover(h) {
  */
 async function launch(engine, server, kase, o, { warmup, cacheHome }) {
   const { LspClient, positionAt, uriOf } = engine;
-  const r = { server: server.name, ok: false, edits: {}, hover: {}, completion: {} };
+  // Queries inside a GitOps manifest's inline values (the report also sets them against the peer's values-file answers).
+  const inManifest = [...kase.hover, ...kase.completion].filter((q) => q.inManifest).map((q) => q.label);
+  const r = { server: server.name, ok: false, edits: {}, hover: {}, completion: {}, inManifest };
   const uri = (f) => uriOf(path.join(kase.chart, f));
   let c;
   try {
@@ -220,7 +222,8 @@ function aggregate(firstOpens, firstReopens, launches) {
     const labels = [...new Set(ok.flatMap((l) => Object.keys(l[kind])))];
     for (const lab of labels) {
       const all = ok.flatMap((l) => l[kind][lab] ?? []);
-      put(`${kind}: ${lab}`, all.map((x) => x.ms), 'ms', { resultSize: stats(all.map((x) => x.size)).median, sizeUnit: kind === 'hover' ? 'chars' : 'items' });
+      const inManifest = ok.some((l) => l.inManifest?.includes(lab));
+      put(`${kind}: ${lab}`, all.map((x) => x.ms), 'ms', { resultSize: stats(all.map((x) => x.size)).median, sizeUnit: kind === 'hover' ? 'chars' : 'items', ...(inManifest ? { inManifest } : {}) });
       put(`  server CPU: ${kind} ${lab}`, all.map((x) => x.cpuMs));
       put(`  main thread waiting for a CPU: ${kind} ${lab}`, all.map((x) => x.waitMs));
     }
