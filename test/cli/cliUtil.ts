@@ -88,27 +88,5 @@ export function chartYaml(name: string, extra = ''): string {
   return `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${extra}`;
 }
 
-/** Dotted-path lookup in plain values: found or not, and the value. */
-export function lookup(root: unknown, dotted: string): { found: boolean; value?: unknown } {
-  let cur: unknown = root;
-  for (const seg of dotted.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false };
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return { found: true, value: cur };
-}
-
-/** YAML equality: map key order is irrelevant, numbers compare by value. */
-export function assertYamlEqual(actual: unknown, expected: unknown, label = ''): void {
-  assert.deepStrictEqual(normalize(actual), normalize(expected), label);
-}
-
-function normalize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalize);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = normalize((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
-}
+// Dotted-path lookup and YAML equality: the same as the unit vector tests use.
+export { assertYamlEqual, lookup } from '../unit/vectorUtil';
