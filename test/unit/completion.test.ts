@@ -5,18 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 
 const KPS = path.join(__dirname, '../fixtures/corpus/charts/prometheus-community__helm-charts/charts/kube-prometheus-stack');
 
 function complete(fixture: string, options: AnalysisOptions = {}): { items: CompletionResult[]; text: string } {
-  const f = parseFixture(dedent(fixture));
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const text = f.files.get(f.cursor.file) ?? '';
-  return { items: computeCompletion(a, f.cursor.file, text, f.cursor.offset), text };
+  const { analysis, file, offset, text } = analysisAtCursor(dedent(fixture), options);
+  return { items: computeCompletion(analysis, file, text, offset), text };
 }
 
 /** Snippet text as the editor leaves it: `${1:x}` -> x, `$0` kept as the cursor marker, other tab stops removed. */

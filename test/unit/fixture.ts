@@ -11,6 +11,7 @@
 //     tag: "2.0"
 //
 // Files under /chart/charts/<name>/ form subcharts. Environments come from the naming conventions, plus `config`.
+import assert from 'node:assert/strict';
 import { defaultSchemaDraft, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -119,6 +120,24 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
     documents,
     ...(options.schemas === false ? {} : { schemas: fixtureSchemas(files, defaultSchemaDraft(options.helmVersion ?? NEWEST_RELEASE[4])) }),
   });
+}
+
+/** A fixture with a `$0` cursor, analysed: its files, the cursor's file and offset, and that file's text. */
+export function analysisAtCursor(fixture: string, options: AnalysisOptions = {}): { analysis: ChartAnalysis; files: Map<string, string>; file: string; offset: number; text: string } {
+  const fx = parseFixture(fixture);
+  assert.ok(fx.cursor, 'fixture needs a $0 cursor');
+  const { file, offset } = fx.cursor;
+  return { analysis: analysisOf(fx.files, options), files: fx.files, file, offset, text: fx.files.get(file) ?? '' };
+}
+
+/** A fixture analysed, and the offset in `file` of the `$0` in `snippet` (which must occur, without the `$0`, in that file). */
+export function analysisAtSnippet(fixture: string, file: string, snippet: string): { analysis: ChartAnalysis; files: Map<string, string>; offset: number; text: string } {
+  const fx = parseFixture(fixture);
+  const text = fx.files.get(file) ?? '';
+  const plain = snippet.replace('$0', '');
+  const at = text.indexOf(plain);
+  assert.ok(at >= 0, `"${plain}" not in ${file}`);
+  return { analysis: analysisOf(fx.files), files: fx.files, offset: at + snippet.indexOf('$0'), text };
 }
 
 /** Compiles fixture schemas in memory (relative `$ref`s read from the fixture files). */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
 import type { FeatureOptions } from '../../server/src/service/features/types';
-import { analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/hover/', import.meta.url));
 
@@ -43,11 +43,10 @@ interface HoverCheck {
 
 /** The hover at the fixture's `$0`, or undefined. */
 function hoverOf(fixture: string, options: FeatureOptions = {}, analysis: AnalysisOptions = {}): HoverCheck | undefined {
-  const fx = parseFixture(fixture);
-  assert.ok(fx.cursor, 'the fixture has no $0');
-  const h = computeHover(analysisOf(fx.files, analysis), fx.cursor.file, fx.cursor.offset, options);
+  const at = analysisAtCursor(fixture, analysis);
+  const h = computeHover(at.analysis, at.file, at.offset, options);
   if (!h) return undefined;
-  return { markdown: h.markdown, range: (fx.files.get(fx.cursor.file) ?? '').slice(h.start, h.end) };
+  return { markdown: h.markdown, range: at.text.slice(h.start, h.end) };
 }
 
 function checkHover(fixture: string, expected: string | undefined, options: FeatureOptions = {}, analysis: AnalysisOptions = {}): void {

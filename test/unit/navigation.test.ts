@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, dedent, type AnalysisOptions } from './fixture';
 import { computeDefinition, computeDocumentSymbols, computeReferences } from '../../server/src/service/features/navigation';
 import type { FileSpan, SymbolResult } from '../../server/src/service/features/types';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
@@ -22,10 +22,8 @@ function spanText(files: Map<string, string>, s: FileSpan): string {
 type Feature = typeof computeDefinition;
 
 function check(feature: Feature, fixture: string, expected: string[], options: AnalysisOptions = {}): void {
-  const f = parseFixture(dedent(fixture));
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const got = feature(a, f.cursor.file, f.cursor.offset).map((s) => spanText(f.files, s));
+  const { analysis, files, file, offset } = analysisAtCursor(dedent(fixture), options);
+  const got = feature(analysis, file, offset).map((s) => spanText(files, s));
   assert.deepEqual(got, expected);
 }
 

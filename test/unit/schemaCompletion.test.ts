@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 import type { ChartAnalysis } from '../../server/src/service/analysis';
@@ -12,11 +12,8 @@ import type { ChartAnalysis } from '../../server/src/service/analysis';
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function complete(fixture: string, options: AnalysisOptions = {}): { items: CompletionResult[]; text: string } {
-  const f = parseFixture(fixture);
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const text = f.files.get(f.cursor.file) ?? '';
-  return { items: computeCompletion(a, f.cursor.file, text, f.cursor.offset), text };
+  const { analysis, file, offset, text } = analysisAtCursor(fixture, options);
+  return { items: computeCompletion(analysis, file, text, offset), text };
 }
 
 /** Snippet text as the editor leaves it: placeholders and choices expanded to their (first) text, `$0` kept, other tab stops removed. */

@@ -6,17 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisAtSnippet, analysisOf, dedent } from './fixture';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function hoverAt(fixture: string, file: string, snippet: string): string | undefined {
-  const fx = parseFixture(fixture);
-  const text = fx.files.get(file) ?? '';
-  const plain = snippet.replace('$0', '');
-  const at = text.indexOf(plain);
-  assert.ok(at >= 0, `"${plain}" not in ${file}`);
-  return computeHover(analysisOf(fx.files), file, at + snippet.indexOf('$0'), {})?.markdown;
+  const { analysis, offset } = analysisAtSnippet(fixture, file, snippet);
+  return computeHover(analysis, file, offset, {})?.markdown;
 }
 
 function checkHover(fixture: string, file: string, snippet: string, expected: string): void {
