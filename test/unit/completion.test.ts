@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisAtCursor, analysisOf, dedent, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithCache, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 
@@ -43,26 +43,7 @@ function checkApply(fixture: string, label: string, expected: string, options?: 
 
 /** A chart `app` with subchart redis under the alias `cache`; `overlay` is values-prod.yaml. */
 function chart(parts: { values?: string; overlay?: string; redis?: string; extra?: string }): string {
-  return `
-#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    alias: cache
-#- /chart/values.yaml
-${parts.values ?? DEFAULTS}
-#- /chart/values-prod.yaml
-${parts.overlay ?? ''}
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.yaml
-${parts.redis ?? REDIS}
-${parts.extra ?? ''}`;
+  return appWithCache({ values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redis: parts.redis ?? REDIS, extra: parts.extra ?? '' });
 }
 
 const DEFAULTS = `image:

@@ -122,6 +122,33 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
   });
 }
 
+/**
+ * Fixture text of a chart `app` (1.0.0) with the subchart redis (1.2.0) under the alias `cache`: each part is the text
+ * of one file (`overlay` is values-prod.yaml); `schema` and `redisSchema` add the charts' values.schema.json, `extra`
+ * (when given) more `#- ` files after the subchart's values.yaml.
+ */
+export function appWithCache(parts: { values: string; overlay: string; redis: string; schema?: string; redisSchema?: string; extra?: string }): string {
+  const schema = (dir: string, text: string | undefined) => (text === undefined ? '' : `#- ${dir}/values.schema.json\n${text}\n`);
+  return `#- /chart/Chart.yaml
+apiVersion: v2
+name: app
+version: 1.0.0
+dependencies:
+  - name: redis
+    version: 1.x
+    alias: cache
+${schema('/chart', parts.schema)}#- /chart/values.yaml
+${parts.values}
+#- /chart/values-prod.yaml
+${parts.overlay}
+#- /chart/charts/redis/Chart.yaml
+apiVersion: v2
+name: redis
+version: 1.2.0
+${schema('/chart/charts/redis', parts.redisSchema)}#- /chart/charts/redis/values.yaml
+${parts.redis}${parts.extra === undefined ? '' : `\n${parts.extra}`}`;
+}
+
 /** A fixture with a `$0` cursor, analysed: its files, the cursor's file and offset, and that file's text. */
 export function analysisAtCursor(fixture: string, options: AnalysisOptions = {}): { analysis: ChartAnalysis; files: Map<string, string>; file: string; offset: number; text: string } {
   const fx = parseFixture(fixture);
