@@ -5,16 +5,15 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CompletionItem, DocumentSymbol, InlayHint } from 'vscode-languageserver';
-import { LspClient, offsetAt, positionOf, uriOf } from './lspClient';
-import { ensureBuilt, hoverMarkdown, shutdownCleanly, webapp } from './util';
+import { offsetAt, positionOf, uriOf, type LspClient } from './lspClient';
+import { hoverMarkdown, shutdownCleanly, startServer, webapp } from './util';
 
 const file = (p: string) => path.join(webapp, p);
 let c: LspClient;
 const uris: Record<string, string> = {};
 
 before(async () => {
-  ensureBuilt();
-  c = await LspClient.start({ workspaceFolders: [webapp], settings: { helmValues: {} } });
+  c = await startServer(webapp);
   for (const f of ['values.yaml', 'values-prod.yaml', 'values-staging.yaml', 'charts/redis/values.yaml']) uris[f] = await c.open(file(f));
   await c.waitForDiagnostics(uris['values-prod.yaml'] ?? '', (d) => d.length > 0);
 });

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { LspClient, positionOf, uriOf } from './lspClient';
-import { ensureBuilt, hoverMarkdown, shutdownCleanly, tempFolder } from './util';
+import { positionOf, uriOf, type LspClient } from './lspClient';
+import { hoverMarkdown, shutdownCleanly, startServer, tempFolder } from './util';
 
 const root = tempFolder('helm-values-gitops-', {
   '.git/HEAD': 'ref: refs/heads/main\n',
@@ -35,17 +35,10 @@ spec:
 let c: LspClient;
 
 before(async () => {
-  ensureBuilt();
-  c = await LspClient.start({ workspaceFolders: [root], settings: { helmValues: {} } });
+  c = await startServer(root);
 });
 
-after(async () => {
-  try {
-    await shutdownCleanly(c);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+after(() => shutdownCleanly(c).finally(() => fs.rmSync(root, { recursive: true, force: true })));
 
 test('hover in values.yaml: "Application prod-eu (apps/prod-eu.yaml:16), parameter image.tag" wins', async () => {
   const uri = await c.open(path.join(root, 'guestbook/values.yaml'));

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { CompletionItem, CompletionList } from 'vscode-languageserver';
-import { LspClient, positionOf, uriOf } from './lspClient';
-import { codes, ensureBuilt, hoverMarkdown, shutdownCleanly, tempFolder } from './util';
+import { positionOf, uriOf, type LspClient } from './lspClient';
+import { codes, hoverMarkdown, shutdownCleanly, startServer, tempFolder } from './util';
 
 const root = tempFolder('helm-values-templates-', {
   'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
@@ -20,17 +20,10 @@ const root = tempFolder('helm-values-templates-', {
 let c: LspClient;
 
 before(async () => {
-  ensureBuilt();
-  c = await LspClient.start({ workspaceFolders: [root], settings: { helmValues: {} } });
+  c = await startServer(root);
 });
 
-after(async () => {
-  try {
-    await shutdownCleanly(c);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
-});
+after(() => shutdownCleanly(c).finally(() => fs.rmSync(root, { recursive: true, force: true })));
 
 test('hover on .Values.image.tag in a template: the value per environment and the winning layer', async () => {
   const uri = await c.open(path.join(root, 'app/templates/deployment.yaml'), undefined, 'helm');

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver';
-import { repoRoot, type LspClient } from './lspClient';
+import { LspClient, repoRoot } from './lspClient';
 
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 export const corpus = path.join(repoRoot, 'test', 'fixtures', 'corpus', 'charts');
@@ -100,6 +100,12 @@ export function tempFolder(prefix: string, files: Record<string, string>): strin
     fs.writeFileSync(path.join(root, rel), text);
   }
   return root;
+}
+
+/** Starts the built server (building it first when needed) on one workspace folder, with default settings. */
+export async function startServer(folder: string): Promise<LspClient> {
+  ensureBuilt();
+  return LspClient.start({ workspaceFolders: [folder], settings: { helmValues: {} } });
 }
 
 /** Shuts the server down, then requires exit code 0 and no error logged by the server. */
