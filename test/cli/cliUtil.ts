@@ -22,6 +22,18 @@ if (!fs.existsSync(cliPath)) {
   throw new Error(`${cliPath} does not exist: run \`node scripts/build.mjs\` before the CLI tests`);
 }
 
+/** A finding as `helm-values check -o json` prints it. */
+export interface CliFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
 /** Runs the CLI synchronously. */
 export function cli(args: string[], cwd: string, timeoutMs = 30_000): CliResult {
   const t0 = Date.now();
