@@ -22,17 +22,8 @@ if (!fs.existsSync(cliPath)) {
   throw new Error(`${cliPath} does not exist: run \`node scripts/build.mjs\` before the CLI tests`);
 }
 
-/** A finding as `helm-values check -o json` prints it. */
-export interface CliFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: string;
-}
+/** A finding as `helm-values check -o json` prints it (the type the protocol tests use too). */
+export type { CliFinding } from '../protocol/util';
 
 /** Runs the CLI synchronously. */
 export function cli(args: string[], cwd: string, timeoutMs = 30_000): CliResult {
