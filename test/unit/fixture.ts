@@ -199,3 +199,13 @@ export function corpusFiles(rel: string, root = '/chart', out = new Map<string, 
   })(dir);
   return out;
 }
+
+/** Every file called `name` below `dir`, depth first in directory order (e.g. the corpus's values.schema.json files). */
+export function filesNamed(dir: string, name: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) filesNamed(p, name, out);
+    else if (entry === name) out.push(p);
+  }
+  return out;
+}
