@@ -59,7 +59,8 @@ export function dedent(text: string): string {
 
 const OVERLAY = /^(values[-.][^/]+\.ya?ml|values\/[^/]+\.ya?ml|ci\/[^/]+\.ya?ml)$/;
 
-function chartSource(files: Map<string, string>, dir: string): ChartSource {
+/** The chart at `dir` of in-memory files as the host reads it: Chart.yaml, values.yaml, the schema, overlays, templates, charts/<name>/. */
+export function chartSource(files: ReadonlyMap<string, string>, dir: string): ChartSource {
   const file = (name: string): TextFile | undefined => {
     const p = `${dir}/${name}`;
     const text = files.get(p);
