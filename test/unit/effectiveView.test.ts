@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { explainAt, renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { analysisOf, type AnalysisOptions, appWithCache, corpusFiles, dedent, parseFixture } from './fixture';
+import { analysisAtCursor, analysisOf, appWithCache, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/effectiveView/', import.meta.url));
 
@@ -172,10 +172,8 @@ test('views are computed once per snapshot', () => {
 });
 
 test('Explain Key: the chain of every environment, environments with the same chain together', () => {
-  const fx = parseFixture(CHART.replace('  tag: "1.0"', '  ta$0g: "1.0"'));
-  const a = analysisOf(fx.files, { config: CI });
-  assert.ok(fx.cursor);
-  const x = explainAt(a, fx.cursor.file, fx.cursor.offset);
+  const { analysis: a, file, offset } = analysisAtCursor(CHART.replace('  tag: "1.0"', '  ta$0g: "1.0"'), { config: CI });
+  const x = explainAt(a, file, offset);
   assert.ok(x);
   assert.equal(x.path, 'image.tag');
   golden('explain-image-tag.md', x.markdown + '\n');
