@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
 import type { FeatureOptions } from '../../server/src/service/features/types';
-import { analysisAtCursor, analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithCache, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/hover/', import.meta.url));
 
@@ -53,50 +53,36 @@ function checkHover(fixture: string, expected: string | undefined, options: Feat
   assert.equal(hoverOf(fixture, options, analysis)?.markdown, expected === undefined ? undefined : dedent(expected).trimEnd());
 }
 
-const CHART = dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      alias: cache
-  #- /chart/values.yaml
-  # -- Container image
-  image:
-    # -- Image tag; defaults to the appVersion
-    tag: "1.0"
-    pullPolicy: IfNotPresent
-  ## Number of pods
-  replicas: 1
-  global:
-    region: eu
-  cache:
-    port: 1
-  hosts: [a.example.com, b.example.com]
-  #- /chart/values-prod.yaml
-  image:
-    tag: "2.0"
-  replicas: null
-  cache:
-    auth: false
-  extra: yes
-  #- /chart/values-staging.yaml
-  image:
-    tag: "1.5"
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  ## @param port Redis port
-  port: 6379
-  ## @param auth Enable password authentication
-  auth: true
-  global:
-    region: us
-`);
+const CHART = appWithCache({
+  values: `# -- Container image
+image:
+  # -- Image tag; defaults to the appVersion
+  tag: "1.0"
+  pullPolicy: IfNotPresent
+## Number of pods
+replicas: 1
+global:
+  region: eu
+cache:
+  port: 1
+hosts: [a.example.com, b.example.com]`,
+  overlay: `image:
+  tag: "2.0"
+replicas: null
+cache:
+  auth: false
+extra: yes`,
+  redis: `## @param port Redis port
+port: 6379
+## @param auth Enable password authentication
+auth: true
+global:
+  region: us`,
+  extra: `#- /chart/values-staging.yaml
+image:
+  tag: "1.5"
+`,
+});
 
 const CI = [{ name: 'ci', values: ['values-prod.yaml'], set: ['image.tag=3'] }];
 
