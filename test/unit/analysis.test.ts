@@ -1,10 +1,11 @@
 // ChartAnalysis: roles of files, effective paths, environments, through the in-memory fixture.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisOf, appWithCache, parseFixture } from './fixture';
+import { analysisOf, appWithRedis, parseFixture } from './fixture';
 import { explainPath } from '../../server/src/service/helm/explain';
 
-const chart = parseFixture(appWithCache({
+const chart = parseFixture(appWithRedis({
+  dependency: 'alias: cache',
   values: `image:
   tag: "1.0"
 cache:

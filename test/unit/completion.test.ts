@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisAtCursor, analysisOf, appWithCache, dedent, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 
@@ -43,7 +43,7 @@ function checkApply(fixture: string, label: string, expected: string, options?: 
 
 /** A chart `app` with subchart redis under the alias `cache`; `overlay` is values-prod.yaml. */
 function chart(parts: { values?: string; overlay?: string; redis?: string; extra?: string }): string {
-  return appWithCache({ values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redis: parts.redis ?? REDIS, extra: parts.extra ?? '' });
+  return appWithRedis({ dependency: 'alias: cache', values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redis: parts.redis ?? REDIS, extra: parts.extra ?? '' });
 }
 
 const DEFAULTS = `image:

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { explainAt, renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { analysisAtCursor, analysisOf, appWithCache, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/effectiveView/', import.meta.url));
 
@@ -31,7 +31,8 @@ function assertRoundTrip(a: ChartAnalysis, env: string, text: string): void {
   assert.deepEqual(back.documents[0], a.environment(env)?.effective?.values);
 }
 
-const CHART = appWithCache({
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
   values: `image:
   tag: "1.0"
   pullPolicy: IfNotPresent

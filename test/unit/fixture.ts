@@ -124,11 +124,11 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
 }
 
 /**
- * Fixture text of a chart `app` (1.0.0) with the subchart redis (1.2.0) under the alias `cache`: each part is the text
- * of one file (`overlay` is values-prod.yaml); `schema` and `redisSchema` add the charts' values.schema.json, `extra`
- * (when given) more `#- ` files after the subchart's values.yaml.
+ * Fixture text of a chart `app` (1.0.0) with the subchart redis (1.2.0), its dependency entry completed by `dependency`
+ * (`alias: cache`, `condition: redis.enabled`): each other part is the text of one file (`overlay` is values-prod.yaml);
+ * `schema` and `redisSchema` add the charts' values.schema.json, `extra` (when given) more `#- ` files at the end.
  */
-export function appWithCache(parts: { values: string; overlay: string; redis: string; schema?: string; redisSchema?: string; extra?: string }): string {
+export function appWithRedis(parts: { dependency: string; values: string; overlay: string; redis: string; schema?: string; redisSchema?: string; extra?: string }): string {
   const schema = (dir: string, text: string | undefined) => (text === undefined ? '' : `#- ${dir}/values.schema.json\n${text}\n`);
   return `#- /chart/Chart.yaml
 apiVersion: v2
@@ -137,7 +137,7 @@ version: 1.0.0
 dependencies:
   - name: redis
     version: 1.x
-    alias: cache
+    ${parts.dependency}
 ${schema('/chart', parts.schema)}#- /chart/values.yaml
 ${parts.values}
 #- /chart/values-prod.yaml

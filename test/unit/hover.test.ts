@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
 import type { FeatureOptions } from '../../server/src/service/features/types';
-import { analysisAtCursor, analysisOf, appWithCache, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/hover/', import.meta.url));
 
@@ -53,7 +53,8 @@ function checkHover(fixture: string, expected: string | undefined, options: Feat
   assert.equal(hoverOf(fixture, options, analysis)?.markdown, expected === undefined ? undefined : dedent(expected).trimEnd());
 }
 
-const CHART = appWithCache({
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
   values: `# -- Container image
 image:
   # -- Image tag; defaults to the appVersion

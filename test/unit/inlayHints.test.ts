@@ -4,7 +4,7 @@ import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analysisOf, appWithCache, dedent, parseFixture } from './fixture';
+import { analysisOf, appWithRedis, dedent, parseFixture } from './fixture';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { chartEnvironments } from '../../server/src/service/chart/environments';
 import { computeCodeLenses, computeInlayHints } from '../../server/src/service/features/inlayHints';
@@ -191,7 +191,8 @@ test('quiet: no overlays, no hints; keys nobody overrides carry none', () => {
   assert.deepEqual(computeInlayHints(a, '/chart/other.yaml', 0, 1000, {}), []);
 });
 
-const withSubchart = parseFixture(appWithCache({
+const withSubchart = parseFixture(appWithRedis({
+  dependency: 'alias: cache',
   values: `cache:
   port: 1
   auth: true`,

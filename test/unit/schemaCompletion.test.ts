@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analysisAtCursor, analysisOf, appWithCache, dedent, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 import type { ChartAnalysis } from '../../server/src/service/analysis';
@@ -115,7 +115,7 @@ const REDIS_SCHEMA = {
 
 /** A chart `app` with a schema, and subchart redis (with its own schema) under the alias `cache`. */
 function chart(parts: { values?: string; overlay?: string; redis?: string }): string {
-  return appWithCache({ schema: JSON.stringify(SCHEMA, null, 2), values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redisSchema: JSON.stringify(REDIS_SCHEMA, null, 2), redis: parts.redis ?? 'port: 6379\nauth:\n  enabled: true\n' });
+  return appWithRedis({ dependency: 'alias: cache', schema: JSON.stringify(SCHEMA, null, 2), values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redisSchema: JSON.stringify(REDIS_SCHEMA, null, 2), redis: parts.redis ?? 'port: 6379\nauth:\n  enabled: true\n' });
 }
 
 const DEFAULTS = dedent(`

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
-import { analysisAtSnippet, analysisOf, appWithCache, dedent } from './fixture';
+import { analysisAtSnippet, analysisOf, appWithRedis, dedent } from './fixture';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
@@ -51,7 +51,8 @@ const REDIS_SCHEMA = {
   },
 };
 
-const CHART = appWithCache({
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
   schema: JSON.stringify(SCHEMA),
   values: `image:
   # -- Image pull policy
