@@ -1,5 +1,6 @@
 // Helpers for the protocol tests: make sure dist/ is built from the current sources, run the built CLI, copy charts
-// to temporary folders, stop a server cleanly, and put CLI findings and LSP diagnostics in one comparable shape.
+// to temporary folders, start a server on a folder and stop it cleanly, and put CLI findings and LSP diagnostics in one
+// comparable shape.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
