@@ -22,6 +22,9 @@ if (!fs.existsSync(cliPath)) {
   throw new Error(`${cliPath} does not exist: run \`node scripts/build.mjs\` before the CLI tests`);
 }
 
+/** A finding as `helm-values check -o json` prints it (the type the protocol tests use too). */
+export type { CliFinding } from '../protocol/util';
+
 /** Runs the CLI synchronously. */
 export function cli(args: string[], cwd: string, timeoutMs = 30_000): CliResult {
   const t0 = Date.now();
@@ -88,27 +91,5 @@ export function chartYaml(name: string, extra = ''): string {
   return `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${extra}`;
 }
 
-/** Dotted-path lookup in plain values: found or not, and the value. */
-export function lookup(root: unknown, dotted: string): { found: boolean; value?: unknown } {
-  let cur: unknown = root;
-  for (const seg of dotted.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false };
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return { found: true, value: cur };
-}
-
-/** YAML equality: map key order is irrelevant, numbers compare by value. */
-export function assertYamlEqual(actual: unknown, expected: unknown, label = ''): void {
-  assert.deepStrictEqual(normalize(actual), normalize(expected), label);
-}
-
-function normalize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalize);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = normalize((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
-}
+// Dotted-path lookup and YAML equality: the same as the unit vector tests use.
+export { assertYamlEqual, lookup } from '../unit/vectorUtil';

@@ -5,7 +5,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { formatRelease, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
-import { chartYaml, cli, json, show, tempDir, writeTree, type CliResult } from './cliUtil';
+import { chartYaml, cli, type CliFinding, type CliResult, json, show, tempDir, writeTree } from './cliUtil';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -65,6 +65,16 @@ const EXTRA_VALUES = `exported:
 own: true
 `;
 
+/** The chart (parent with the subcharts sub and extra) as files under chart/. */
+const CHART_FILES = {
+  'chart/Chart.yaml': PARENT_CHART,
+  'chart/values.yaml': PARENT_VALUES,
+  'chart/charts/sub/Chart.yaml': chartYaml('sub'),
+  'chart/charts/sub/values.yaml': SUB_VALUES,
+  'chart/charts/extra/Chart.yaml': chartYaml('extra'),
+  'chart/charts/extra/values.yaml': EXTRA_VALUES,
+};
+
 /** `effective chart -o json` with no user input, as Helm computes it (worked out by hand from Helm's rules). */
 const BASE: Obj = {
   cache: { enabled: false },
@@ -89,12 +99,7 @@ let root = '';
 before(() => {
   root = tempDir('hv-contract-');
   writeTree(root, {
-    'chart/Chart.yaml': PARENT_CHART,
-    'chart/values.yaml': PARENT_VALUES,
-    'chart/charts/sub/Chart.yaml': chartYaml('sub'),
-    'chart/charts/sub/values.yaml': SUB_VALUES,
-    'chart/charts/extra/Chart.yaml': chartYaml('extra'),
-    'chart/charts/extra/values.yaml': EXTRA_VALUES,
+    ...CHART_FILES,
     'o1.yaml': 'replicaCount: 2\nimage:\n  tag: "2"\n',
     'o2.yaml': '# the second file\nreplicaCount: 3\n',
     'x-file.yaml': 'x: from-f\n',
@@ -323,12 +328,7 @@ describe('effective: upgrades reusing the previous release\'s values', () => {
   before(() => {
     dir = tempDir('hv-upgrade-');
     writeTree(dir, {
-      'chart/Chart.yaml': PARENT_CHART,
-      'chart/values.yaml': PARENT_VALUES,
-      'chart/charts/sub/Chart.yaml': chartYaml('sub'),
-      'chart/charts/sub/values.yaml': SUB_VALUES,
-      'chart/charts/extra/Chart.yaml': chartYaml('extra'),
-      'chart/charts/extra/values.yaml': EXTRA_VALUES,
+      ...CHART_FILES,
       'prev.yaml': 'replicaCount: 5\nimage:\n  tag: "1.24"\ndb:\n  port: 7000\n',
       'prev-all.yaml':
         'cache:\n  enabled: false\ndb:\n  enabled: true\n  port: 7000\nfromExtra:\n  level: 2\n  name: parent-wins\nglobal:\n  region: eu\nimage:\n  repository: nginx\n  tag: "1.24"\noldKey: kept\nreplicaCount: 5\ntags:\n  optional: true\n',
@@ -515,20 +515,10 @@ describe('explain', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: string;
-}
 
-function check(args: string[], cwd: string): { r: CliResult; findings: Finding[] } {
+function check(args: string[], cwd: string): { r: CliResult; findings: CliFinding[] } {
   const r = cli(['check', ...args, '-o', 'json'], cwd);
-  const out = json<{ findings: Finding[] }>(r);
+  const out = json<{ findings: CliFinding[] }>(r);
   assert.deepEqual(Object.keys(out), ['findings']);
   for (const f of out.findings) {
     assert.deepEqual(Object.keys(f).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity'], JSON.stringify(f));
@@ -539,7 +529,7 @@ function check(args: string[], cwd: string): { r: CliResult; findings: Finding[]
   return { r, findings: out.findings };
 }
 
-const at = (f: Finding) => ({ file: f.file, line: f.line, column: f.column, severity: f.severity, code: f.code });
+const at = (f: CliFinding) => ({ file: f.file, line: f.line, column: f.column, severity: f.severity, code: f.code });
 
 describe('check', () => {
   let dir = '';
@@ -969,7 +959,7 @@ describe('exit codes and messages on bad input', () => {
     const r = cli(['check', 'bin.yaml', '-o', 'json'], dir);
     noCrash(r);
     assert.equal(r.code, 1, show(r));
-    const out = json<{ findings: Finding[] }>(r);
+    const out = json<{ findings: CliFinding[] }>(r);
     assert.ok(out.findings.some((f) => f.code === 'host.binary-file' && f.file === 'bin.yaml'), r.stdout);
   });
 

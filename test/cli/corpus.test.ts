@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { cliAsync, json, repoRoot, show } from './cliUtil';
+import { cliAsync, type CliFinding, json, repoRoot, show } from './cliUtil';
 
 const corpusRoot = path.join(repoRoot, 'test/fixtures/corpus/charts');
 const POOL = 4;
@@ -51,20 +51,9 @@ function topLevel(file: string): Map<string, unknown> {
 const charts = chartDirs(corpusRoot).sort();
 const rel = (p: string) => path.relative(repoRoot, p);
 
-interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: string;
-  code: string;
-  message: string;
-}
-
 const FINDING_KEYS = ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity'];
 
-function assertFindingShape(f: Finding, label: string): void {
+function assertFindingShape(f: CliFinding, label: string): void {
   assert.deepEqual(Object.keys(f).sort(), FINDING_KEYS, `${label}: finding keys`);
   assert.equal(typeof f.file, 'string', label);
   assert.ok(f.file.length > 0, label);
@@ -97,7 +86,7 @@ describe('corpus: check <chart> -o json', { concurrency: POOL }, () => {
     it(rel(dir), async () => {
       const r = await cliAsync(['check', rel(dir), '-o', 'json'], repoRoot);
       assert.equal(r.signal, null, show(r));
-      const out = json<{ findings: Finding[] }>(r, rel(dir));
+      const out = json<{ findings: CliFinding[] }>(r, rel(dir));
       assert.deepEqual(Object.keys(out), ['findings']);
       assert.ok(Array.isArray(out.findings));
       out.findings.forEach((f, i) => assertFindingShape(f, `${rel(dir)} finding ${i}`));

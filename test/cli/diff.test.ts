@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chartYaml, cli, json, show, tempDir, writeTree } from './cliUtil';
+import { chartYaml, cli, type CliFinding, json, show, tempDir, writeTree } from './cliUtil';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 interface Change {
@@ -27,19 +27,12 @@ interface Env {
   changedFiles?: string[];
   shadowed?: { path: string; file: string; by: Json }[];
 }
-interface Finding {
-  file: string;
-  line: number;
-  severity: string;
-  code: string;
-  message: string;
-}
 interface DiffJson {
   base: { rev: string; commit: string };
   head: { rev: string; commit?: string };
   charts: { dir: string; name: string; version: { before?: string; after?: string }; dependencies: { name: string; before?: string; after?: string }[] }[];
   environments: Env[];
-  findings: Finding[];
+  findings: CliFinding[];
 }
 
 function git(cwd: string, ...args: string[]): string {

@@ -7,15 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { chartYaml, cliAsync, json, show, tempDir, writeTree } from './cliUtil';
-
-interface Finding {
-  file: string;
-  line: number;
-  severity: string;
-  code: string;
-  message: string;
-}
+import { chartYaml, cliAsync, type CliFinding, json, show, tempDir, writeTree } from './cliUtil';
 
 const requests = new Map<string, number>();
 let server: http.Server;
@@ -56,7 +48,7 @@ function chart(ref = `${base}/k8s/container.json`): string {
 async function check(dir: string, cacheDir: string, extra: string[]): Promise<{ code: number | null; findings: string[] }> {
   process.env.HELM_VALUES_CACHE_DIR = cacheDir;
   const r = await cliAsync(['check', '.', '-o', 'json', ...extra], dir);
-  const findings = json<{ findings: Finding[] }>(r, show(r)).findings.map((f) => `${f.file}:${f.line} ${f.severity} [${f.code}] ${f.message}`);
+  const findings = json<{ findings: CliFinding[] }>(r, show(r)).findings.map((f) => `${f.file}:${f.line} ${f.severity} [${f.code}] ${f.message}`);
   return { code: r.code, findings };
 }
 

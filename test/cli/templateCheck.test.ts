@@ -6,25 +6,16 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chartYaml, cli, json, show, tempDir, writeTree } from './cliUtil';
+import { chartYaml, cli, type CliFinding, json, show, tempDir, writeTree } from './cliUtil';
 
 const root = tempDir('hv-tplcheck-');
 after(() => fs.rmSync(root, { recursive: true, force: true }));
-
-interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  severity: string;
-  code: string;
-  message: string;
-}
 
 const CODES = new Set(['helm.unused-key', 'helm.unknown-key', 'helm.float-rendering', 'template.undefined-value', 'template.required-missing']);
 
 function check(chart: string): { status: number; findings: string[] } {
   const r = cli(['check', chart, '-o', 'json'], root);
-  const out = json<{ findings: Finding[] }>(r, show(r));
+  const out = json<{ findings: CliFinding[] }>(r, show(r));
   return { status: r.code ?? -1, findings: out.findings.filter((f) => CODES.has(f.code)).map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`) };
 }
 

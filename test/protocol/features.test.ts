@@ -4,38 +4,26 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { CompletionItem, DocumentSymbol, Hover, InlayHint, MarkupContent } from 'vscode-languageserver';
-import { LspClient, offsetAt, positionOf, uriOf } from './lspClient';
-import { ensureBuilt, webapp } from './util';
+import type { CompletionItem, DocumentSymbol, InlayHint } from 'vscode-languageserver';
+import { offsetAt, positionOf, uriOf, type LspClient } from './lspClient';
+import { hoverMarkdown, shutdownCleanly, startServer, webapp } from './util';
 
 const file = (p: string) => path.join(webapp, p);
 let c: LspClient;
 const uris: Record<string, string> = {};
 
 before(async () => {
-  ensureBuilt();
-  c = await LspClient.start({ workspaceFolders: [webapp], settings: { helmValues: {} } });
+  c = await startServer(webapp);
   for (const f of ['values.yaml', 'values-prod.yaml', 'values-staging.yaml', 'charts/redis/values.yaml']) uris[f] = await c.open(file(f));
   await c.waitForDiagnostics(uris['values-prod.yaml'] ?? '', (d) => d.length > 0);
 });
 
-after(async () => {
-  const r = await c.shutdown();
-  assert.equal(r.code, 0);
-  assert.deepEqual(c.messages.filter((m) => m.type === 1), [], 'the server logged no errors');
-});
+after(() => shutdownCleanly(c));
 
 function uri(f: string): string {
   const u = uris[f];
   assert.ok(u, `${f} is not open`);
   return u;
-}
-
-function markdown(h: Hover | null): string {
-  assert.ok(h, 'a hover');
-  const m = h.contents as MarkupContent;
-  assert.equal(m.kind, 'markdown');
-  return m.value;
 }
 
 const lineOf = (f: string, needle: string) => positionOf(c.text(uri(f)), needle).line;
@@ -45,7 +33,7 @@ describe('hover', () => {
   test('on an override in an overlay: the path, its value and the layer it shadows', async () => {
     const text = c.text(uri('values-prod.yaml'));
     const h = await c.hover(uri('values-prod.yaml'), positionOf(text, 'pullPolicy', 2));
-    const md = markdown(h);
+    const md = hoverMarkdown(h);
     assert.match(md, /image\.pullPolicy/);
     assert.match(md, /IfNotPresent/);
     assert.match(md, /values\.yaml/);
@@ -53,7 +41,7 @@ describe('hover', () => {
   });
 
   test('on a chart default: its documentation and the environments that override it', async () => {
-    const md = markdown(await c.hover(uri('values.yaml'), positionOf(c.text(uri('values.yaml')), 'replicaCount', 3)));
+    const md = hoverMarkdown(await c.hover(uri('values.yaml'), positionOf(c.text(uri('values.yaml')), 'replicaCount', 3)));
     assert.match(md, /Number of web pods/);
     assert.match(md, /staging/);
     assert.match(md, /values-staging\.yaml/);
@@ -61,7 +49,7 @@ describe('hover', () => {
   });
 
   test("on a subchart's default: the alias path and the overlay that sets it", async () => {
-    const md = markdown(await c.hover(uri('charts/redis/values.yaml'), positionOf(c.text(uri('charts/redis/values.yaml')), 'size: 8Gi', 1)));
+    const md = hoverMarkdown(await c.hover(uri('charts/redis/values.yaml'), positionOf(c.text(uri('charts/redis/values.yaml')), 'size: 8Gi', 1)));
     assert.match(md, /cache\.master\.persistence\.size/);
     assert.match(md, /20Gi/);
     assert.match(md, /values-prod\.yaml/);

@@ -4,15 +4,12 @@
 // The server announces the manifest (helmValues/gitopsManifests) so that a client selecting documents adds it.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Hover, MarkupContent } from 'vscode-languageserver';
-import { LspClient, positionOf, uriOf } from './lspClient';
-import { ensureBuilt } from './util';
+import { positionOf, uriOf, type LspClient } from './lspClient';
+import { hoverMarkdown, shutdownCleanly, startServer, tempFolder } from './util';
 
-const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'helm-values-gitops-')));
-const files: Record<string, string> = {
+const root = tempFolder('helm-values-gitops-', {
   '.git/HEAD': 'ref: refs/heads/main\n',
   'guestbook/Chart.yaml': 'apiVersion: v2\nname: guestbook\nversion: 0.1.0\n',
   'guestbook/values.yaml': 'replicaCount: 1\nimage:\n  repository: gcr.io/google-samples/gb-frontend\n  tag: v5\n',
@@ -34,33 +31,18 @@ spec:
         - name: image.tag
           value: v7
 `,
-};
+});
 let c: LspClient;
 
 before(async () => {
-  ensureBuilt();
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  c = await LspClient.start({ workspaceFolders: [root], settings: { helmValues: {} } });
+  c = await startServer(root);
 });
 
-after(async () => {
-  const r = await c.shutdown();
-  fs.rmSync(root, { recursive: true, force: true });
-  assert.equal(r.code, 0);
-  assert.deepEqual(c.messages.filter((m) => m.type === 1), [], 'the server logged no errors');
-});
-
-function markdown(h: Hover | null): string {
-  assert.ok(h, 'a hover');
-  return (h.contents as MarkupContent).value;
-}
+after(() => shutdownCleanly(c).finally(() => fs.rmSync(root, { recursive: true, force: true })));
 
 test('hover in values.yaml: "Application prod-eu (apps/prod-eu.yaml:16), parameter image.tag" wins', async () => {
   const uri = await c.open(path.join(root, 'guestbook/values.yaml'));
-  const md = markdown(await c.hover(uri, positionOf(c.text(uri), 'tag', 1)));
+  const md = hoverMarkdown(await c.hover(uri, positionOf(c.text(uri), 'tag', 1)));
   assert.match(md, /prod-eu/);
   assert.match(md, /Application prod-eu \(apps\/prod-eu\.yaml:16\), parameter image\.tag/);
 });
@@ -68,7 +50,7 @@ test('hover in values.yaml: "Application prod-eu (apps/prod-eu.yaml:16), paramet
 test('hover inside the Application\'s valuesObject, and the schema error there on the manifest line', async () => {
   const manifest = path.join(root, 'apps/prod-eu.yaml');
   const uri = await c.open(manifest);
-  const md = markdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2)));
+  const md = hoverMarkdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2)));
   assert.match(md, /registry\.example\.com\/gb/);
   assert.match(md, /gcr\.io\/google-samples\/gb-frontend/, 'the chart default it shadows');
   const p = await c.waitForDiagnostics(uriOf(manifest), (d) => d.some((x) => String(x.code).startsWith('schema.')), 15_000);
@@ -88,8 +70,8 @@ test('an unsaved edit of the valuesObject: the hover and the schema error follow
   await c.replace(uri, 'replicaCount: many', 'replicaCount: 3');
   await c.waitForDiagnostics(uri, (d) => !d.some((x) => String(x.code).startsWith('schema.')), 15_000, 'the schema error gone with the edit');
   await c.replace(uri, 'registry.example.com/gb', 'registry.example.com/edited');
-  assert.match(markdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2))), /registry\.example\.com\/edited/);
-  assert.match(markdown(await c.hover(values, positionOf(c.text(values), 'repository', 2))), /registry\.example\.com\/edited/, 'values.yaml sees the unsaved layer');
+  assert.match(hoverMarkdown(await c.hover(uri, positionOf(c.text(uri), 'repository', 2))), /registry\.example\.com\/edited/);
+  assert.match(hoverMarkdown(await c.hover(values, positionOf(c.text(values), 'repository', 2))), /registry\.example\.com\/edited/, 'values.yaml sees the unsaved layer');
   // The key moves two lines down with an invalid value: the schema error follows it.
   await c.replace(uri, 'replicaCount: 3\n        image:\n          repository: registry.example.com/edited', 'image:\n          repository: registry.example.com/edited\n        replicaCount: lots');
   const p = await c.waitForDiagnostics(uri, (d) => d.some((x) => String(x.code).startsWith('schema.')), 15_000);

@@ -34,6 +34,15 @@ async function withServer(options: ClientOptions, body: (c: LspClient) => Promis
   );
 }
 
+/** Runs `body` on a chart copied to a temporary folder, and removes the copy afterwards, pass or fail. */
+async function withCopy<T extends { dispose: () => void }>(copy: T, body: (copy: T) => Promise<void>): Promise<void> {
+  try {
+    await body(copy);
+  } finally {
+    copy.dispose();
+  }
+}
+
 const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -74,8 +83,7 @@ describe('examples/webapp', () => {
   });
 
   test('an edit updates diagnostics: a YAML syntax error appears, then goes when fixed (incremental and full sync)', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       await withServer({ workspaceFolders: [copy.root] }, async (c) => {
         const uri = await c.open(path.join(copy.chart, 'values-prod.yaml'));
         const original = c.text(uri);
@@ -93,14 +101,11 @@ describe('examples/webapp', () => {
         assert.equal(codes(fixed.diagnostics).filter((x) => x === 'helm.yaml11-boolean').length, 2, 'both YAML 1.1 booleans are reported again');
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('a change to one file updates the diagnostics of the other files of the chart', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       await withServer({ workspaceFolders: [copy.root] }, async (c) => {
         const chartUri = await c.open(path.join(copy.chart, 'Chart.yaml'));
         const valuesUri = await c.open(path.join(copy.chart, 'values.yaml'));
@@ -132,14 +137,11 @@ describe('examples/webapp', () => {
         await c.waitForDiagnostics(prodUri, (d) => !codes(d).includes('helm.type-conflict'));
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('closing an edited document brings back the diagnostics of the file on disk', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       await withServer({ workspaceFolders: [copy.root] }, async (c) => {
         const file = path.join(copy.chart, 'values-prod.yaml');
         const uri = await c.open(file);
@@ -149,14 +151,11 @@ describe('examples/webapp', () => {
         const after = await c.waitForDiagnostics(uri, (d) => !codes(d).includes('yaml.syntax'));
         assert.deepEqual(lspLines(after.diagnostics), cliLines(byFile(cliCheck([copy.chart])).get(file) ?? []));
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('a values file outside any chart: its own YAML problems, cleared when closed; requests answer empty', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       const loose = path.join(copy.root, 'loose.yaml');
       fs.writeFileSync(loose, 'a: [1\nb: 2\n');
       await withServer({ workspaceFolders: [copy.root] }, async (c) => {
@@ -167,14 +166,11 @@ describe('examples/webapp', () => {
         await c.close(uri);
         await c.waitForDiagnostics(uri, (d) => d.length === 0);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('helmValues.helmVersion is pulled through workspace/configuration and takes effect', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       await withServer({ workspaceFolders: [copy.root], settings: { helmValues: { helmVersion: 3 } } }, async (c) => {
         const uri = await c.open(path.join(copy.chart, 'values-staging.yaml'));
         // A second YAML document: Helm 4 merges it, Helm 3 reads only the first.
@@ -193,14 +189,11 @@ describe('examples/webapp', () => {
         assert.ok(c.configurationRequests.length > before, 'the server pulled the settings again after didChangeConfiguration');
         await assertAgreesWithCli(c, copy.chart, ['--helm-version', '4']);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('helmValues.helmVersion takes a release (4.1 is 4.1.4); an invalid one is a warning and the newest Helm 4 is used', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       await withServer({ workspaceFolders: [copy.root], settings: { helmValues: { helmVersion: '4.1' } } }, async (c) => {
         const uri = await c.open(path.join(copy.chart, 'values-staging.yaml'));
         await c.waitForDiagnostics(uri, () => true);
@@ -216,14 +209,11 @@ describe('examples/webapp', () => {
         const fallback = await c.request<{ helmVersion: string }>('helmValues/effectiveValues', { chartDir: copy.chart, environment: 'default', annotate: false });
         assert.equal(fallback.helmVersion, formatRelease(NEWEST_RELEASE[4]));
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('helmValues.environments is pulled through workspace/configuration and takes effect', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       const environments = [
         { name: 'prod', values: ['values/common.yaml', 'values-prod.yaml'] },
         { name: 'qa', values: ['values-qa.yaml'] },
@@ -241,14 +231,11 @@ describe('examples/webapp', () => {
         await c.waitForDiagnostics(chartUri, (d) => !codes(d).includes('helm.missing-values-file'));
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('helmValues/effectiveValues at a git revision (Compare Effective Values with HEAD): read with git, open edits only on the working side', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       const git = (...args: string[]) => execFileSync('git', args, { cwd: copy.root, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
       git('init', '-q');
       git('add', '-A');
@@ -268,9 +255,7 @@ describe('examples/webapp', () => {
         const bad = await c.request<{ text: string; error?: string }>('helmValues/effectiveValues', { ...params, revision: 'no-such-ref' });
         assert.match(bad.error ?? '', /no-such-ref: unknown revision/);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('helmValues/liveValues (Compare Environment with Live Release): declared against a release served by a fake API server; hovers then show the live value', async () => {
@@ -320,8 +305,7 @@ describe('examples/webapp', () => {
 
 describe('corpus charts (temporary copies)', () => {
   test('kube-prometheus-stack: values.yaml and two ci overlays open; diagnostics equal the CLI; a change on disk is picked up', async () => {
-    const copy = tempCopy(kubePrometheusStack);
-    try {
+    await withCopy(tempCopy(kubePrometheusStack), async (copy) => {
       await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
         const values = await c.open(path.join(copy.chart, 'values.yaml'));
         await c.open(path.join(copy.chart, 'ci', '03-non-defaults-values.yaml'));
@@ -342,14 +326,11 @@ describe('corpus charts (temporary copies)', () => {
         await c.filesChanged([{ file: overlay, type: 2 }]);
         await c.waitForDiagnostics(uriOf(overlay), (d) => d.length === 0, 60_000);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('kube-prometheus-stack: a burst of edits faster than the checks is coalesced; the last publish is of the last text', async () => {
-    const copy = tempCopy(kubePrometheusStack);
-    try {
+    await withCopy(tempCopy(kubePrometheusStack), async (copy) => {
       await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
         const values = await c.open(path.join(copy.chart, 'values.yaml'));
         await c.open(path.join(copy.chart, 'ci', '03-non-defaults-values.yaml'));
@@ -374,14 +355,11 @@ describe('corpus charts (temporary copies)', () => {
         for (const x of during) assert.ok(x.version !== undefined, 'an open document is published with its version');
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('bitnami redis: diagnostics equal the CLI, before and after an edit', async () => {
-    const copy = tempCopy(redis);
-    try {
+    await withCopy(tempCopy(redis), async (copy) => {
       await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
         const uri = await c.open(path.join(copy.chart, 'values.yaml'));
         await c.waitForDiagnostics(uri, () => true, 60_000);
@@ -392,9 +370,7 @@ describe('corpus charts (temporary copies)', () => {
         assert.ok(p.diagnostics.some((d) => d.code === 'helm.yaml11-boolean' && d.range.start.line === line));
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 });
 
@@ -426,8 +402,7 @@ async function storedValidator(cacheDir: string): Promise<void> {
 
 describe('a chart with a large schema (bitnami redis)', () => {
   test('a schema the interpreter declines: the first check publishes what needs no schema first, then the schema errors; later checks never drop them', async () => {
-    const copy = redisCopy('compiled');
-    try {
+    await withCopy(redisCopy('compiled'), async (copy) => {
       await withServer({ workspaceFolders: [copy.chart] }, async (c) => {
         const uri = await c.open(copy.file);
         const full = await c.waitForDiagnostics(uri, (d) => codes(d).some((x) => x.startsWith('schema.')), 60_000, 'schema findings');
@@ -445,9 +420,7 @@ describe('a chart with a large schema (bitnami redis)', () => {
         for (const p of c.publishes.slice(before).filter((x) => x.uri === uri)) assert.ok(codes(p.diagnostics).some((x) => x.startsWith('schema.')), 'a later publish without the schema findings');
         await assertAgreesWithCli(c, copy.chart);
       });
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 
   test('a schema the interpreter evaluates: the first check publishes once, schema errors included, as the CLI; edits while and after ajv compiles behind keep them', async () => {
@@ -533,8 +506,7 @@ describe('lifecycle', () => {
   });
 
   test('an edit stays in memory: the file on disk is untouched', async () => {
-    const copy = tempCopy(webapp);
-    try {
+    await withCopy(tempCopy(webapp), async (copy) => {
       const file = path.join(copy.chart, 'values-prod.yaml');
       const before = fs.readFileSync(file, 'utf8');
       await withServer({ workspaceFolders: [copy.root] }, async (c) => {
@@ -543,8 +515,6 @@ describe('lifecycle', () => {
         await c.waitForDiagnostics(uri, (d) => codes(d).includes('yaml.syntax'));
       });
       assert.equal(fs.readFileSync(file, 'utf8'), before);
-    } finally {
-      copy.dispose();
-    }
+    });
   });
 });

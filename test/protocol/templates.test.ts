@@ -4,48 +4,31 @@
 // (a file-watcher event) is read again.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { CompletionItem, CompletionList, Hover, MarkupContent } from 'vscode-languageserver';
-import { LspClient, positionOf, uriOf } from './lspClient';
-import { codes, ensureBuilt } from './util';
+import type { CompletionItem, CompletionList } from 'vscode-languageserver';
+import { positionOf, uriOf, type LspClient } from './lspClient';
+import { codes, hoverMarkdown, shutdownCleanly, startServer, tempFolder } from './util';
 
-const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'helm-values-templates-')));
-const files: Record<string, string> = {
+const root = tempFolder('helm-values-templates-', {
   'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
   'app/values.yaml': 'image:\n  repository: nginx\n  tag: "1.25"\nservice:\n  port: 80\nother:\n  tag: edge\n',
   'app/values-prod.yaml': 'image:\n  tag: "1.26"\n',
   'app/templates/deployment.yaml': 'image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\nlabels: {{ include "app.labels" (dict "v" .Values.image) }}\n',
   'app/templates/_helpers.tpl': '{{- define "app.labels" -}}\ntag: {{ .v.tag }}\n{{- end }}\n',
-};
+});
 let c: LspClient;
 
 before(async () => {
-  ensureBuilt();
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  c = await LspClient.start({ workspaceFolders: [root], settings: { helmValues: {} } });
+  c = await startServer(root);
 });
 
-after(async () => {
-  const r = await c.shutdown();
-  fs.rmSync(root, { recursive: true, force: true });
-  assert.equal(r.code, 0);
-  assert.deepEqual(c.messages.filter((m) => m.type === 1), [], 'the server logged no errors');
-});
-
-function markdown(h: Hover | null): string {
-  assert.ok(h, 'a hover');
-  return (h.contents as MarkupContent).value;
-}
+after(() => shutdownCleanly(c).finally(() => fs.rmSync(root, { recursive: true, force: true })));
 
 test('hover on .Values.image.tag in a template: the value per environment and the winning layer', async () => {
   const uri = await c.open(path.join(root, 'app/templates/deployment.yaml'), undefined, 'helm');
   const h = await c.hover(uri, positionOf(c.text(uri), '.Values.image.tag', 15));
-  assert.equal(markdown(h), '**`image.tag`** — read by this template\n\n| env | value | from |\n|---|---|---|\n| default | `"1.25"` | `values.yaml:3` |\n| prod | `"1.26"` | `values-prod.yaml:2` |\n\nChart default: `"1.25"` from `values.yaml:3`');
+  assert.equal(hoverMarkdown(h), '**`image.tag`** — read by this template\n\n| env | value | from |\n|---|---|---|\n| default | `"1.25"` | `values.yaml:3` |\n| prod | `"1.26"` | `values-prod.yaml:2` |\n\nChart default: `"1.25"` from `values.yaml:3`');
   assert.deepEqual(h?.range, { start: positionOf(c.text(uri), '.Values.image.tag', 14), end: positionOf(c.text(uri), '.Values.image.tag', 17) }, 'the range is the key hovered: tag');
 });
 
@@ -90,13 +73,13 @@ test('completion after .Values. and .Values.image. (typed in the open text, also
 test('an edit of the open template reaches the index; a template changed on disk is read again', async () => {
   const uri = uriOf(path.join(root, 'app/templates/deployment.yaml'));
   await c.change(uri, c.text(uri) + 'svc: {{ .Values.service.port }}\n');
-  assert.match(markdown(await c.hover(uri, positionOf(c.text(uri), '.Values.service.port', 17))), /^\*\*`service.port`\*\* — read by this template\n\n`80` in all 2 environments, from `values.yaml:5`$/);
+  assert.match(hoverMarkdown(await c.hover(uri, positionOf(c.text(uri), '.Values.service.port', 17))), /^\*\*`service.port`\*\* — read by this template\n\n`80` in all 2 environments, from `values.yaml:5`$/);
   // The helper reads `.v.tag`: what `v` is comes from the caller, deployment.yaml.
   const helpers = await c.open(path.join(root, 'app/templates/_helpers.tpl'), undefined, 'helm');
-  assert.match(markdown(await c.hover(helpers, positionOf(c.text(helpers), '.v.tag', 3))), /^\*\*`image.tag`\*\*/);
+  assert.match(hoverMarkdown(await c.hover(helpers, positionOf(c.text(helpers), '.v.tag', 3))), /^\*\*`image.tag`\*\*/);
   await c.close(uri);
   const file = path.join(root, 'app/templates/deployment.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('(dict "v" .Values.image)', '(dict "v" .Values.other)'));
   await c.filesChanged([{ file, type: 2 }]);
-  assert.match(markdown(await c.hover(helpers, positionOf(c.text(helpers), '.v.tag', 3))), /^\*\*`other.tag`\*\* — read by this template\n\n`"edge"` in all 2 environments/);
+  assert.match(hoverMarkdown(await c.hover(helpers, positionOf(c.text(helpers), '.v.tag', 3))), /^\*\*`other.tag`\*\* — read by this template\n\n`"edge"` in all 2 environments/);
 });

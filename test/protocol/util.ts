@@ -1,11 +1,13 @@
 // Helpers for the protocol tests: make sure dist/ is built from the current sources, run the built CLI, copy charts
-// to temporary folders, and put CLI findings and LSP diagnostics in one comparable shape.
+// to temporary folders, start a server on a folder and stop it cleanly, and put CLI findings and LSP diagnostics in one
+// comparable shape.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver';
-import { repoRoot } from './lspClient';
+import assert from 'node:assert/strict';
+import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver';
+import { LspClient, repoRoot } from './lspClient';
 
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 export const corpus = path.join(repoRoot, 'test', 'fixtures', 'corpus', 'charts');
@@ -89,6 +91,37 @@ export function tempCopy(chartDir: string, name = path.basename(chartDir)): { ro
   const chart = path.join(root, name);
   fs.cpSync(chartDir, chart, { recursive: true });
   return { root, chart, dispose: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A fresh temporary folder (real path, so URIs match what the server sees) holding `files` (paths relative to it). */
+export function tempFolder(prefix: string, files: Record<string, string>): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+/** Starts the built server (building it first when needed) on one workspace folder, with default settings. */
+export async function startServer(folder: string): Promise<LspClient> {
+  ensureBuilt();
+  return LspClient.start({ workspaceFolders: [folder], settings: { helmValues: {} } });
+}
+
+/** Shuts the server down, then requires exit code 0 and no error logged by the server. */
+export async function shutdownCleanly(c: LspClient): Promise<void> {
+  const r = await c.shutdown();
+  assert.equal(r.code, 0);
+  assert.deepEqual(c.messages.filter((m) => m.type === 1), [], 'the server logged no errors');
+}
+
+/** The markdown text of a hover, failing when there is no hover or it is not markdown. */
+export function hoverMarkdown(h: Hover | null): string {
+  assert.ok(h, 'a hover');
+  const m = h.contents as MarkupContent;
+  assert.equal(m.kind, 'markdown');
+  return m.value;
 }
 
 /** Replaces the first occurrence of `search` in a text, failing loudly when it is absent. */

@@ -1,34 +1,21 @@
 // ChartAnalysis: roles of files, effective paths, environments, through the in-memory fixture.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisOf, appWithRedis, parseFixture } from './fixture';
 import { explainPath } from '../../server/src/service/helm/explain';
 
-const chart = parseFixture(dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      alias: cache
-  #- /chart/values.yaml
-  image:
-    tag: "1.0"
-  cache:
-    port: 1
-  #- /chart/values-prod.yaml
-  image:
-    tag: "2.0"
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  port: 6379
-  auth: true
-`));
+const chart = parseFixture(appWithRedis({
+  dependency: 'alias: cache',
+  values: `image:
+  tag: "1.0"
+cache:
+  port: 1`,
+  overlay: `image:
+  tag: "2.0"`,
+  redis: `port: 6379
+auth: true
+`,
+}));
 
 test('roles: chart defaults, subchart defaults under its alias, overlays by environment', () => {
   const a = analysisOf(chart.files);

@@ -9,32 +9,19 @@ import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { MemoTable, memoKey } from '../../server/src/service/memo';
 import { renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { ChartAnalysis } from '../../server/src/service/analysis';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisOf, appWithRedis, parseFixture } from './fixture';
 
-const chart = parseFixture(dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      condition: redis.enabled
-  #- /chart/values.yaml
-  image:
-    tag: "1.0"
-  redis:
-    enabled: true
-  #- /chart/values-prod.yaml
-  image:
-    tag: "2.0"
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  port: 6379
-`));
+const chart = parseFixture(appWithRedis({
+  dependency: 'condition: redis.enabled',
+  values: `image:
+  tag: "1.0"
+redis:
+  enabled: true`,
+  overlay: `image:
+  tag: "2.0"`,
+  redis: `port: 6379
+`,
+}));
 
 test('a memo slot is created once per owner, and clear() drops it', () => {
   let made = 0;

@@ -5,18 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 
 const KPS = path.join(__dirname, '../fixtures/corpus/charts/prometheus-community__helm-charts/charts/kube-prometheus-stack');
 
 function complete(fixture: string, options: AnalysisOptions = {}): { items: CompletionResult[]; text: string } {
-  const f = parseFixture(dedent(fixture));
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const text = f.files.get(f.cursor.file) ?? '';
-  return { items: computeCompletion(a, f.cursor.file, text, f.cursor.offset), text };
+  const { analysis, file, offset, text } = analysisAtCursor(dedent(fixture), options);
+  return { items: computeCompletion(analysis, file, text, offset), text };
 }
 
 /** Snippet text as the editor leaves it: `${1:x}` -> x, `$0` kept as the cursor marker, other tab stops removed. */
@@ -46,26 +43,7 @@ function checkApply(fixture: string, label: string, expected: string, options?: 
 
 /** A chart `app` with subchart redis under the alias `cache`; `overlay` is values-prod.yaml. */
 function chart(parts: { values?: string; overlay?: string; redis?: string; extra?: string }): string {
-  return `
-#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    alias: cache
-#- /chart/values.yaml
-${parts.values ?? DEFAULTS}
-#- /chart/values-prod.yaml
-${parts.overlay ?? ''}
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.yaml
-${parts.redis ?? REDIS}
-${parts.extra ?? ''}`;
+  return appWithRedis({ dependency: 'alias: cache', values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redis: parts.redis ?? REDIS, extra: parts.extra ?? '' });
 }
 
 const DEFAULTS = `image:

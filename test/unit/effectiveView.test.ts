@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { explainAt, renderEffectiveValues } from '../../server/src/service/features/effectiveView';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/effectiveView/', import.meta.url));
 
@@ -31,48 +31,35 @@ function assertRoundTrip(a: ChartAnalysis, env: string, text: string): void {
   assert.deepEqual(back.documents[0], a.environment(env)?.effective?.values);
 }
 
-const CHART = dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      alias: cache
-  #- /chart/values.yaml
-  image:
-    tag: "1.0"
-    pullPolicy: IfNotPresent
-  replicas: 1
-  global:
-    region: eu
-  cache:
-    port: 1
-  hosts: [a.example.com, b.example.com]
-  country: "NO"
-  script: |
-    echo one
-    echo two
-  zeta: 1.5
-  alpha: ~
-  #- /chart/values-prod.yaml
-  image:
-    tag: "2.0"
-  replicas: null
-  extra: yes
-  hosts:
-    - prod.example.com
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  port: 6379
-  auth: true
-  global:
-    region: us
-`);
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
+  values: `image:
+  tag: "1.0"
+  pullPolicy: IfNotPresent
+replicas: 1
+global:
+  region: eu
+cache:
+  port: 1
+hosts: [a.example.com, b.example.com]
+country: "NO"
+script: |
+  echo one
+  echo two
+zeta: 1.5
+alpha: ~`,
+  overlay: `image:
+  tag: "2.0"
+replicas: null
+extra: yes
+hosts:
+  - prod.example.com`,
+  redis: `port: 6379
+auth: true
+global:
+  region: us
+`,
+});
 
 const CI = [{ name: 'ci', values: ['values-prod.yaml'], set: ['image.tag=3', 'hosts[1]=ci.example.com'], setString: ['cache.auth=off'] }];
 
@@ -186,10 +173,8 @@ test('views are computed once per snapshot', () => {
 });
 
 test('Explain Key: the chain of every environment, environments with the same chain together', () => {
-  const fx = parseFixture(CHART.replace('  tag: "1.0"', '  ta$0g: "1.0"'));
-  const a = analysisOf(fx.files, { config: CI });
-  assert.ok(fx.cursor);
-  const x = explainAt(a, fx.cursor.file, fx.cursor.offset);
+  const { analysis: a, file, offset } = analysisAtCursor(CHART.replace('  tag: "1.0"', '  ta$0g: "1.0"'), { config: CI });
+  const x = explainAt(a, file, offset);
   assert.ok(x);
   assert.equal(x.path, 'image.tag');
   golden('explain-image-tag.md', x.markdown + '\n');

@@ -11,6 +11,7 @@
 //     tag: "2.0"
 //
 // Files under /chart/charts/<name>/ form subcharts. Environments come from the naming conventions, plus `config`.
+import assert from 'node:assert/strict';
 import { defaultSchemaDraft, NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -58,7 +59,8 @@ export function dedent(text: string): string {
 
 const OVERLAY = /^(values[-.][^/]+\.ya?ml|values\/[^/]+\.ya?ml|ci\/[^/]+\.ya?ml)$/;
 
-function chartSource(files: Map<string, string>, dir: string): ChartSource {
+/** The chart at `dir` of in-memory files as the host reads it: Chart.yaml, values.yaml, the schema, overlays, templates, charts/<name>/. */
+export function chartSource(files: ReadonlyMap<string, string>, dir: string): ChartSource {
   const file = (name: string): TextFile | undefined => {
     const p = `${dir}/${name}`;
     const text = files.get(p);
@@ -121,6 +123,51 @@ export function analysisOf(files: Map<string, string>, options: AnalysisOptions 
   });
 }
 
+/**
+ * Fixture text of a chart `app` (1.0.0) with the subchart redis (1.2.0), its dependency entry completed by `dependency`
+ * (`alias: cache`, `condition: redis.enabled`): each other part is the text of one file (`overlay` is values-prod.yaml);
+ * `schema` and `redisSchema` add the charts' values.schema.json, `extra` (when given) more `#- ` files at the end.
+ */
+export function appWithRedis(parts: { dependency: string; values: string; overlay: string; redis: string; schema?: string; redisSchema?: string; extra?: string }): string {
+  const schema = (dir: string, text: string | undefined) => (text === undefined ? '' : `#- ${dir}/values.schema.json\n${text}\n`);
+  return `#- /chart/Chart.yaml
+apiVersion: v2
+name: app
+version: 1.0.0
+dependencies:
+  - name: redis
+    version: 1.x
+    ${parts.dependency}
+${schema('/chart', parts.schema)}#- /chart/values.yaml
+${parts.values}
+#- /chart/values-prod.yaml
+${parts.overlay}
+#- /chart/charts/redis/Chart.yaml
+apiVersion: v2
+name: redis
+version: 1.2.0
+${schema('/chart/charts/redis', parts.redisSchema)}#- /chart/charts/redis/values.yaml
+${parts.redis}${parts.extra === undefined ? '' : `\n${parts.extra}`}`;
+}
+
+/** A fixture with a `$0` cursor, analysed: its files, the cursor's file and offset, and that file's text. */
+export function analysisAtCursor(fixture: string, options: AnalysisOptions = {}): { analysis: ChartAnalysis; files: Map<string, string>; file: string; offset: number; text: string } {
+  const fx = parseFixture(fixture);
+  assert.ok(fx.cursor, 'fixture needs a $0 cursor');
+  const { file, offset } = fx.cursor;
+  return { analysis: analysisOf(fx.files, options), files: fx.files, file, offset, text: fx.files.get(file) ?? '' };
+}
+
+/** A fixture analysed, and the offset in `file` of the `$0` in `snippet` (which must occur, without the `$0`, in that file). */
+export function analysisAtSnippet(fixture: string, file: string, snippet: string): { analysis: ChartAnalysis; files: Map<string, string>; offset: number; text: string } {
+  const fx = parseFixture(fixture);
+  const text = fx.files.get(file) ?? '';
+  const plain = snippet.replace('$0', '');
+  const at = text.indexOf(plain);
+  assert.ok(at >= 0, `"${plain}" not in ${file}`);
+  return { analysis: analysisOf(fx.files), files: fx.files, offset: at + snippet.indexOf('$0'), text };
+}
+
 /** Compiles fixture schemas in memory (relative `$ref`s read from the fixture files). */
 export function fixtureSchemas(files: Map<string, string>, defaultDraft: SchemaDraft): SchemaLookup {
   const memo = new Map<string, CompiledSchema>();
@@ -151,5 +198,15 @@ export function corpusFiles(rel: string, root = '/chart', out = new Map<string, 
       } else if (/\.ya?ml$/.test(name)) out.set(`${root}/${relative(dir, p).split('\\').join('/')}`, readFileSync(p, 'utf8'));
     }
   })(dir);
+  return out;
+}
+
+/** Every file called `name` below `dir`, depth first in directory order (e.g. the corpus's values.schema.json files). */
+export function filesNamed(dir: string, name: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) filesNamed(p, name, out);
+    else if (entry === name) out.push(p);
+  }
   return out;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
 import type { FeatureOptions } from '../../server/src/service/features/types';
-import { analysisOf, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, corpusFiles, dedent, parseFixture, type AnalysisOptions } from './fixture';
 
 const GOLDEN = fileURLToPath(new URL('./golden/hover/', import.meta.url));
 
@@ -43,61 +43,47 @@ interface HoverCheck {
 
 /** The hover at the fixture's `$0`, or undefined. */
 function hoverOf(fixture: string, options: FeatureOptions = {}, analysis: AnalysisOptions = {}): HoverCheck | undefined {
-  const fx = parseFixture(fixture);
-  assert.ok(fx.cursor, 'the fixture has no $0');
-  const h = computeHover(analysisOf(fx.files, analysis), fx.cursor.file, fx.cursor.offset, options);
+  const at = analysisAtCursor(fixture, analysis);
+  const h = computeHover(at.analysis, at.file, at.offset, options);
   if (!h) return undefined;
-  return { markdown: h.markdown, range: (fx.files.get(fx.cursor.file) ?? '').slice(h.start, h.end) };
+  return { markdown: h.markdown, range: at.text.slice(h.start, h.end) };
 }
 
 function checkHover(fixture: string, expected: string | undefined, options: FeatureOptions = {}, analysis: AnalysisOptions = {}): void {
   assert.equal(hoverOf(fixture, options, analysis)?.markdown, expected === undefined ? undefined : dedent(expected).trimEnd());
 }
 
-const CHART = dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      alias: cache
-  #- /chart/values.yaml
-  # -- Container image
-  image:
-    # -- Image tag; defaults to the appVersion
-    tag: "1.0"
-    pullPolicy: IfNotPresent
-  ## Number of pods
-  replicas: 1
-  global:
-    region: eu
-  cache:
-    port: 1
-  hosts: [a.example.com, b.example.com]
-  #- /chart/values-prod.yaml
-  image:
-    tag: "2.0"
-  replicas: null
-  cache:
-    auth: false
-  extra: yes
-  #- /chart/values-staging.yaml
-  image:
-    tag: "1.5"
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  ## @param port Redis port
-  port: 6379
-  ## @param auth Enable password authentication
-  auth: true
-  global:
-    region: us
-`);
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
+  values: `# -- Container image
+image:
+  # -- Image tag; defaults to the appVersion
+  tag: "1.0"
+  pullPolicy: IfNotPresent
+## Number of pods
+replicas: 1
+global:
+  region: eu
+cache:
+  port: 1
+hosts: [a.example.com, b.example.com]`,
+  overlay: `image:
+  tag: "2.0"
+replicas: null
+cache:
+  auth: false
+extra: yes`,
+  redis: `## @param port Redis port
+port: 6379
+## @param auth Enable password authentication
+auth: true
+global:
+  region: us`,
+  extra: `#- /chart/values-staging.yaml
+image:
+  tag: "1.5"
+`,
+});
 
 const CI = [{ name: 'ci', values: ['values-prod.yaml'], set: ['image.tag=3'] }];
 

@@ -4,7 +4,7 @@ import { NEWEST_RELEASE } from '../../server/src/service/helm/versions';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisOf, appWithRedis, dedent, parseFixture } from './fixture';
 import { ChartAnalysis } from '../../server/src/service/analysis';
 import { chartEnvironments } from '../../server/src/service/chart/environments';
 import { computeCodeLenses, computeInlayHints } from '../../server/src/service/features/inlayHints';
@@ -191,31 +191,18 @@ test('quiet: no overlays, no hints; keys nobody overrides carry none', () => {
   assert.deepEqual(computeInlayHints(a, '/chart/other.yaml', 0, 1000, {}), []);
 });
 
-const withSubchart = parseFixture(dedent(`
-  #- /chart/Chart.yaml
-  apiVersion: v2
-  name: app
-  version: 1.0.0
-  dependencies:
-    - name: redis
-      version: 1.x
-      alias: cache
-  #- /chart/values.yaml
-  cache:
-    port: 1
-    auth: true
-  #- /chart/values-prod.yaml
-  cache:
-    port: 7
-  #- /chart/charts/redis/Chart.yaml
-  apiVersion: v2
-  name: redis
-  version: 1.2.0
-  #- /chart/charts/redis/values.yaml
-  port: 6379
-  auth: true
-  timeout: 5
-`));
+const withSubchart = parseFixture(appWithRedis({
+  dependency: 'alias: cache',
+  values: `cache:
+  port: 1
+  auth: true`,
+  overlay: `cache:
+  port: 7`,
+  redis: `port: 6379
+auth: true
+timeout: 5
+`,
+}));
 
 test('subcharts: parent values.yaml overriding a subchart default is an override; the subchart shows its winners', () => {
   const a = analysisOf(withSubchart.files);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, dedent, type AnalysisOptions } from './fixture';
 import { computeDefinition, computeDocumentSymbols, computeReferences } from '../../server/src/service/features/navigation';
 import type { FileSpan, SymbolResult } from '../../server/src/service/features/types';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
@@ -22,10 +22,8 @@ function spanText(files: Map<string, string>, s: FileSpan): string {
 type Feature = typeof computeDefinition;
 
 function check(feature: Feature, fixture: string, expected: string[], options: AnalysisOptions = {}): void {
-  const f = parseFixture(dedent(fixture));
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const got = feature(a, f.cursor.file, f.cursor.offset).map((s) => spanText(f.files, s));
+  const { analysis, files, file, offset } = analysisAtCursor(dedent(fixture), options);
+  const got = feature(analysis, file, offset).map((s) => spanText(files, s));
   assert.deepEqual(got, expected);
 }
 
@@ -34,26 +32,7 @@ const checkReferences = (fixture: string, expected: string[], options?: Analysis
 
 /** A chart `app` with subchart redis under the alias `cache`; `overlay` is values-prod.yaml (with a `$0`). */
 function chart(parts: { values?: string; overlay?: string; redis?: string; extra?: string }): string {
-  return `
-#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    alias: cache
-#- /chart/values.yaml
-${parts.values ?? DEFAULTS}
-#- /chart/values-prod.yaml
-${parts.overlay ?? ''}
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.yaml
-${parts.redis ?? REDIS}
-${parts.extra ?? ''}`;
+  return appWithRedis({ dependency: 'alias: cache', values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redis: parts.redis ?? REDIS, extra: parts.extra ?? '' });
 }
 
 const DEFAULTS = `image:
@@ -122,28 +101,7 @@ test('definition: a user null removing a key still goes to what it removed', () 
 });
 
 test('definition: a disabled subchart still leads to its values.yaml', () => {
-  const files = `
-#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    condition: redis.enabled
-#- /chart/values.yaml
-redis:
-  enabled: false
-#- /chart/values-prod.yaml
-redis:
-  po$0rt: 1
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.yaml
-port: 6379
-`;
+  const files = appWithRedis({ dependency: 'condition: redis.enabled', values: 'redis:\n  enabled: false', overlay: 'redis:\n  po$0rt: 1', redis: 'port: 6379\n' });
   checkDefinition(files, ['/chart/charts/redis/values.yaml:1:1 port']);
 });
 

@@ -2,13 +2,12 @@
 // entry of a path is the one Helm keeps (the last), positions and offsets map back to entries.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ValueMap } from '../../server/src/service/types';
 import { isTable } from '../../server/src/service/values/valueUtil';
 import { parseValuesDocument, reparseValuesDocument, type KeyEntry, type PathSegment, type ValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { dedent } from './fixture';
+import { dedent, filesNamed } from './fixture';
 
 const span = (doc: ValuesDocument, e: KeyEntry | undefined) => (e ? doc.text.slice(e.keyStart, e.valueEnd) : undefined);
 
@@ -85,18 +84,9 @@ test('an edited document re-parsed block by block gets its own index, agreeing w
   assert.equal(prev.index.keyAt(['c', 'e']), undefined);
 });
 
-/** Every values.yaml of the corpus charts (a sample of the real world's duplicate keys and list items). */
-function corpusValues(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) corpusValues(p, out);
-    else if (name === 'values.yaml') out.push(p);
-  }
-  return out;
-}
-
 test('on every corpus values.yaml, "the" entry of each key is the one that supplied its value', () => {
-  const files = corpusValues(fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url)));
+  // Every values.yaml of the corpus charts (a sample of the real world's duplicate keys and list items).
+  const files = filesNamed(fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url)), 'values.yaml');
   assert.ok(files.length >= 20, `only ${files.length} files`);
   let checked = 0;
   for (const file of files) {

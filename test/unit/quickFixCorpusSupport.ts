@@ -15,10 +15,10 @@ import { schemaAt, summarize, type JsonSchema } from '../../server/src/service/s
 import type { SchemaLookup } from '../../server/src/service/schema/validate';
 import type { SecretFinding } from '../../server/src/service/secrets/detect';
 import { IGNORE_FILE_NAME, parseIgnoreFile } from '../../server/src/service/secrets/ignoreFile';
-import type { ChartSource, Finding, TextFile } from '../../server/src/service/types';
+import type { Finding } from '../../server/src/service/types';
 import { DocumentCache } from '../../server/src/service/yaml/documentCache';
 import { parseValuesDocument, type KeyEntry, type PathSegment, type ValuesDocument } from '../../server/src/service/yaml/valuesDocument';
-import { fixtureSchemas } from './fixture';
+import { chartSource, fixtureSchemas } from './fixture';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 /** The virtual workspace folder: charts live under it, the secrets ignore file at its root. */
@@ -59,31 +59,6 @@ export function loadSchemaCharts(): CorpusChart[] {
     for (const n of names.sort()) files.set(`${root}/${n}`, readFileSync(join(dir, n), 'utf8'));
     return { name, root, files, schemas: fixtureSchemas(files, '2020-12'), documents: new DocumentCache() };
   });
-}
-
-/** A chart directory of in-memory files as the host reads it: Chart.yaml, values.yaml, the schema, overlays, charts/<name>/. */
-function chartSource(files: ReadonlyMap<string, string>, dir: string): ChartSource {
-  const file = (name: string): TextFile | undefined => {
-    const text = files.get(`${dir}/${name}`);
-    return text === undefined ? undefined : { path: `${dir}/${name}`, text };
-  };
-  const overlays: TextFile[] = [];
-  const subNames = new Set<string>();
-  for (const [p, text] of files) {
-    if (!p.startsWith(`${dir}/`)) continue;
-    const rel = p.slice(dir.length + 1);
-    const sub = /^charts\/([^/]+)\//.exec(rel);
-    if (sub) subNames.add(sub[1] ?? '');
-    else if (OVERLAY.test(rel)) overlays.push({ path: p, text });
-  }
-  const source: ChartSource = { dir, overlays: overlays.sort((a, b) => (a.path < b.path ? -1 : 1)), subcharts: [...subNames].sort().map((n) => chartSource(files, `${dir}/charts/${n}`)), problems: [] };
-  const chartYaml = file('Chart.yaml');
-  const valuesYaml = file('values.yaml');
-  const schemaJson = file('values.schema.json');
-  if (chartYaml) source.chartYaml = chartYaml;
-  if (valuesYaml) source.valuesYaml = valuesYaml;
-  if (schemaJson) source.schemaJson = schemaJson;
-  return source;
 }
 
 /**

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { analysisOf, dedent, parseFixture, type AnalysisOptions } from './fixture';
+import { analysisAtCursor, analysisOf, appWithRedis, dedent, type AnalysisOptions } from './fixture';
 import { computeCompletion } from '../../server/src/service/features/completion';
 import type { CompletionResult } from '../../server/src/service/features/types';
 import type { ChartAnalysis } from '../../server/src/service/analysis';
@@ -12,11 +12,8 @@ import type { ChartAnalysis } from '../../server/src/service/analysis';
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function complete(fixture: string, options: AnalysisOptions = {}): { items: CompletionResult[]; text: string } {
-  const f = parseFixture(fixture);
-  assert.ok(f.cursor, 'fixture needs a $0 cursor');
-  const a = analysisOf(f.files, options);
-  const text = f.files.get(f.cursor.file) ?? '';
-  return { items: computeCompletion(a, f.cursor.file, text, f.cursor.offset), text };
+  const { analysis, file, offset, text } = analysisAtCursor(fixture, options);
+  return { items: computeCompletion(analysis, file, text, offset), text };
 }
 
 /** Snippet text as the editor leaves it: placeholders and choices expanded to their (first) text, `$0` kept, other tab stops removed. */
@@ -118,28 +115,7 @@ const REDIS_SCHEMA = {
 
 /** A chart `app` with a schema, and subchart redis (with its own schema) under the alias `cache`. */
 function chart(parts: { values?: string; overlay?: string; redis?: string }): string {
-  return `#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    alias: cache
-#- /chart/values.schema.json
-${JSON.stringify(SCHEMA, null, 2)}
-#- /chart/values.yaml
-${parts.values ?? DEFAULTS}
-#- /chart/values-prod.yaml
-${parts.overlay ?? ''}
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.schema.json
-${JSON.stringify(REDIS_SCHEMA, null, 2)}
-#- /chart/charts/redis/values.yaml
-${parts.redis ?? 'port: 6379\nauth:\n  enabled: true\n'}`;
+  return appWithRedis({ dependency: 'alias: cache', schema: JSON.stringify(SCHEMA, null, 2), values: parts.values ?? DEFAULTS, overlay: parts.overlay ?? '', redisSchema: JSON.stringify(REDIS_SCHEMA, null, 2), redis: parts.redis ?? 'port: 6379\nauth:\n  enabled: true\n' });
 }
 
 const DEFAULTS = dedent(`

@@ -6,17 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { computeHover } from '../../server/src/service/features/hover';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisAtSnippet, analysisOf, appWithRedis, dedent } from './fixture';
 
 const CORPUS = fileURLToPath(new URL('../fixtures/corpus/charts/', import.meta.url));
 
 function hoverAt(fixture: string, file: string, snippet: string): string | undefined {
-  const fx = parseFixture(fixture);
-  const text = fx.files.get(file) ?? '';
-  const plain = snippet.replace('$0', '');
-  const at = text.indexOf(plain);
-  assert.ok(at >= 0, `"${plain}" not in ${file}`);
-  return computeHover(analysisOf(fx.files), file, at + snippet.indexOf('$0'), {})?.markdown;
+  const { analysis, offset } = analysisAtSnippet(fixture, file, snippet);
+  return computeHover(analysis, file, offset, {})?.markdown;
 }
 
 function checkHover(fixture: string, file: string, snippet: string, expected: string): void {
@@ -55,18 +51,10 @@ const REDIS_SCHEMA = {
   },
 };
 
-const CHART = `#- /chart/Chart.yaml
-apiVersion: v2
-name: app
-version: 1.0.0
-dependencies:
-  - name: redis
-    version: 1.x
-    alias: cache
-#- /chart/values.schema.json
-${JSON.stringify(SCHEMA)}
-#- /chart/values.yaml
-image:
+const CHART = appWithRedis({
+  dependency: 'alias: cache',
+  schema: JSON.stringify(SCHEMA),
+  values: `image:
   # -- Image pull policy
   pullPolicy: IfNotPresent
   tag: "1.0"
@@ -74,22 +62,16 @@ resources: {}
 hosts: [a.example.com]
 legacyName: app
 extra:
-  anything: 1
-#- /chart/values-prod.yaml
-cache:
+  anything: 1`,
+  overlay: `cache:
   architecture: replication
   port: 6380
-  enabled: true
-#- /chart/charts/redis/Chart.yaml
-apiVersion: v2
-name: redis
-version: 1.2.0
-#- /chart/charts/redis/values.schema.json
-${JSON.stringify(REDIS_SCHEMA)}
-#- /chart/charts/redis/values.yaml
-architecture: standalone
+  enabled: true`,
+  redisSchema: JSON.stringify(REDIS_SCHEMA),
+  redis: `architecture: standalone
 port: 6379
-`;
+`,
+});
 
 test('schema hover: type, allowed values and default after the precedence part; the values.yaml comment not repeated', () => {
   checkHover(

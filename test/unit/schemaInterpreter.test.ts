@@ -3,7 +3,7 @@
 // combination of the keywords and types it evaluates; and it declines every schema it cannot evaluate that way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,20 +19,12 @@ import { ValidatorCache } from '../../server/src/host/validatorCache';
 import type { ChartModel } from '../../server/src/service/chart/chartModel';
 import type { SchemaDraft, SchemaError } from '../../server/src/service/schema/types';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
+import { filesNamed } from './fixture';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const corpus = join(repo, 'test', 'fixtures', 'corpus', 'charts');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-function schemaFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) schemaFiles(p, out);
-    else if (name === 'values.schema.json') out.push(p);
-  }
-  return out;
-}
 
 /** Every value of a tree replaced in turn by samples of each JSON type (a sample of at most `max` places). */
 function variants(values: Json, max = 80): Json[] {
@@ -60,7 +52,7 @@ function variants(values: Json, max = 80): Json[] {
 }
 
 test('on every corpus schema it accepts, interpreting gives the compiled findings (values as shipped and mutated)', () => {
-  const charts = schemaFiles(corpus).map((p) => ({ schema: p, values: join(dirname(p), 'values.yaml') }));
+  const charts = filesNamed(corpus, 'values.schema.json').map((p) => ({ schema: p, values: join(dirname(p), 'values.yaml') }));
   charts.push({ schema: join(repo, 'bench', 'data', 'kube-prometheus-stack.values.schema.json'), values: join(corpus, 'prometheus-community__helm-charts', 'charts', 'kube-prometheus-stack', 'values.yaml') });
   charts.push({ schema: join(repo, 'bench', 'data', 'argo-cd.values.schema.json'), values: join(corpus, 'argoproj__argo-helm', 'charts', 'argo-cd', 'values.yaml') });
   const accepted: string[] = [];

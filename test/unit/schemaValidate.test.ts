@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysisOf, dedent, parseFixture } from './fixture';
+import type { Finding } from '../../server/src/service/types';
 
 const SCHEMA = JSON.stringify({
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -15,13 +16,17 @@ const SCHEMA = JSON.stringify({
   },
 });
 
+/** The schema.* findings of the chart in `files`. */
+function schemaFindings(files: Map<string, string>): Finding[] {
+  return analysisOf(files)
+    .findings()
+    .filter((x) => x.code.startsWith('schema.'));
+}
+
 function findingsOf(fixture: string): string[] {
   const f = parseFixture(dedent(fixture));
   f.files.set('/chart/values.schema.json', SCHEMA);
-  return analysisOf(f.files)
-    .findings()
-    .filter((x) => x.code.startsWith('schema.'))
-    .map((x) => `${x.file}:${x.line}:${x.column} ${x.severity}[${x.code}] ${x.message}`);
+  return schemaFindings(f.files).map((x) => `${x.file}:${x.line}:${x.column} ${x.severity}[${x.code}] ${x.message}`);
 }
 
 test('a wrong type in an overlay is reported in the overlay on that key; a partial overlay gets no false "required"', () => {
@@ -115,10 +120,7 @@ test('a subchart schema is applied under its alias; "global" rejected by additio
     port: 5432
   `));
   f.files.set('/chart/charts/db/values.schema.json', JSON.stringify({ type: 'object', additionalProperties: false, properties: { port: { type: 'integer' } } }));
-  const got = analysisOf(f.files)
-    .findings()
-    .filter((x) => x.code.startsWith('schema.'))
-    .map((x) => `${x.file}:${x.line} [${x.code}] ${x.message.split(':')[0]}`);
+  const got = schemaFindings(f.files).map((x) => `${x.file}:${x.line} [${x.code}] ${x.message.split(':')[0]}`);
   assert.deepEqual(got, ['/chart/values.yaml:1 [schema.global-not-allowed] database', '/chart/values.yaml:2 [schema.type] database.port']);
 });
 
@@ -128,15 +130,15 @@ test('a broken schema is a finding on the schema file, never a crash', () => {
     a: 1
   `));
   f.files.set('/chart/values.schema.json', '{ "type": "object", }');
-  const got = analysisOf(f.files).findings().filter((x) => x.code.startsWith('schema.'));
+  const got = schemaFindings(f.files);
   assert.equal(got.length, 1);
   assert.equal(got[0]?.code, 'schema.invalid-json');
   assert.equal(got[0]?.file, '/chart/values.schema.json');
   f.files.set('/chart/values.schema.json', JSON.stringify({ type: 'object', properties: { a: { $ref: 'missing.json' } } }));
-  const got2 = analysisOf(f.files).findings().filter((x) => x.code.startsWith('schema.'));
+  const got2 = schemaFindings(f.files);
   assert.deepEqual(got2.map((x) => x.code), ['schema.ref-unresolved']);
   f.files.set('/chart/values.schema.json', JSON.stringify({ type: 'object', properties: { a: { $ref: 'https://example.com/s.json' } } }));
-  assert.deepEqual(analysisOf(f.files).findings().filter((x) => x.code.startsWith('schema.')).map((x) => x.code), ['schema.ref-unresolved']);
+  assert.deepEqual(schemaFindings(f.files).map((x) => x.code), ['schema.ref-unresolved']);
 });
 
 test('a relative $ref resolves; a catastrophic pattern does not hang (RE2)', () => {
@@ -148,7 +150,7 @@ test('a relative $ref resolves; a catastrophic pattern does not hang (RE2)', () 
   f.files.set('/chart/values.schema.json', JSON.stringify({ type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' }, port: { $ref: 'defs.json#/port' } } }));
   f.files.set('/chart/defs.json', JSON.stringify({ port: { type: 'integer' } }));
   const started = Date.now();
-  const got = analysisOf(f.files).findings().filter((x) => x.code.startsWith('schema.')).map((x) => x.code);
+  const got = schemaFindings(f.files).map((x) => x.code);
   assert.ok(Date.now() - started < 2000);
   assert.deepEqual(got.sort(), ['schema.pattern', 'schema.type']);
 });

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { computeHover } from '../../server/src/service/features/hover';
 import { computeInlayHints } from '../../server/src/service/features/inlayHints';
 import { computeCodeActions } from '../../server/src/service/features/codeActions';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisAtCursor, analysisOf, dedent, parseFixture } from './fixture';
 
 const SECRET = 'Kp9#vQ2!wLm4zR7s';
 
 test('hover and inlay hints redact a detected plaintext password', () => {
-  const f = parseFixture(dedent(`
+  const { analysis: a, files, file, offset } = analysisAtCursor(dedent(`
     #- /chart/values.yaml
     auth:
       password: ""
@@ -17,15 +17,12 @@ test('hover and inlay hints redact a detected plaintext password', () => {
     auth:
       password$0: "${SECRET}"
   `));
-  const a = analysisOf(f.files);
   assert.ok(a.findings().some((x) => x.code === 'secret.password' && x.file === '/chart/values-prod.yaml'));
-  const cursor = f.cursor;
-  assert.ok(cursor);
-  const hover = computeHover(a, cursor.file, cursor.offset, {});
+  const hover = computeHover(a, file, offset, {});
   assert.ok(hover);
   assert.ok(!hover.markdown.includes(SECRET), hover.markdown);
   assert.match(hover.markdown, /K…s \(16 chars\)/);
-  const base = f.files.get('/chart/values.yaml') ?? '';
+  const base = files.get('/chart/values.yaml') ?? '';
   const hints = computeInlayHints(a, '/chart/values.yaml', 0, base.length, {});
   assert.ok(hints.length > 0);
   for (const h of hints) {

@@ -2,7 +2,7 @@
 // templates; each expected finding is `file:line:column severity[code] message`, as `check` reports it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisAtCursor, analysisOf, dedent, parseFixture } from './fixture';
 import type { Finding } from '../../server/src/service/types';
 import { computeHover } from '../../server/src/service/features/hover';
 import { computeReferences } from '../../server/src/service/features/navigation';
@@ -23,9 +23,12 @@ function findings(fixture: string): string[] {
     .map(show);
 }
 
+function checkFindings(fixture: string, expected: string[]): void {
+  assert.deepEqual(findings(fixture), expected);
+}
+
 test('helm.unused-key: a chart default no template reads, once per chart (not per environment), at the highest key', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     #- /chart/values.yaml
@@ -43,14 +46,13 @@ test('helm.unused-key: a chart default no template reads, once per chart (not pe
       tag: dev
     #- /chart/templates/deployment.yaml
     image: {{ .Values.image.tag }}
-    `),
+    `,
     ['values.yaml:3:3 hint[helm.unused-key] image.digest: no template of the chart reads this key; it has no effect', 'values.yaml:4:1 hint[helm.unused-key] old: no template of the chart reads this key; it has no effect'],
   );
 });
 
 test('helm.unused-key: a parent template reading .Values.sub.x uses the subchart key x; a subtree read uses every key below', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     dependencies:
@@ -70,14 +72,13 @@ test('helm.unused-key: a parent template reading .Values.sub.x uses the subchart
     host: x
     #- /chart/charts/sub/templates/svc.yaml
     kind: Service
-    `),
+    `,
     ['charts/sub/values.yaml:2:1 hint[helm.unused-key] sub.host: no template of the chart reads this key; it has no effect'],
   );
 });
 
 test('a dynamic read of the whole of .Values does not use every key; below the root it protects the subtree', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     #- /chart/values.yaml
@@ -89,14 +90,13 @@ test('a dynamic read of the whole of .Values does not use every key; below the r
     #- /chart/templates/t.yaml
     {{ range .Values.sections }}{{ index $.Values . }}{{ end }}
     {{ index .Values.cfg $.Values.sections }}
-    `),
+    `,
     ['values.yaml:2:1 hint[helm.unused-key] extra: no template of the chart reads this key; it has no effect'],
   );
 });
 
 test('helm.unknown-key with templates: "has no effect" for an overlay key no template reads; none for a read key values.yaml lacks', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     #- /chart/values.yaml
@@ -109,7 +109,7 @@ test('helm.unknown-key with templates: "has no effect" for an overlay key no tem
       tga: x
     #- /chart/templates/deployment.yaml
     image: {{ with .Values.image.registry }}{{ . }}/{{ end }}{{ .Values.image.tag }}
-    `),
+    `,
     ['values-prod.yaml:4:3 warning[helm.unknown-key] image.tga has no effect: no template reads it (did you mean "tag"?) [environment: prod]'],
   );
 });
@@ -155,8 +155,7 @@ test('helm.float-rendering only where a template prints the value as text (direc
 });
 
 test('template.undefined-value: a reference no layer of any environment defines and nothing guards', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     #- /chart/values.yaml
@@ -170,14 +169,13 @@ test('template.undefined-value: a reference no layer of any environment defines 
     {{- if .Values.flag }}c: {{ .Values.flag }}{{ end }}
     d: {{ .Values.other | default "x" }}
     {{- with .Values.opt }}e: {{ .x }}{{ end }}
-    `),
+    `,
     ['templates/t.yaml:2:7 warning[template.undefined-value] .Values.missing is not defined by any values layer of any environment, and no if/with/default/hasKey guards it: it renders empty'],
   );
 });
 
 test('template.required-missing: an error at the reference, naming the environments where it is nil or ""', () => {
-  assert.deepEqual(
-    findings(`
+  checkFindings(`
     #- /chart/Chart.yaml
     name: app
     #- /chart/values.yaml
@@ -191,11 +189,12 @@ test('template.required-missing: an error at the reference, naming the environme
     #- /chart/templates/t.yaml
     host: {{ required "host is required" .Values.host }}
     {{- if .Values.a }}{{ required "only when a" .Values.db.user }}{{ end }}
-    `),
+    `,
     ['templates/t.yaml:1:38 error[template.required-missing] required .Values.host is "" here: helm fails to render this environment [environments: dev, default]'],
   );
 });
 
+// The `$0` is in values.yaml: the `text` of analysisAtCursor below is that file.
 const CHART = `
 #- /chart/Chart.yaml
 name: app
@@ -212,29 +211,22 @@ tag: {{ .Values.image.tag }}
 `;
 
 test('hover on a values key lists the templates that read it (a define by the call that reaches it); "unused" otherwise', () => {
-  const fx = parseFixture(dedent(CHART));
-  const a = analysisOf(fx.files);
-  const cursor = fx.cursor ?? { file: '', offset: 0 };
-  const h = computeHover(a, cursor.file, cursor.offset, {});
+  const { analysis: a, file, offset, text } = analysisAtCursor(dedent(CHART));
+  const h = computeHover(a, file, offset, {});
   assert.match(h?.markdown ?? '', /Read by `templates\/deployment\.yaml:2` via `templates\/_helpers\.tpl:1`, `templates\/deployment\.yaml:3`/);
-  const text = fx.files.get('/chart/values.yaml') ?? '';
   const u = computeHover(a, '/chart/values.yaml', text.indexOf('unusedKey') + 1, {});
   assert.match(u?.markdown ?? '', /\*\*Unused\*\*: no template of the chart reads this key/);
 });
 
 test('references of a values key include the template locations', () => {
-  const fx = parseFixture(dedent(CHART));
-  const a = analysisOf(fx.files);
-  const values = fx.files.get('/chart/values.yaml') ?? '';
+  const { analysis: a, files, text: values } = analysisAtCursor(dedent(CHART));
   const refs = computeReferences(a, '/chart/values.yaml', values.indexOf('tag') + 1);
-  const shown = refs.map((r) => `${r.file.replace('/chart/', '')} ${JSON.stringify((fx.files.get(r.file) ?? '').slice(r.start, r.end))}`);
+  const shown = refs.map((r) => `${r.file.replace('/chart/', '')} ${JSON.stringify((files.get(r.file) ?? '').slice(r.start, r.end))}`);
   assert.deepEqual(shown, ['values.yaml "tag"', 'templates/_helpers.tpl ".Values.image.tag"', 'templates/deployment.yaml ".Values.image.tag"']);
 });
 
 test('"unused" inlay hint and code lens where nothing reads a key', () => {
-  const fx = parseFixture(dedent(CHART));
-  const a = analysisOf(fx.files);
-  const text = fx.files.get('/chart/values.yaml') ?? '';
+  const { analysis: a, text } = analysisAtCursor(dedent(CHART));
   const hints = computeInlayHints(a, '/chart/values.yaml', 0, text.length, {}).filter((h) => h.label === 'unused');
   assert.deepEqual(hints.map((h) => text.slice(0, h.offset).split('\n').length), [3]);
   const lenses = computeCodeLenses(a, '/chart/values.yaml', {}).filter((l) => l.title.startsWith('unused'));

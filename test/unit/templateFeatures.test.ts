@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { computeTemplateCompletion, computeTemplateDefinition, computeTemplateHover } from '../../server/src/service/features/templateFeatures';
-import { analysisOf, dedent, parseFixture } from './fixture';
+import { analysisAtSnippet, analysisOf, dedent } from './fixture';
 
 const CHART = dedent(`
   #- /chart/Chart.yaml
@@ -34,23 +34,14 @@ const CHART = dedent(`
   {{ define "app.helper" }}{{ .Values.image.repository }}{{ end }}
 `);
 
-function at(fixture: string, file: string, snippet: string) {
-  const fx = parseFixture(fixture);
-  const text = fx.files.get(file) ?? '';
-  const plain = snippet.replace('$0', '');
-  const i = text.indexOf(plain);
-  assert.ok(i >= 0, `${plain} not in ${file}`);
-  return { analysis: analysisOf(fx.files), offset: i + snippet.indexOf('$0'), text, files: fx.files };
-}
-
 function hover(file: string, snippet: string, fixture = CHART, activeEnvironment?: string) {
-  const { analysis, offset, text } = at(fixture, file, snippet);
+  const { analysis, offset, text } = analysisAtSnippet(fixture, file, snippet);
   const h = computeTemplateHover(analysis, file, offset, activeEnvironment !== undefined ? { activeEnvironment } : {});
   return h && { markdown: h.markdown, range: text.slice(h.start, h.end) };
 }
 
 function definition(file: string, snippet: string, fixture = CHART) {
-  const { analysis, offset, files } = at(fixture, file, snippet);
+  const { analysis, offset, files } = analysisAtSnippet(fixture, file, snippet);
   return computeTemplateDefinition(analysis, file, offset).map((s) => `${s.file}:${(files.get(s.file) ?? '').slice(s.start, s.end)}@${(files.get(s.file) ?? '').slice(0, s.start).split('\n').length}`);
 }
 
@@ -127,15 +118,15 @@ test('definition: the winning layer of each environment, then the chart default'
 
 test('completion after .Values. and .Values.a. offers the layers keys, with values and where they are set', () => {
   const typing = CHART.replace('{{ .Values.image.tag }}', '{{ .Values.image.t }}').replace('{{ include', '{{ $.Values. }}{{ include');
-  const a = at(typing, DEPLOYMENT, '.Values.image.t$0 }}');
+  const a = analysisAtSnippet(typing, DEPLOYMENT, '.Values.image.t$0 }}');
   const items = computeTemplateCompletion(a.analysis, DEPLOYMENT, a.text, a.offset);
   assert.deepEqual(items.map((i) => [i.label, i.detail, a.text.slice(i.replaceStart, i.replaceEnd)]), [
     ['tag', '"1.0"', 't'],
     ['repository', '"nginx"', 't'],
   ]);
-  const b = at(typing, DEPLOYMENT, '$.Values.$0 }}');
+  const b = analysisAtSnippet(typing, DEPLOYMENT, '$.Values.$0 }}');
   assert.deepEqual(computeTemplateCompletion(b.analysis, DEPLOYMENT, b.text, b.offset).map((i) => i.label), ['image', 'service', 'list']);
-  const outside = at(typing, DEPLOYMENT, 'image: $0');
+  const outside = analysisAtSnippet(typing, DEPLOYMENT, 'image: $0');
   assert.deepEqual(computeTemplateCompletion(outside.analysis, DEPLOYMENT, outside.text, outside.offset), []);
 });
 
@@ -153,7 +144,7 @@ test('completion offers schema properties and keys only an overlay sets; keys th
     #- /chart/templates/ingress.yaml
     {{ if .Values.ingress. }}{{ end }}
   `);
-  const a = at(fixture, '/chart/templates/ingress.yaml', '.Values.ingress.$0 }}');
+  const a = analysisAtSnippet(fixture, '/chart/templates/ingress.yaml', '.Values.ingress.$0 }}');
   const items = computeTemplateCompletion(a.analysis, '/chart/templates/ingress.yaml', a.text, a.offset);
   assert.deepEqual(items.map((i) => [i.label, i.detail, i.documentation]), [
     ['enabled', 'boolean = false', 'Turn it on.\n\n/chart/values.yaml:2 (chart defaults)'],
@@ -290,13 +281,13 @@ test('definition of .Values.global.x in a subchart template: the winning layers,
 });
 
 test('completion after .Values.global. offers the keys of the chart\'s view of the globals: its own and its parents\', none below', () => {
-  const sub = at(GLOBALS, PVC, '{{ .Values.global.$0 }}');
+  const sub = analysisAtSnippet(GLOBALS, PVC, '{{ .Values.global.$0 }}');
   assert.deepEqual(computeTemplateCompletion(sub.analysis, PVC, sub.text, sub.offset).map((i) => [i.label, i.detail, i.documentation]), [
     ['region', '"eu"', '/chart/values.yaml:3 (app defaults)'],
     ['storageClass', '"fast"', '/chart/charts/redis/values.yaml:4 (redis defaults, under cache)'],
     ['zone', '"b"', '/chart/values-prod.yaml:3 (set in prod)'],
   ]);
-  const root = at(GLOBALS, '/chart/templates/app.yaml', '{{ .Values.global.$0 }}');
+  const root = analysisAtSnippet(GLOBALS, '/chart/templates/app.yaml', '{{ .Values.global.$0 }}');
   assert.deepEqual(computeTemplateCompletion(root.analysis, '/chart/templates/app.yaml', root.text, root.offset).map((i) => [i.label, i.detail, i.documentation]), [
     ['region', '"eu"', '/chart/values.yaml:3 (app defaults)'],
     ['zone', '"b"', '/chart/values-prod.yaml:3 (set in prod)'],

@@ -15,18 +15,10 @@ import { defaultValidatorCacheDir, ValidatorCache } from '../../server/src/host/
 import type { CompiledSchema, SchemaDraft } from '../../server/src/service/schema/types';
 import type { TextFile } from '../../server/src/service/types';
 import { parseValuesDocument } from '../../server/src/service/yaml/valuesDocument';
+import { filesNamed } from './fixture';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const corpus = join(repo, 'test', 'fixtures', 'corpus', 'charts');
-
-function schemaFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) schemaFiles(p, out);
-    else if (name === 'values.schema.json') out.push(p);
-  }
-  return out;
-}
 
 /** A cache in a new temporary directory, counting its hits. */
 function tempCache(limits: { maxEntries?: number; maxBytes?: number } = {}) {
@@ -107,7 +99,7 @@ function assertSameFindings(name: string, fresh: CompiledSchema, cached: Compile
   return broken;
 }
 
-const charts = schemaFiles(corpus).map((p) => ({ name: relative(corpus, dirname(p)), schema: p, values: join(dirname(p), 'values.yaml') }));
+const charts = filesNamed(corpus, 'values.schema.json').map((p) => ({ name: relative(corpus, dirname(p)), schema: p, values: join(dirname(p), 'values.yaml') }));
 charts.push({ name: 'bench: kube-prometheus-stack (290 KB schema)', schema: join(repo, 'bench', 'data', 'kube-prometheus-stack.values.schema.json'), values: join(corpus, 'prometheus-community__helm-charts', 'charts', 'kube-prometheus-stack', 'values.yaml') });
 
 test('the corpus has charts with schemas to compare on', () => {

@@ -1,16 +1,17 @@
-// Helpers for the Helm vector tests: dotted-path lookup and YAML-equality (numbers by value).
+// Helpers for the Helm vector tests (unit and CLI): dotted-path lookup and YAML-equality (numbers by value).
 import assert from 'node:assert/strict';
-import type { Value } from '../../server/src/service/types';
 
-export function lookup(root: Value, dotted: string): { found: boolean; value?: Value } {
-  let cur: Value = root;
+/** Dotted-path lookup in plain values (a service Value or parsed JSON): found or not, and the value. */
+export function lookup<V>(root: V, dotted: string): { found: boolean; value?: V } {
+  let cur: unknown = root;
   for (const seg of dotted.split('.')) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return { found: false };
-    cur = (cur as Record<string, Value>)[seg] ?? null;
+    cur = (cur as Record<string, unknown>)[seg] ?? null;
   }
-  return { found: true, value: cur };
+  return { found: true, value: cur as V };
 }
 
+/** YAML equality: map key order is irrelevant, numbers compare by value. */
 export function assertYamlEqual(actual: unknown, expected: unknown, label = ''): void {
   assert.deepStrictEqual(normalize(actual), normalize(expected), label);
 }
