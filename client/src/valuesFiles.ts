@@ -142,7 +142,10 @@ export class ValuesFiles implements Disposable {
     let pending: FileEvent[] = [];
     let timer: NodeJS.Timeout | undefined;
     const send = (uri: Uri, type: FileChangeType): void => {
-      pending.push({ uri: client.code2ProtocolConverter.asUri(uri), type });
+      const event = { uri: client.code2ProtocolConverter.asUri(uri), type };
+      // VS Code may report one folder twice in a batch.
+      if (pending.some((e) => e.uri === event.uri && e.type === event.type)) return;
+      pending.push(event);
       timer ??= setTimeout(() => {
         const changes = pending;
         pending = [];
