@@ -113,7 +113,7 @@ export function serverEditLoop(chartDir: string, open: readonly string[], edited
       const prev = docs.get(abs);
       docs.set(abs, { text: flip ? alternate : original, version: (prev?.version ?? 0) + 1 });
       const { analysis } = ws.snapshot(chartDir, settings);
-      return (phase === 'first' ? analysis.findingsBeforeVersions() : analysis.findings()).length;
+      return (phase === 'first' ? analysis.findingsFirst() : analysis.findings()).length;
     },
   };
 }

@@ -2,14 +2,17 @@
 // conventional names, Chart.yaml and chart templates, plus every file named in `helmValues.environments`, whatever its name
 // (`deploy/prod-overrides.yml`), plus the GitOps manifests the server announces (GitopsManifestsNotification: the
 // Argo CD, Flux and helmfile manifests that deploy a chart or carry its inline values; no other Kubernetes YAML).
+// Folders are watched too, for their creation and deletion (folderEvents.ts): VS Code reports a folder made or removed
+// with its files as one event for the folder, which no file glob matches.
 // A client reads its document selector and watchers when it starts, so when the configured files or the announced
 // manifests change, the client restarts with the new ones. The last announced manifests are kept in the workspace
 // state, so a later session starts with them (no restart unless they changed).
 import * as path from 'node:path';
-import { Disposable, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern, type Memento } from 'vscode';
-import { State, type DocumentSelector, type LanguageClient } from 'vscode-languageclient/node';
+import { Disposable, FileType, RelativePattern, Uri, workspace, type FileSystemWatcher, type GlobPattern, type Memento } from 'vscode';
+import { DidChangeWatchedFilesNotification, FileChangeType, State, type DocumentSelector, type FileEvent, type LanguageClient } from 'vscode-languageclient/node';
 import { GitopsManifestsNotification } from '../../server/src/protocol';
 import { configuredValuesFiles, TEMPLATE_DOCUMENTS, TEMPLATE_FILES_GLOB } from './configuredValuesFiles';
+import { heldKnownPath } from './folderEvents';
 
 /** Values files by convention, and Chart.yaml: the documents the server analyses whatever the settings. */
 const CONVENTIONAL = ['**/values*.yaml', '**/values*.yml', '**/values/*.yaml', '**/ci/*.yaml', '**/Chart.yaml'];
@@ -20,6 +23,12 @@ const CHART_FILES_GLOB =
 
 /** Argo CD, Flux and helmfile manifests anywhere in the folder: a change re-runs the server's GitOps discovery. */
 const GITOPS_FILES_GLOB = '**/*.{yaml,yml,gotmpl}';
+
+/** Every path, for folders made or removed with their files (see folderEvents.ts). */
+const ANY_PATH_GLOB = '**/*';
+
+/** Folder events go to the server after this delay, in one notification, as the client's own file events do. */
+const FOLDER_EVENTS_DELAY_MS = 250;
 
 /** A configured values file: the pattern a document's path must match, and the glob to watch. */
 interface Configured {
@@ -63,6 +72,10 @@ export class ValuesFiles implements Disposable {
   private readonly gitopsFiles = workspace.createFileSystemWatcher(GITOPS_FILES_GLOB, false, false, false);
   private readonly templateFiles = workspace.createFileSystemWatcher(TEMPLATE_FILES_GLOB);
   private configuredWatchers = this.files.map((f) => workspace.createFileSystemWatcher(f.watch));
+  /** Creations and deletions only; only those of folders reach the server (`followFolders`). */
+  private readonly folders = workspace.createFileSystemWatcher(ANY_PATH_GLOB, false, true, false);
+  /** The folders created this session (their deletion is passed on too). */
+  private readonly createdFolders = new Set<string>();
   private readonly subscriptions: Disposable[] = [];
   private manifests: string[];
 
@@ -118,9 +131,47 @@ export class ValuesFiles implements Disposable {
         restart();
       }),
     );
+    this.followFolders(client);
+  }
+
+  /**
+   * Passes on the creation of a folder, and the deletion of one that was or held a path the server reads, to `client`
+   * as file events: the server reads the folder again (a GitOps discovery, a chart). See folderEvents.ts.
+   */
+  private followFolders(client: LanguageClient): void {
+    let pending: FileEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const send = (uri: Uri, type: FileChangeType): void => {
+      const event = { uri: client.code2ProtocolConverter.asUri(uri), type };
+      // VS Code may report one folder twice in a batch.
+      if (pending.some((e) => e.uri === event.uri && e.type === event.type)) return;
+      pending.push(event);
+      timer ??= setTimeout(() => {
+        const changes = pending;
+        pending = [];
+        timer = undefined;
+        // A client that is not running has nothing to tell: the server it starts reads everything afresh.
+        if (client.state === State.Running) void client.sendNotification(DidChangeWatchedFilesNotification.type, { changes }).catch(() => undefined);
+      }, FOLDER_EVENTS_DELAY_MS);
+    };
+    const known = (): string[] => [...this.createdFolders, ...this.manifests, ...workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => d.uri.fsPath)];
+    this.subscriptions.push(
+      this.folders.onDidCreate(async (uri) => {
+        const stat = await Promise.resolve(workspace.fs.stat(uri)).catch(() => undefined);
+        if (stat === undefined || (stat.type & FileType.Directory) === 0) return;
+        this.createdFolders.add(uri.fsPath);
+        send(uri, FileChangeType.Created);
+      }),
+      this.folders.onDidDelete((uri) => {
+        if (!heldKnownPath(uri.fsPath, known())) return;
+        for (const f of this.createdFolders) if (heldKnownPath(uri.fsPath, [f])) this.createdFolders.delete(f);
+        send(uri, FileChangeType.Deleted);
+      }),
+      { dispose: () => clearTimeout(timer) },
+    );
   }
 
   dispose(): void {
-    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, this.templateFiles, ...this.configuredWatchers]) d.dispose();
+    for (const d of [...this.subscriptions, this.chartFiles, this.gitopsFiles, this.templateFiles, this.folders, ...this.configuredWatchers]) d.dispose();
   }
 }

@@ -78,3 +78,27 @@ test('an unsaved edit of the valuesObject: the hover and the schema error follow
   assert.deepEqual(p.diagnostics.filter((d) => String(d.code).startsWith('schema.')).map((d) => d.range.start.line + 1), [13]);
   assert.match(fs.readFileSync(manifest, 'utf8'), /replicaCount: many/, 'nothing was saved');
 });
+
+test('a folder of manifests that comes or goes, told as one event for the folder (as VS Code tells it), is read again', async () => {
+  // A folder moved or checked out into the workspace, and a deleted one, give one file event: the folder's.
+  const folder = path.join(root, 'more');
+  fs.mkdirSync(folder);
+  fs.writeFileSync(path.join(folder, 'staging.yaml'), files['apps/prod-eu.yaml']!.replace('name: prod-eu', 'name: staging-moved').replace('value: v7', 'value: v8-moved'));
+  const values = uriOf(path.join(root, 'guestbook/values.yaml'));
+  const announced = () => c.custom.filter((n) => n.method === 'helmValues/gitopsManifests').map((n) => (n.params as { files: string[] }).files);
+  const waitFor = async (files: string[], what: string) => {
+    const end = Date.now() + 15_000;
+    while (JSON.stringify(announced().at(-1)) !== JSON.stringify(files)) {
+      assert.ok(Date.now() < end, `${what}: announced ${JSON.stringify(announced())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  await c.filesChanged([{ file: folder, type: 1 }]);
+  await waitFor([path.join(root, 'apps/prod-eu.yaml'), path.join(folder, 'staging.yaml')], 'the manifest in the folder that came');
+  assert.match(markdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /Application staging-moved \(more\/staging\.yaml:16\), parameter image\.tag/);
+
+  fs.rmSync(folder, { recursive: true });
+  await c.filesChanged([{ file: folder, type: 3 }]);
+  await waitFor([path.join(root, 'apps/prod-eu.yaml')], 'the manifests without the folder that went');
+  assert.doesNotMatch(markdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /staging-moved/);
+});

@@ -201,12 +201,12 @@ describe('startServer in process', () => {
       await s.stop();
     }
   });
-  test('an edit publishes its findings before the comparison of Helm releases, which neither flickers nor goes stale', async () => {
+  test('an edit publishes its findings before the comparison of Helm releases and the secret scan, which neither flicker nor go stale', async () => {
     // Chart-default nulls: Helm 4.2.0+ drops them, older releases keep them (helm.version-dependent, an info).
     const root = path.join(tmp, 'phases');
     writeTree(root, {
       'Chart.yaml': 'apiVersion: v2\nname: phases\nversion: 0.1.0\n',
-      'values.yaml': 'replicas: 1\nimage:\n  tag: ""\nservice:\n  nodePort: null\n  port: 80\n',
+      'values.yaml': 'replicas: 1\nimage:\n  tag: ""\nservice:\n  nodePort: null\n  port: 80\ndb:\n  password: "s3cr3t-Pr0d-pa55w0rd"\n',
       'values.schema.json': JSON.stringify({ type: 'object', properties: { replicas: { type: 'integer' } } }),
     });
     const file = path.join(root, 'values.yaml');
@@ -214,18 +214,21 @@ describe('startServer in process', () => {
     try {
       const uri = await s.open(file);
       const versionFinding = (d: Diagnostic[]) => d.filter((x) => x.code === 'helm.version-dependent');
-      const first = await s.waitFor(uri, (d) => versionFinding(d).length === 1, 'the version finding');
+      const secretFinding = (d: Diagnostic[]) => d.filter((x) => String(x.code).startsWith('secret.'));
+      const first = await s.waitFor(uri, (d) => versionFinding(d).length === 1 && secretFinding(d).length === 1, 'the version and secret findings');
+      assert.equal(secretFinding(first.diagnostics)[0]?.range.start.line, 7, 'on db.password');
       assert.equal(versionFinding(first.diagnostics)[0]?.range.start.line, 4, 'on service.nodePort');
 
       // Two lines inserted above it, and a schema error: the finding moves with its key in every publish.
       const seen = s.all(uri).length;
-      const text = 'replicas: "one"\n# a comment\n# another\nimage:\n  tag: ""\nservice:\n  nodePort: null\n  port: 80\n';
+      const text = 'replicas: "one"\n# a comment\n# another\nimage:\n  tag: ""\nservice:\n  nodePort: null\n  port: 80\ndb:\n  password: "s3cr3t-Pr0d-pa55w0rd"\n';
       await s.change(uri, text);
       const edited = await s.waitFor(uri, (d, p) => p.version === 2 && d.some((x) => x.code === 'schema.type'), 'the schema error of the edit');
       const after = s.all(uri).slice(seen);
       assert.ok(after.length >= 1);
       for (const p of after) {
         assert.deepEqual(versionFinding(p.diagnostics).map((d) => d.range.start.line), [6], `every publish after the edit has the finding on its new line: ${JSON.stringify(p.diagnostics.map((d) => [d.code, d.range.start.line]))}`);
+        assert.deepEqual(secretFinding(p.diagnostics).map((d) => d.range.start.line), [9], `and the secret finding: ${JSON.stringify(p.diagnostics.map((d) => [d.code, d.range.start.line]))}`);
       }
       assert.equal(versionFinding(edited.diagnostics)[0]?.range.start.line, 6);
       fs.writeFileSync(file, text); // the CLI reads the disk; the server, the open text (the same)
@@ -233,7 +236,7 @@ describe('startServer in process', () => {
       await s.waitFor(uri, (d) => lspLines(d).join('\n') === cliLines(cli).join('\n'), "diagnostics equal to the CLI's");
 
       // The edit removes the null: the carried finding goes at once (the edit touched it), and the comparison agrees.
-      await s.change(uri, 'replicas: 1\nimage:\n  tag: ""\nservice:\n  port: 80\n');
+      await s.change(uri, 'replicas: 1\nimage:\n  tag: ""\nservice:\n  port: 80\ndb:\n  password: "s3cr3t-Pr0d-pa55w0rd"\n');
       const gone = await s.waitFor(uri, (_, p) => p.version === 3, 'the diagnostics of the third text');
       assert.deepEqual(versionFinding(gone.diagnostics), []);
       await new Promise((resolve) => setTimeout(resolve, 50));

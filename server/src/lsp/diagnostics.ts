@@ -13,8 +13,8 @@ import { parseValuesDocument } from '../service/yaml/valuesDocument';
 import { toDiagnostic } from './conversions';
 import { inTemplatesFolder, outermostChart, type Snapshot, type Workspace } from './workspace';
 
-/** The findings published after the rest of an edit's (see publishSnapshot). */
-const VERSION_CODE = 'helm.version-dependent';
+/** The findings published after the rest of an edit's (see publishSnapshot and ChartAnalysis.findingsFirst). */
+const deferred = (code: Diagnostic['code']): boolean => code === 'helm.version-dependent' || (typeof code === 'string' && code.startsWith('secret.'));
 /** Problems Red Hat's YAML extension reports too (see Settings.yamlSyntaxDiagnostics). */
 const YAML_SYNTAX_CODES = new Set(['yaml.syntax', 'yaml.duplicate-key']);
 
@@ -120,10 +120,11 @@ export class DiagnosticsScheduler {
 
   /**
    * Publishes every file's findings of a snapshot; false when an edit arrived meanwhile (nothing more was sent).
-   * In two steps: first everything but `helm.version-dependent`, which merges every environment again as other Helm
-   * releases, then, unless `versions` is false, that too, to the files whose list it changes. The first step carries
-   * each file's version findings of the last complete publish over, moved with the edit (dropped where it touched
-   * them), so they do not flicker while the second step computes them again.
+   * In two steps: first everything but the deferred findings (`helm.version-dependent`, which merges every
+   * environment again as other Helm releases, and `secret.*`, a scan of every line of an edited file), then, unless
+   * `versions` is false, those too, to the files whose list they change. The first step carries each file's deferred
+   * findings of the last complete publish over, moved with the edit (dropped where it touched them), so they do not
+   * flicker while the second step computes them again.
    */
   private async publishSnapshot(chartDir: string, snap: Snapshot, stale: () => boolean, versions = true): Promise<boolean> {
     // One environment at a time, yielding in between: an edit that arrives meanwhile cancels the rest of this check
@@ -134,8 +135,8 @@ export class DiagnosticsScheduler {
       if (stale()) return false;
     }
     const yamlSyntax = snap.settings.yamlSyntaxDiagnostics;
-    const byFile = diagnosticsByFile([...snap.problems, ...snap.analysis.findingsBeforeVersions()], yamlSyntax);
-    const carried = this.carriedVersionFindings(chartDir);
+    const byFile = diagnosticsByFile([...snap.problems, ...snap.analysis.findingsFirst()], yamlSyntax);
+    const carried = this.carriedDeferredFindings(chartDir);
     // In the order the complete list has (by position, then code), so a second step that changes nothing sends nothing.
     for (const [abs, diags] of carried) byFile.set(abs, [...(byFile.get(abs) ?? []), ...diags].sort(byPlace));
     const before = this.published.get(chartDir) ?? new Set<string>();
@@ -160,31 +161,31 @@ export class DiagnosticsScheduler {
       if (JSON.stringify(diags) !== JSON.stringify(sent.get(abs) ?? [])) this.send(URI.file(abs).toString(), diags);
     }
     this.published.set(chartDir, new Set([...byFile.keys(), ...complete.keys()]));
-    this.keepVersionFindings(chartDir, complete);
+    this.keepDeferredFindings(chartDir, complete);
     return true;
   }
 
-  /** Per chart, per file: the version findings last published, with offsets in the text they were computed on. */
-  private readonly versionFindings = new Map<string, Map<string, { text: string | undefined; diagnostics: { d: Diagnostic; start: number; end: number }[] }>>();
+  /** Per chart, per file: the deferred findings last published, with offsets in the text they were computed on. */
+  private readonly deferredFindings = new Map<string, Map<string, { text: string | undefined; diagnostics: { d: Diagnostic; start: number; end: number }[] }>>();
 
-  private keepVersionFindings(chartDir: string, complete: Map<string, Diagnostic[]>): void {
+  private keepDeferredFindings(chartDir: string, complete: Map<string, Diagnostic[]>): void {
     const kept = new Map<string, { text: string | undefined; diagnostics: { d: Diagnostic; start: number; end: number }[] }>();
     for (const [abs, diags] of complete) {
-      const version = diags.filter((d) => d.code === VERSION_CODE);
-      if (version.length === 0) continue;
+      const later = diags.filter((d) => deferred(d.code));
+      if (later.length === 0) continue;
       const doc = this.ctx.documents.get(URI.file(abs).toString());
       kept.set(abs, {
         text: doc?.getText(),
-        diagnostics: version.map((d) => ({ d, start: doc?.offsetAt(d.range.start) ?? 0, end: doc?.offsetAt(d.range.end) ?? 0 })),
+        diagnostics: later.map((d) => ({ d, start: doc?.offsetAt(d.range.start) ?? 0, end: doc?.offsetAt(d.range.end) ?? 0 })),
       });
     }
-    this.versionFindings.set(chartDir, kept);
+    this.deferredFindings.set(chartDir, kept);
   }
 
-  /** The version findings of the last complete publish, moved to each file's current text. */
-  private carriedVersionFindings(chartDir: string): Map<string, Diagnostic[]> {
+  /** The deferred findings of the last complete publish, moved to each file's current text. */
+  private carriedDeferredFindings(chartDir: string): Map<string, Diagnostic[]> {
     const out = new Map<string, Diagnostic[]>();
-    for (const [abs, { text, diagnostics }] of this.versionFindings.get(chartDir) ?? []) {
+    for (const [abs, { text, diagnostics }] of this.deferredFindings.get(chartDir) ?? []) {
       const doc = this.ctx.documents.get(URI.file(abs).toString());
       const now = doc?.getText();
       if (text === undefined || now === undefined || doc === undefined) {

@@ -98,10 +98,11 @@ export class ChartAnalysis {
   }
 
   /**
-   * The findings without `helm.version-dependent`, the one kind that merges every environment again (as other Helm
-   * releases): what the language server publishes first after an edit, before `findings()`.
+   * The findings without `helm.version-dependent` (it merges every environment again, as other Helm releases) and
+   * without `secret.*` (a scan of every line of an edited file): what the language server publishes first after an
+   * edit, before `findings()`.
    */
-  findingsBeforeVersions(): Finding[] {
+  findingsFirst(): Finding[] {
     return this.phases().first();
   }
 

@@ -1,8 +1,9 @@
 // End-to-end test of environments read from where teams declare them (issue 9): an Argo CD Application written into
 // the workspace becomes an environment, and the hover on a key of values.yaml names the Application parameter that
 // wins, with the manifest's file and line; the client follows the manifests the server discovers, so a hover inside
-// an Application's `helm.valuesObject` shows that key's precedence. The workspace is left as found (the manifests are
-// removed).
+// an Application's `helm.valuesObject` shows that key's precedence. Manifests that come or go with their folder (VS
+// Code reports one event, for the folder) are found and forgotten too. The workspace is left as found (the manifests
+// are removed).
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -22,6 +23,21 @@ spec:
       parameters:
         - name: image.tag
           value: "2.5.0-eu"
+`;
+
+/** An Application that comes into the workspace inside a folder moved there. */
+const MOVED = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: webapp-moved
+spec:
+  source:
+    repoURL: https://github.com/example/webapp.git
+    path: .
+    helm:
+      parameters:
+        - name: image.tag
+          value: "3.0.0-moved"
 `;
 
 const INLINE = `apiVersion: argoproj.io/v1alpha1
@@ -53,9 +69,9 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
   });
 
   after(async () => {
-    await vscode.workspace.fs.delete(workspaceFile('argocd'), { recursive: true }).then(undefined, () => undefined);
-    // The server forgets the Application once the file is gone (whatever runs next sees the workspace as it was).
-    await poll(async () => ((await hoverOnTag()).includes('webapp-prod-eu') ? undefined : true), 20_000);
+    for (const folder of ['argocd', 'apps-moved']) await vscode.workspace.fs.delete(workspaceFile(folder), { recursive: true }).then(undefined, () => undefined);
+    // The server forgets the Applications once their folders are gone (whatever runs next sees the workspace as it was).
+    await poll(async () => (/webapp-(prod-eu|moved)/.test(await hoverOnTag()) ? undefined : true), 20_000);
   });
 
   it('the hover on image.tag in values.yaml names the Application parameter that wins, at its manifest line', async () => {
@@ -83,5 +99,34 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
     console.log(`hover inside the Application's valuesObject:\n${md}`);
     assert.match(md, /ghcr\.io\/example\/webapp/, 'the chart default it overrides');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('deleting the folder of the Applications (one event, for the folder) removes their environments', async () => {
+    await vscode.workspace.fs.delete(workspaceFile('argocd'), { recursive: true });
+    const md = await poll(async () => {
+      const text = await hoverOnTag();
+      return text.includes('image.tag') && !text.includes('webapp-prod-eu') ? text : undefined;
+    }, 20_000);
+    assert.ok(md, 'the hover on image.tag still names the Application webapp-prod-eu after argocd/ was deleted');
+  });
+
+  it('an Application moved into the workspace with its folder (one event, for the folder) becomes an environment', async () => {
+    // Written next to the workspace folder, then moved in: the watcher sees the folder arrive, never the file in it.
+    const outside = vscode.Uri.joinPath(workspaceFile(), '..', `apps-${process.pid}`);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(outside, 'webapp-moved.yaml'), new TextEncoder().encode(MOVED));
+    await vscode.workspace.fs.rename(outside, workspaceFile('apps-moved'));
+    const md = await poll(async () => {
+      const text = await hoverOnTag();
+      return text.includes('Application webapp-moved') ? text : undefined;
+    }, 20_000);
+    assert.ok(md, 'the hover on image.tag never named the Application webapp-moved of apps-moved/webapp-moved.yaml');
+    assert.match(md, /Application webapp-moved \(apps-moved\/webapp-moved\.yaml:12\), parameter image\.tag/);
+
+    await vscode.workspace.fs.delete(workspaceFile('apps-moved'), { recursive: true });
+    const gone = await poll(async () => {
+      const text = await hoverOnTag();
+      return text.includes('image.tag') && !text.includes('webapp-moved') ? text : undefined;
+    }, 20_000);
+    assert.ok(gone, 'the hover on image.tag still names the Application webapp-moved after apps-moved/ was deleted');
   });
 });

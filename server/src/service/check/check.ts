@@ -258,15 +258,17 @@ export function checkEnvironment(input: CheckInput, env: Environment, inputs: Va
 /** All findings for a chart: each file's own problems once, then each environment's merge problems. */
 export function checkChart(given: CheckInput): { findings: Finding[]; results: EnvironmentResult[] } {
   const phases = checkChartInPhases(given);
-  return { findings: given.compareVersions === false ? phases.first() : phases.complete(), results: phases.results };
+  return { findings: given.compareVersions === false ? phases.withoutVersions() : phases.complete(), results: phases.results };
 }
 
 /**
- * The findings of a chart in two steps: `first()` has everything but `helm.version-dependent` (which merges every
- * environment again as other Helm releases), `complete()` adds it (computed once). The language server publishes
- * `first()` and then, if it differs, the complete list; `checkChart` is the one-step form.
+ * The findings of a chart in two steps: `first()` has everything but the two kinds that cost most after an edit,
+ * `helm.version-dependent` (which merges every environment again as other Helm releases) and the `secret.*` findings
+ * (a scan of every line of an edited file); `complete()` adds them (each computed once); `withoutVersions()` is
+ * everything but the former. The language server publishes `first()` and then, if it differs, the complete list
+ * (DEFERRED_CODES in lsp/diagnostics.ts); `checkChart` is the one-step form.
  */
-export function checkChartInPhases(given: CheckInput): { results: EnvironmentResult[]; first: () => Finding[]; complete: () => Finding[] } {
+export function checkChartInPhases(given: CheckInput): { results: EnvironmentResult[]; first: () => Finding[]; withoutVersions: () => Finding[]; complete: () => Finding[] } {
   const input: CheckInput = given.caches ? given : { ...given, caches: createServiceCaches() };
   const templates = templateIndexOfModel(input.model, input.caches ?? createServiceCaches());
   const docs = allValuesDocuments(input.model, input.documents ?? new DocumentCache());
@@ -274,7 +276,9 @@ export function checkChartInPhases(given: CheckInput): { results: EnvironmentRes
   // A float only renders oddly where a template prints it as text (charts without templates keep every warning).
   const places = new Map<ValuesDocument, string[][]>(defaultsPlaces(input.model).map((p) => [p.doc, p.prefixes]));
   const ownProblems = (d: ValuesDocument): Finding[] => (templates.hasTemplates ? d.problems.filter((f) => floatRenderedAsText(f, d, places.get(d) ?? [[]], templates)) : [...d.problems]);
-  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap((d) => [...ownProblems(d), ...secrets(d)]), ...unusedKeyFindings(input.model, templates)];
+  const findings: Finding[] = [...allChartProblems(input.model, input.schemas), ...docs.flatMap(ownProblems), ...unusedKeyFindings(input.model, templates)];
+  /** The files whose secrets are reported (each once); scanned when first asked (see `first`). */
+  const secretFiles: ValuesDocument[] = [...docs];
   const fileIndex = new Map<string, ValuesDocument>(docs.map((d) => [d.file, d]));
   const results: EnvironmentResult[] = [];
   const checks: { env: Environment; check: EnvironmentCheck }[] = [];
@@ -287,7 +291,8 @@ export function checkChartInPhases(given: CheckInput): { results: EnvironmentRes
       fileIndex.set(f.file, f);
       if (!seenFiles.has(f.file)) {
         seenFiles.add(f.file);
-        findings.push(...ownProblems(f), ...secrets(f));
+        findings.push(...ownProblems(f));
+        secretFiles.push(f);
       }
     }
     const check = checkEnvironment(input, env, inputs, fallback);
@@ -296,7 +301,8 @@ export function checkChartInPhases(given: CheckInput): { results: EnvironmentRes
   }
   findings.push(...undefinedValueFindings(input.model, templates, results.flatMap((r) => (r.effective && !r.effective.error ? [r.effective] : []))));
   /** Each environment's findings; one that several environments give is reported once, naming them. */
-  const assemble = (versions: boolean): Finding[] => {
+  let secretFindings: Finding[] | undefined;
+  const assemble = (versions: boolean, withSecrets: boolean): Finding[] => {
     const merged = new Map<string, { finding: Finding; envs: string[] }>();
     for (const { env, check } of checks) {
       const messages = versions ? [...check.messages, ...check.versionMessages()] : check.messages;
@@ -307,15 +313,21 @@ export function checkChartInPhases(given: CheckInput): { results: EnvironmentRes
         else merged.set(key, { finding: f, envs: [env.name] });
       }
     }
-    const all = [...findings];
+    const all = withSecrets ? [...findings, ...(secretFindings ??= secretFiles.flatMap(secrets))] : [...findings];
     for (const { finding, envs } of merged.values()) {
       all.push({ ...finding, message: `${finding.message} [${envs.length === 1 ? 'environment' : 'environments'}: ${envs.join(', ')}]` });
     }
     return sortFindings(dedupe(all));
   };
   let first: Finding[] | undefined;
+  let withoutVersions: Finding[] | undefined;
   let complete: Finding[] | undefined;
-  return { results, first: () => (first ??= assemble(false)), complete: () => (complete ??= assemble(true)) };
+  return {
+    results,
+    first: () => (first ??= assemble(false, false)),
+    withoutVersions: () => (withoutVersions ??= assemble(false, true)),
+    complete: () => (complete ??= assemble(true, true)),
+  };
 }
 
 function dedupe(findings: Finding[]): Finding[] {
