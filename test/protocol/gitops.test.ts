@@ -83,7 +83,7 @@ test('a folder of manifests that comes or goes, told as one event for the folder
   // A folder moved or checked out into the workspace, and a deleted one, give one file event: the folder's.
   const folder = path.join(root, 'more');
   fs.mkdirSync(folder);
-  fs.writeFileSync(path.join(folder, 'staging.yaml'), files['apps/prod-eu.yaml']!.replace('name: prod-eu', 'name: staging-moved').replace('value: v7', 'value: v8-moved'));
+  fs.writeFileSync(path.join(folder, 'staging.yaml'), fs.readFileSync(path.join(root, 'apps/prod-eu.yaml'), 'utf8').replace('name: prod-eu', 'name: staging-moved').replace('value: v7', 'value: v8-moved'));
   const values = uriOf(path.join(root, 'guestbook/values.yaml'));
   const announced = () => c.custom.filter((n) => n.method === 'helmValues/gitopsManifests').map((n) => (n.params as { files: string[] }).files);
   const waitFor = async (files: string[], what: string) => {
@@ -95,10 +95,10 @@ test('a folder of manifests that comes or goes, told as one event for the folder
   };
   await c.filesChanged([{ file: folder, type: 1 }]);
   await waitFor([path.join(root, 'apps/prod-eu.yaml'), path.join(folder, 'staging.yaml')], 'the manifest in the folder that came');
-  assert.match(markdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /Application staging-moved \(more\/staging\.yaml:16\), parameter image\.tag/);
+  assert.match(hoverMarkdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /Application staging-moved \(more\/staging\.yaml:16\), parameter image\.tag/);
 
   fs.rmSync(folder, { recursive: true });
   await c.filesChanged([{ file: folder, type: 3 }]);
   await waitFor([path.join(root, 'apps/prod-eu.yaml')], 'the manifests without the folder that went');
-  assert.doesNotMatch(markdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /staging-moved/);
+  assert.doesNotMatch(hoverMarkdown(await c.hover(values, positionOf(c.text(values), 'tag', 1))), /staging-moved/);
 });
