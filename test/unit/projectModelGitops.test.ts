@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { cliProjectRequest } from '../../server/src/cli/main';
 import { HostCaches, openProject, type ProjectRequest } from '../../server/src/host/projectModel';
-import { helmRepositoryCache, listWorkspace } from '../../server/src/host/gitops';
+import type { FileReader } from '../../server/src/host/chartReader';
+import { discoverWorkspace, helmRepositoryCache, listWorkspace } from '../../server/src/host/gitops';
 import { Workspace } from '../../server/src/lsp/workspace';
 import { Settings } from '../../server/src/protocol';
 
@@ -109,6 +110,30 @@ test('open texts: a manifest is read as open, the discovery is done again when i
   const becomes = caches.gitops(root, {}, new Map([[values, fs.readFileSync(manifest, 'utf8').replace('name: prod', 'name: new')]]));
   assert.notEqual(becomes, closed, 'a file that becomes a manifest in the editor: discovered again');
   assert.deepEqual(becomes.discovery.environments.map((e) => e.name).sort(), ['new', 'prod']);
+});
+
+test('a manifest edited again: files plain last time are not read from disk again, an open one only if its text now looks like a manifest', () => {
+  const { root, chart } = repo('reread');
+  const reads: string[] = [];
+  const files: FileReader = {
+    kind: (abs) => (fs.existsSync(abs) ? (fs.statSync(abs).isDirectory() ? 'dir' : 'file') : undefined),
+    list: (dir) => fs.readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isDirectory() ? 'dir' : 'file' })),
+    read: (abs) => {
+      reads.push(path.relative(root, abs));
+      return fs.readFileSync(abs);
+    },
+  };
+  const manifest = path.join(root, 'apps', 'prod.yaml');
+  const values = path.join(chart, 'values.yaml');
+  const first = discoverWorkspace(root, { files }, new Map([[values, 'replicas: 2\n']]));
+  assert.ok(reads.includes('charts/api/values.yaml'), `the first discovery reads every file: ${reads.join(', ')}`);
+  reads.length = 0;
+  const edited = fs.readFileSync(manifest, 'utf8').replace('tag: "2"', 'tag: "3"');
+  const again = discoverWorkspace(root, { files }, new Map([[values, 'replicas: 2\n'], [manifest, edited]]), first);
+  assert.deepEqual(reads, [], 'nothing read from disk: the manifest is open, the rest was plain');
+  assert.deepEqual(again.discovery.environments.map((e) => e.name), ['prod']);
+  const becomes = discoverWorkspace(root, { files }, new Map([[values, edited.replace('name: prod', 'name: new')], [manifest, edited]]), again);
+  assert.deepEqual(becomes.discovery.environments.map((e) => e.name).sort(), ['new', 'prod'], 'an open plain file whose text became a manifest is read as open');
 });
 
 test("Helm's repository cache: $HELM_CACHE_HOME/repository, else $XDG_CACHE_HOME/helm/repository, else ~/.cache/helm/repository", () => {

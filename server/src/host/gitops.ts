@@ -131,7 +131,9 @@ export function discoverWorkspace(root: string, options: GitopsOptions = {}, ope
     read,
     env,
     hasCachedChart: (archive) => fs.existsSync(path.join(cache, archive)),
-    ...(before !== undefined ? { knownPlain: (p: string) => before.plain.has(p) && open?.has(full(p)) !== true } : {}),
+    // A file plain last time is skipped, unless open with a text that now looks like a manifest (an open values.yaml
+    // of 6,000 lines is otherwise read again from disk and searched six times on every edit of a manifest).
+    ...(before !== undefined ? { knownPlain: (p: string) => before.plain.has(p) && !isManifestText(p, open?.get(full(p)) ?? '') } : {}),
   });
   if (before !== undefined) for (const p of before.plain) state.plain.add(p);
   const texts = new Map<string, string | undefined>();
