@@ -55,11 +55,29 @@ interface Target {
   doc: TextDocument;
 }
 
+/** URIs and paths `startServer` keeps converted before it starts again. */
+const MAX_REMEMBERED_URIS = 1000;
+
 export function startServer(connection: Connection, host: ServerHost = createHost()): ServerSession {
   const documents = new TextDocuments(TextDocument);
+  // The paths of the URIs requests name, and the URIs of the charts whose settings are asked for, each made once:
+  // vscode-uri parses and encodes them character by character, tenths of a millisecond of every hover after a pause.
+  const paths = new Map<string, string>();
+  const uris = new Map<string, string>();
+  const remembered = (m: Map<string, string>, key: string, make: (k: string) => string): string => {
+    let v = m.get(key);
+    if (v === undefined) {
+      if (m.size >= MAX_REMEMBERED_URIS) m.clear();
+      v = make(key);
+      m.set(key, v);
+    }
+    return v;
+  };
+  const fsPathOf = (uri: string): string => remembered(paths, uri, (u) => URI.parse(u).fsPath);
+  const uriOfChart = (dir: string): string => remembered(uris, dir, (d) => URI.file(d).toString());
   const workspace = new Workspace(() => {
     const m = new Map<string, OpenDocument>();
-    for (const d of documents.all()) m.set(URI.parse(d.uri).fsPath, { text: d.getText(), version: d.version });
+    for (const d of documents.all()) m.set(fsPathOf(d.uri), { text: d.getText(), version: d.version });
     return m;
   }, host.caches);
   const client = { pullSettings: false, dynamicConfig: false, folderEvents: false, createFiles: false };
@@ -90,13 +108,13 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   }
 
   async function snapshotOf(chartDir: string): Promise<Snapshot> {
-    return workspace.snapshot(chartDir, await settingsFor(URI.file(chartDir).toString()));
+    return workspace.snapshot(chartDir, await settingsFor(uriOfChart(chartDir)));
   }
 
   /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
   function onChart<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (s: Snapshot) => T): Promise<T> {
     return guard(what, uri, fallback, async () => {
-      const chartDir = workspace.chartOfFile(URI.parse(uri).fsPath);
+      const chartDir = workspace.chartOfFile(fsPathOf(uri));
       const snapshot = chartDir === undefined ? undefined : await snapshotOf(chartDir);
       return snapshot === undefined || token.isCancellationRequested ? fallback : f(snapshot);
     });
@@ -109,7 +127,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   function onTarget<T>(what: string, uri: string, token: CancellationToken, fallback: T, f: (t: Target) => T): Promise<T> {
     return onChart(what, uri, token, fallback, (snapshot) => {
       const doc = documents.get(uri);
-      return doc ? f({ snapshot, file: URI.parse(uri).fsPath, doc }) : fallback;
+      return doc ? f({ snapshot, file: fsPathOf(uri), doc }) : fallback;
     });
   }
 

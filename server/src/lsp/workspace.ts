@@ -222,12 +222,23 @@ export class Workspace {
     return { chartDir, analysis: new ChartAnalysis(project.input), settings, helm: request.helm, problems: project.problems };
   }
 
+  /** Settings as the snapshot stamp compares them, written once per settings object (asked on every request). */
+  private readonly settingsTexts = new WeakMap<Settings, string>();
+  private settingsText(settings: Settings): string {
+    let text = this.settingsTexts.get(settings);
+    if (text === undefined) {
+      text = JSON.stringify(settings);
+      this.settingsTexts.set(settings, text);
+    }
+    return text;
+  }
+
   /** The immutable snapshot of a chart for the current open texts and settings (rebuilt only when they changed). */
   snapshot(chartDir: string, settings: Settings): Snapshot {
     const open = this.openDocuments();
     const inChart: string[] = [];
     for (const [p, d] of open) if (p.startsWith(chartDir + path.sep) || path.basename(p) === IGNORE_FILE_NAME) inChart.push(`${p}@${d.version}`);
-    const stamp = `${JSON.stringify(settings)}|${inChart.sort().join('|')}|${this.caches.hasChart(chartDir) ? 'disk' : 'fresh'}`;
+    const stamp = `${this.settingsText(settings)}|${inChart.sort().join('|')}|${this.caches.hasChart(chartDir) ? 'disk' : 'fresh'}`;
     const texts = new Map<string, string>();
     for (const [p, d] of open) texts.set(p, d.text);
     // The workspace folder's discovery, done again when an open manifest's text changed: then the snapshot is too.
