@@ -6,6 +6,8 @@ import { parseEffectiveValuesUri } from './virtualDocuments';
 
 /** At most this many Chart.yaml files are looked at when no editor names a chart. */
 const MAX_CHARTS = 200;
+/** How long a question about a chart waits for a client that is starting or restarting. */
+const RESTART_WAIT_MS = 10_000;
 
 export class Charts implements Disposable {
   private readonly changed = new EventEmitter<string>();
@@ -32,9 +34,29 @@ export class Charts implements Disposable {
     for (const d of this.subscriptions) d.dispose();
   }
 
+  /**
+   * Resolves true once the client runs: at once when it does, else when a start or restart is done (the client restarts
+   * when the server announces other GitOps manifests); false when it does not run within RESTART_WAIT_MS (stopped).
+   */
+  private running(): Promise<boolean> {
+    if (this.client.isRunning()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(ok);
+      };
+      const sub = this.client.onDidChangeState((e) => {
+        if (e.newState === State.Running) done(true);
+      });
+      const timer = setTimeout(() => done(false), RESTART_WAIT_MS);
+    });
+  }
+
   /** The chart a document belongs to (values files, Chart.yaml, templates...); undefined outside charts. */
   async of(uri: Uri): Promise<ChartInfo | undefined> {
-    if (uri.scheme !== 'file' || !this.client.isRunning()) return undefined;
+    // A command run while the client restarts waits for it, rather than finding no chart.
+    if (uri.scheme !== 'file' || !(await this.running())) return undefined;
     const params: ChartInfoRequest.Params = { uri: this.client.code2ProtocolConverter.asUri(uri) };
     return (await this.client.sendRequest(ChartInfoRequest.type, params)) ?? undefined;
   }

@@ -82,4 +82,12 @@ describe('helm-values on configured values files (extension host)', () => {
     await vscode.window.showTextDocument(other);
     assert.equal(await hoverOnTag(other), '', 'deploy/other.yml is no values file: no hover');
   });
+
+  it('a question about the chart asked as the client restarts waits for it, rather than finding no chart', async () => {
+    // Another configured file: the client restarts with the new selector as the setting lands.
+    await config().update('environments', [...ENVIRONMENTS, { name: 'other', values: ['deploy/other.yml'] }], vscode.ConfigurationTarget.Workspace);
+    const info = await api.chartInfo(prod.uri);
+    assert.ok(info, 'values-prod.yaml belongs to no chart while the client restarts');
+    assert.ok(info.chartDir.length > 0);
+  });
 });
