@@ -30,7 +30,8 @@ export interface SchedulerContext {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
   workspace: Workspace;
-  settingsFor: (uri: string) => Promise<Settings>;
+  /** The settings of a chart directory. */
+  settingsFor: (chartDir: string) => Promise<Settings>;
   /** The adapter's error boundary. */
   guard: <T>(what: string, uri: string, fallback: T, f: () => Promise<T> | T) => Promise<T>;
   /**
@@ -96,7 +97,7 @@ export class DiagnosticsScheduler {
 
   private async publishChart(chartDir: string, stale: () => boolean): Promise<void> {
     const { workspace } = this.ctx;
-    const settings = await this.ctx.settingsFor(URI.file(chartDir).toString());
+    const settings = await this.ctx.settingsFor(chartDir);
     if (stale()) return;
     const snap = workspace.snapshot(chartDir, settings);
     // The first check of a chart whose schema is not compiled yet publishes what needs no schema first (ajv takes a

@@ -55,26 +55,23 @@ interface Target {
   doc: TextDocument;
 }
 
-/** URIs and paths `startServer` keeps converted before it starts again. */
+/** Request URIs whose paths `startServer` keeps before it starts again. */
 const MAX_REMEMBERED_URIS = 1000;
 
 export function startServer(connection: Connection, host: ServerHost = createHost()): ServerSession {
   const documents = new TextDocuments(TextDocument);
-  // The paths of the URIs requests name, and the URIs of the charts whose settings are asked for, each made once:
-  // vscode-uri parses and encodes them character by character, tenths of a millisecond of every hover after a pause.
+  // The paths of the URIs requests name, each made once: vscode-uri parses them character by character, tenths of a
+  // millisecond of every hover after a pause.
   const paths = new Map<string, string>();
-  const uris = new Map<string, string>();
-  const remembered = (m: Map<string, string>, key: string, make: (k: string) => string): string => {
-    let v = m.get(key);
-    if (v === undefined) {
-      if (m.size >= MAX_REMEMBERED_URIS) m.clear();
-      v = make(key);
-      m.set(key, v);
+  const fsPathOf = (uri: string): string => {
+    let p = paths.get(uri);
+    if (p === undefined) {
+      if (paths.size >= MAX_REMEMBERED_URIS) paths.clear();
+      p = URI.parse(uri).fsPath;
+      paths.set(uri, p);
     }
-    return v;
+    return p;
   };
-  const fsPathOf = (uri: string): string => remembered(paths, uri, (u) => URI.parse(u).fsPath);
-  const uriOfChart = (dir: string): string => remembered(uris, dir, (d) => URI.file(d).toString());
   const workspace = new Workspace(() => {
     const m = new Map<string, OpenDocument>();
     for (const d of documents.all()) m.set(fsPathOf(d.uri), { text: d.getText(), version: d.version });
@@ -84,16 +81,17 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   let globalSettings = Settings.from({});
   /** The environment the client's picker chose per chart (overrides the setting). */
   const activeEnvironments = new Map<string, string | undefined>();
+  /** Per chart directory: its settings as pulled from the client (scoped to the chart's folder). */
   const settingsCache = new Map<string, Settings>();
   /** The last live comparison per chart (Compare Environment with Live Release), shown on hover until the next one. */
   const liveComparisons = new Map<string, LiveComparison>();
 
-  async function settingsFor(uri: string): Promise<Settings> {
+  async function settingsFor(chartDir: string): Promise<Settings> {
     if (!client.pullSettings) return globalSettings;
-    const hit = settingsCache.get(uri);
+    const hit = settingsCache.get(chartDir);
     if (hit) return hit;
-    const s = Settings.from((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'helmValues' })) as unknown);
-    settingsCache.set(uri, s);
+    const s = Settings.from((await connection.workspace.getConfiguration({ scopeUri: URI.file(chartDir).toString(), section: 'helmValues' })) as unknown);
+    settingsCache.set(chartDir, s);
     return s;
   }
 
@@ -108,7 +106,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   }
 
   async function snapshotOf(chartDir: string): Promise<Snapshot> {
-    return workspace.snapshot(chartDir, await settingsFor(uriOfChart(chartDir)));
+    return workspace.snapshot(chartDir, await settingsFor(chartDir));
   }
 
   /** `guard` around a request about the chart of a file (open or not): `f` runs only when the file is in a chart. */
@@ -213,7 +211,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
 
   // Diagnostics: scheduled on every change; see diagnostics.ts.
   documents.onDidOpen((e) => {
-    workspace.opened(URI.parse(e.document.uri).fsPath);
+    workspace.opened(fsPathOf(e.document.uri));
     scheduler.schedule(e.document.uri, 0);
   });
   documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri, TYPING_DELAY_MS));
@@ -297,7 +295,7 @@ export function startServer(connection: Connection, host: ServerHost = createHos
   connection.onRequest(EffectiveValuesRequest.type, (p) =>
     guard('effective values', p.chartDir, { text: '', helmVersion: '', error: 'internal error' }, async () => {
       if (p.revision !== undefined) {
-        const settings = await settingsFor(URI.file(p.chartDir).toString());
+        const settings = await settingsFor(p.chartDir);
         const at = workspace.snapshotAt(p.chartDir, settings, p.revision);
         if ('error' in at) return { text: '', helmVersion: '', error: at.error };
         return { ...renderEffectiveValues(at.analysis, p.environment, p.annotate), helmVersion: formatRelease(at.helm.release) };
