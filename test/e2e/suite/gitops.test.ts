@@ -59,6 +59,12 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
   let values: vscode.TextDocument;
   const hoverOnTag = async (): Promise<string> =>
     markdownOf((await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', values.uri, positionOf(values, 'tag:', 1))) ?? []);
+  /** The hover on image.tag once `ok` holds for it (undefined after the timeout). */
+  const hoverOnTagWhen = (ok: (md: string) => boolean, timeoutMs: number): Promise<string | undefined> =>
+    poll(async () => {
+      const text = await hoverOnTag();
+      return ok(text) ? text : undefined;
+    }, timeoutMs);
 
   before(async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -71,15 +77,12 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
   after(async () => {
     for (const folder of ['argocd', 'apps-moved']) await vscode.workspace.fs.delete(workspaceFile(folder), { recursive: true }).then(undefined, () => undefined);
     // The server forgets the Applications once their folders are gone (whatever runs next sees the workspace as it was).
-    await poll(async () => (/webapp-(prod-eu|moved)/.test(await hoverOnTag()) ? undefined : true), 20_000);
+    await hoverOnTagWhen((md) => !/webapp-(prod-eu|moved)/.test(md), 20_000);
   });
 
   it('the hover on image.tag in values.yaml names the Application parameter that wins, at its manifest line', async () => {
     await vscode.workspace.fs.writeFile(manifest(), new TextEncoder().encode(APPLICATION));
-    const md = await poll(async () => {
-      const text = await hoverOnTag();
-      return text.includes('Application webapp-prod-eu') ? text : undefined;
-    }, 60_000);
+    const md = await hoverOnTagWhen((text) => text.includes('Application webapp-prod-eu'), 60_000);
     assert.ok(md, 'the hover on image.tag never named the Application webapp-prod-eu written to argocd/webapp-prod-eu.yaml');
     console.log(`hover on image.tag in values.yaml with an Argo CD Application:\n${md}`);
     assert.match(md, /Application webapp-prod-eu \(argocd\/webapp-prod-eu\.yaml:14\), parameter image\.tag/);
@@ -103,10 +106,7 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
 
   it('deleting the folder of the Applications (one event, for the folder) removes their environments', async () => {
     await vscode.workspace.fs.delete(workspaceFile('argocd'), { recursive: true });
-    const md = await poll(async () => {
-      const text = await hoverOnTag();
-      return text.includes('image.tag') && !text.includes('webapp-prod-eu') ? text : undefined;
-    }, 20_000);
+    const md = await hoverOnTagWhen((text) => text.includes('image.tag') && !text.includes('webapp-prod-eu'), 20_000);
     assert.ok(md, 'the hover on image.tag still names the Application webapp-prod-eu after argocd/ was deleted');
   });
 
@@ -115,18 +115,12 @@ describe('helm-values with an Argo CD Application in the workspace (extension ho
     const outside = vscode.Uri.joinPath(workspaceFile(), '..', `apps-${process.pid}`);
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(outside, 'webapp-moved.yaml'), new TextEncoder().encode(MOVED));
     await vscode.workspace.fs.rename(outside, workspaceFile('apps-moved'));
-    const md = await poll(async () => {
-      const text = await hoverOnTag();
-      return text.includes('Application webapp-moved') ? text : undefined;
-    }, 20_000);
+    const md = await hoverOnTagWhen((text) => text.includes('Application webapp-moved'), 20_000);
     assert.ok(md, 'the hover on image.tag never named the Application webapp-moved of apps-moved/webapp-moved.yaml');
     assert.match(md, /Application webapp-moved \(apps-moved\/webapp-moved\.yaml:12\), parameter image\.tag/);
 
     await vscode.workspace.fs.delete(workspaceFile('apps-moved'), { recursive: true });
-    const gone = await poll(async () => {
-      const text = await hoverOnTag();
-      return text.includes('image.tag') && !text.includes('webapp-moved') ? text : undefined;
-    }, 20_000);
+    const gone = await hoverOnTagWhen((text) => text.includes('image.tag') && !text.includes('webapp-moved'), 20_000);
     assert.ok(gone, 'the hover on image.tag still names the Application webapp-moved after apps-moved/ was deleted');
   });
 });
