@@ -15,6 +15,7 @@ export class PathIndex {
   private byPosition: Map<string, KeyEntry> | undefined;
   private byOffset: Map<number, KeyEntry> | undefined;
   private ordinals: Map<KeyEntry, number> | undefined;
+  private tree: SpanTree | 'scan' | undefined;
 
   constructor(private readonly entries: readonly KeyEntry[]) {}
 
@@ -82,24 +83,57 @@ export class PathIndex {
 
   /** The innermost entry whose key span (list items: first character) contains the offset. */
   keyEntryAt(offset: number): KeyEntry | undefined {
-    let best: KeyEntry | undefined;
-    for (const e of this.entries) {
-      if (offset < e.keyStart || offset > e.keyEnd) continue;
-      if (!best || e.path.length > best.path.length) best = e;
-    }
-    return best;
+    return this.innermost(offset, inKey);
   }
 
   /** The innermost entry whose key span or (non-empty) value span contains the offset. */
   entryAt(offset: number): KeyEntry | undefined {
-    let best: KeyEntry | undefined;
-    for (const e of this.entries) {
-      const inKey = offset >= e.keyStart && offset <= e.keyEnd;
-      const inValue = offset >= e.valueStart && offset <= e.valueEnd && e.valueEnd > e.valueStart;
-      if (!inKey && !inValue) continue;
-      if (!best || e.path.length > best.path.length) best = e;
+    return this.innermost(offset, inKeyOrValue);
+  }
+
+  /**
+   * The deepest entry (longest path; the first in document order among equals) for which `contains` holds. A key
+   * that starts at the offset owns it: the span of an entry that ends there (a map's value runs up to the next key)
+   * does not count. Before, the first character of a key after a map answered with the map, so a hover on that
+   * character showed the key above it.
+   *
+   * A hover or a go-to asks this of a 6,000-line file, and a scan of every entry was most of their time: thousands
+   * of objects read after the editor sat idle, and a loop hot enough that V8 optimized it in the middle of the fourth
+   * hover. So the entries are put in a tree once, when their spans nest as YAML's do (each entry's span, key to end of
+   * value, inside its parent's or apart from it; a child's path longer than its parent's): then every entry that
+   * contains the offset is an ancestor of the last entry starting at or before it, and the answer is the first one
+   * found walking up from there. Entries whose spans do not nest so are scanned by the same rule (no reader makes
+   * them today, keys merged in from an anchor included: they have no entries; the tree checks it as it is built).
+   */
+  private innermost(offset: number, contains: (e: KeyEntry, offset: number) => boolean): KeyEntry | undefined {
+    const tree = (this.tree ??= spanTree(this.entries));
+    if (tree === 'scan') {
+      const startsHere = this.entries.some((e) => e.keyStart === offset);
+      let best: KeyEntry | undefined;
+      for (const e of this.entries) {
+        if (!contains(e, offset) || (startsHere && spanEnd(e) === offset && e.keyStart < offset)) continue;
+        if (!best || e.path.length > best.path.length) best = e;
+      }
+      return best;
     }
-    return best;
+    const { starts, parents } = tree;
+    let lo = 0;
+    let hi = starts.length; // the first entry starting after the offset
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo - 1; i >= 0; i = parents[i]!) {
+      const e = this.entries[i]!;
+      if (contains(e, offset)) return e;
+    }
+    return undefined;
+  }
+
+  /** Whether offset lookups walk the span tree (false: the entries' spans do not nest, and each lookup scans them). */
+  get byTree(): boolean {
+    return (this.tree ??= spanTree(this.entries)) !== 'scan';
   }
 
   /** The position of an entry in the document's entry list (-1 for an entry of another document). */
@@ -114,6 +148,45 @@ export class PathIndex {
 }
 
 const NONE: readonly KeyEntry[] = Object.freeze([]);
+
+/** Key starts in document order, and each entry's parent (the innermost entry whose span holds it; -1 at the top). */
+interface SpanTree {
+  readonly starts: Float64Array;
+  readonly parents: Int32Array;
+}
+
+const inKey = (e: KeyEntry, offset: number): boolean => offset >= e.keyStart && offset <= e.keyEnd;
+const inKeyOrValue = (e: KeyEntry, offset: number): boolean =>
+  (offset >= e.keyStart && offset <= e.keyEnd) || (offset >= e.valueStart && offset <= e.valueEnd && e.valueEnd > e.valueStart);
+
+/** Where an entry's span ends: its key's end, or its value's when that is not empty and ends later. */
+const spanEnd = (e: KeyEntry): number => (e.valueEnd > e.valueStart ? Math.max(e.keyEnd, e.valueEnd) : e.keyEnd);
+
+/**
+ * The entries' tree by span, or 'scan' when they do not nest: starts out of document order, two spans that overlap
+ * without one holding the other (a span that ends where the next starts is apart from it), a path no longer than its
+ * parent's, a value span that begins before its key, or an empty span.
+ */
+function spanTree(entries: readonly KeyEntry[]): SpanTree | 'scan' {
+  const n = entries.length;
+  const starts = new Float64Array(n);
+  const parents = new Int32Array(n);
+  const stack: number[] = [];
+  const ends = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    if (i > 0 && e.keyStart < starts[i - 1]!) return 'scan';
+    if ((e.valueEnd > e.valueStart && e.valueStart < e.keyStart) || spanEnd(e) <= e.keyStart) return 'scan';
+    starts[i] = e.keyStart;
+    ends[i] = spanEnd(e);
+    while (stack.length > 0 && ends[stack[stack.length - 1]!]! <= e.keyStart) stack.pop(); // ending where e starts: apart
+    const top = stack.length > 0 ? stack[stack.length - 1]! : -1;
+    if (top >= 0 && (ends[top]! < ends[i]! || entries[top]!.path.length >= e.path.length)) return 'scan';
+    parents[i] = top;
+    stack.push(i);
+  }
+  return { starts, parents };
+}
 
 function samePath(a: readonly PathSegment[], b: readonly PathSegment[]): boolean {
   if (a.length !== b.length) return false;
