@@ -255,4 +255,47 @@ describe('host caches', () => {
     assert.notEqual(caches.documents, documents);
     assert.equal(openProject(request).input.model.values?.text, 'replicas: 4\n');
   });
+
+  test("the editor's snapshot of a chart: kept while nothing it reads changed, made again when a document, the settings or a file did", () => {
+    const { root, chart } = repo('snapshots');
+    const values = path.join(chart, 'values.yaml');
+    /** Open documents as the language server hands them out: one map until a document changes; counts its reads. */
+    class OpenDocuments extends Map<string, { text: string; version: number }> {
+      reads = 0;
+      override [Symbol.iterator]() {
+        this.reads++;
+        return super[Symbol.iterator]();
+      }
+    }
+    let open = new OpenDocuments([[values, { text: 'replicas: 5\n', version: 1 }]]);
+    const ws = new Workspace(() => open);
+    ws.roots = [root];
+    const settings = Settings.from({});
+    const first = ws.snapshot(chart, settings);
+    assert.equal(first.analysis.document(values)?.text, 'replicas: 5\n');
+    const reads = open.reads;
+    assert.equal(ws.snapshot(chart, settings), first, 'nothing changed');
+    assert.equal(open.reads, reads, 'the same documents and settings: not read again');
+
+    open = new OpenDocuments(open); // handed out again, the same versions
+    assert.equal(ws.snapshot(chart, settings), first, 'the same versions: the same snapshot');
+    assert.equal(ws.snapshot(chart, Settings.from({})), first, 'equal settings: the same snapshot');
+    assert.notEqual(ws.snapshot(chart, Settings.from({ inlayHints: false })), first, 'other settings: a new snapshot');
+
+    open = new OpenDocuments([[values, { text: 'replicas: 6\n', version: 2 }]]);
+    const edited = ws.snapshot(chart, settings);
+    assert.equal(edited.analysis.document(values)?.text, 'replicas: 6\n');
+
+    // A file that is not open changes on disk: the file event makes the next snapshot read it, the documents unchanged.
+    const prod = path.join(chart, 'values-prod.yaml');
+    fs.writeFileSync(prod, 'replicas: 7\n');
+    assert.equal(ws.snapshot(chart, settings), edited, 'no file event yet: what was read stays');
+    ws.invalidate([prod]);
+    const reread = ws.snapshot(chart, settings);
+    assert.notEqual(reread, edited);
+    assert.equal(reread.analysis.document(prod)?.text, 'replicas: 7\n');
+    assert.equal(ws.snapshot(chart, settings), reread);
+    ws.clear();
+    assert.notEqual(ws.snapshot(chart, settings), reread, 'clear: made again');
+  });
 });

@@ -72,10 +72,14 @@ export function startServer(connection: Connection, host: ServerHost = createHos
     }
     return p;
   };
+  /** The open documents by path, made again only after one opened, changed or closed (the workspace compares it by identity). */
+  let openDocuments: Map<string, OpenDocument> | undefined;
   const workspace = new Workspace(() => {
-    const m = new Map<string, OpenDocument>();
-    for (const d of documents.all()) m.set(fsPathOf(d.uri), { text: d.getText(), version: d.version });
-    return m;
+    if (!openDocuments) {
+      openDocuments = new Map();
+      for (const d of documents.all()) openDocuments.set(fsPathOf(d.uri), { text: d.getText(), version: d.version });
+    }
+    return openDocuments;
   }, host.caches);
   const client = { pullSettings: false, dynamicConfig: false, folderEvents: false, createFiles: false };
   let globalSettings = Settings.from({});
@@ -211,11 +215,18 @@ export function startServer(connection: Connection, host: ServerHost = createHos
 
   // Diagnostics: scheduled on every change; see diagnostics.ts.
   documents.onDidOpen((e) => {
+    openDocuments = undefined;
     workspace.opened(fsPathOf(e.document.uri));
     scheduler.schedule(e.document.uri, 0);
   });
-  documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri, TYPING_DELAY_MS));
-  documents.onDidClose((e) => scheduler.closed(e.document.uri));
+  documents.onDidChangeContent((e) => {
+    openDocuments = undefined;
+    scheduler.schedule(e.document.uri, TYPING_DELAY_MS);
+  });
+  documents.onDidClose((e) => {
+    openDocuments = undefined;
+    scheduler.closed(e.document.uri);
+  });
   connection.onDidChangeWatchedFiles((e) => {
     workspace.invalidate(e.changes.map((c) => URI.parse(c.uri).fsPath));
     const charts = new Set(e.changes.flatMap((c) => outermostChart(URI.parse(c.uri).fsPath) ?? []));
