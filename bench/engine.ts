@@ -99,7 +99,7 @@ export function runCli(argv: string[]): { code: number; outChars: number; errCha
  * `helm.version-dependent`). Returns the number of findings.
  */
 export function serverEditLoop(chartDir: string, open: readonly string[], edited: string, alternate: string, phase: 'first' | 'complete' = 'complete'): { step: () => number } {
-  const docs = new Map<string, OpenDocument>();
+  let docs = new Map<string, OpenDocument>();
   for (const f of open) docs.set(path.resolve(chartDir, f), { text: readText(path.resolve(chartDir, f)), version: 1 });
   const abs = path.resolve(chartDir, edited);
   const original = docs.get(abs)?.text ?? readText(abs);
@@ -111,7 +111,8 @@ export function serverEditLoop(chartDir: string, open: readonly string[], edited
     step: () => {
       flip = !flip;
       const prev = docs.get(abs);
-      docs.set(abs, { text: flip ? alternate : original, version: (prev?.version ?? 0) + 1 });
+      // A new map, as the server hands out after a change (the workspace keeps a snapshot while the map is the same).
+      docs = new Map(docs).set(abs, { text: flip ? alternate : original, version: (prev?.version ?? 0) + 1 });
       const { analysis } = ws.snapshot(chartDir, settings);
       return (phase === 'first' ? analysis.findingsFirst() : analysis.findings()).length;
     },

@@ -72,6 +72,10 @@ export function runInProcess(engine, o, log) {
   const edit = locate(values, 'prometheusOperator.admissionWebhooks.deployment.service.nodePortTls');
   const badText = values.slice(0, edit.valueStart) + BAD_VALUE + values.slice(edit.valueEnd);
   const loop = engine.serverEditLoop(kps, ['values.yaml', ...kpsTwoOverlays], 'values.yaml', badText);
+  // The edit alternates a value breaking the schema with the original: a loop whose findings do not follow it measures
+  // nothing (a snapshot kept across the edit).
+  const [withError, without] = [loop.step(), loop.step()];
+  if (withError <= without) throw new Error(`server edit loop: ${withError} findings with the schema error, ${without} without; the edit was not seen`);
   add('server work per edit of values.yaml (snapshot + all findings), warm', timeSync(() => loop.step(), { reps: o.checkReps, warmup: 2 }), 'what publishChart computes after each didChange, minus LSP and debounce');
   return { chart: kps, lines: values.split('\n').length - 1, overlays: kpsCiOverlays, reps: N, warmup: W, rows, noise: noise.stop() };
 }

@@ -81,6 +81,11 @@ export class Workspace {
   /** Workspace folders (absolute); `chart:` in settings is relative to the folder holding the chart. */
   roots: string[] = [];
 
+  /**
+   * `openDocuments` hands out the open documents by path: a new map whenever one opens, changes or closes. A request's
+   * snapshot is kept while the map is the same object (with the same settings and no file event), so a map changed in
+   * place is not seen.
+   */
   constructor(
     private readonly openDocuments: () => ReadonlyMap<string, OpenDocument>,
     readonly caches: HostCaches = new HostCaches(),
