@@ -77,6 +77,7 @@ test('on every corpus schema it accepts, interpreting gives the compiled finding
     }
   }
   assert.ok(accepted.some((a) => a.includes('kube-prometheus-stack.values.schema.json')), 'the benchmark schema is interpreted');
+  assert.ok(accepted.some((a) => a.includes('traefik/values.schema.json')), 'traefik (limits, pattern, additionalProperties, a root $id) is interpreted');
   assert.ok(accepted.length >= 10, `accepted: ${accepted.join(', ')}`);
 });
 
@@ -86,7 +87,7 @@ const DRAFTS: [SchemaDraft, () => Ajv][] = [
   ['2020-12', () => new Ajv2020({ strict: false, allErrors: true }) as unknown as Ajv],
 ];
 
-const DATA: unknown[] = [null, true, false, 0, 3, -2, 1.5, NaN, Infinity, '', 'a', 'yes', [], [1], ['a', null], [{ a: 1 }], {}, { a: 1 }, { a: 'x', b: [1, 2] }, { b: { c: null } }, { 'x/y~z': 1 }, { constructor: 'c' }];
+const DATA: unknown[] = [null, true, false, 0, 3, -2, 1.5, NaN, Infinity, '', 'a', 'yes', [], [1], ['a', null], [{ a: 1 }], {}, { a: 1 }, { a: 'x', b: [1, 2] }, { b: { c: null } }, { 'x/y~z': 1 }, { constructor: 'c' }, { a: 3, xb: 'xy', c: 'b' }, 'xay', -0.5];
 
 /** Schemas combining the keywords the interpreter evaluates with every type and shape it accepts. */
 function syntheticSchemas(): unknown[] {
@@ -105,10 +106,20 @@ function syntheticSchemas(): unknown[] {
     { items: { type: ['string', 'object'], required: ['a'] } },
     { items: {} },
     { items: { type: 'object' }, enum: [[{}], 'a'] },
+    { minimum: 0, maximum: 3 },
+    { exclusiveMinimum: -2, exclusiveMaximum: 1.5, minimum: -5 },
+    { pattern: '^a' },
+    { pattern: 'y', minimum: 1 },
+    { additionalProperties: false },
+    { properties: { a: { type: 'integer', minimum: 2 } }, additionalProperties: false },
+    { properties: { a: {} }, additionalProperties: { type: 'string', pattern: '^x' } },
+    { additionalProperties: { description: 'only an annotation' } },
+    { additionalProperties: true, required: ['a'] },
     { properties: { a: { const: 1 } }, required: ['a'], enum: [{ a: 1 }, 'a'], title: 't', description: 'd', default: 1, examples: [1], $comment: 'c', readOnly: true, deprecated: false, form: true, 'x-anything': { type: 'string' } },
   ];
   const out: unknown[] = [];
   for (const t of types) for (const e of extras) out.push({ ...(t === undefined ? {} : { type: t }), ...e });
+  out.push({ $id: 'https://example.com/values.schema.json', type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false });
   return out;
 }
 
@@ -151,16 +162,23 @@ test('it declines what it does not evaluate exactly as ajv, and what ajv rejects
     { properties: [] },
     { $ref: '#/definitions/a', definitions: { a: {} } },
     { $id: 'x' },
+    { $id: 'https://example.com/s.json#a' },
+    { properties: { a: { $id: 'https://example.com/a.json' } } },
     { $defs: {} },
     { type: 'string', minLength: 1 },
-    { type: 'object', additionalProperties: false },
-    { properties: { a: { type: 'string', pattern: '^a' } } },
+    { type: 'object', additionalProperties: false, patternProperties: { '^a': {} } },
+    { properties: { a: { type: 'string', format: 'uri' } } },
+    { minimum: 'a' },
+    { pattern: 5 },
+    { pattern: '(?=a)' },
+    { additionalProperties: { minLength: 1 } },
+    { additionalProperties: false, properties: JSON.parse('{"__proto__": {}}') },
     { nullable: true, type: 'string' },
   ];
   for (const s of declined) for (const [draft] of DRAFTS) assert.equal(interpretSchema(s, draft), undefined, `${draft}: ${JSON.stringify(s)}`);
   assert.equal(interpretSchema({ type: 'string' }, '04'), undefined, 'draft-04 is always compiled');
   // What it declines for a wrong shape, ajv rejects too (the compile reports it on the schema file).
-  for (const s of [{ type: 'strin' }, { title: 5 }, { enum: [] }, { required: 'a' }, { type: ['string', 'string'] }]) {
+  for (const s of [{ type: 'strin' }, { title: 5 }, { enum: [] }, { required: 'a' }, { type: ['string', 'string'] }, { minimum: 'a' }, { pattern: 5 }, { pattern: '(?=a)' }]) {
     const r = compileSchema({ path: '/c/values.schema.json', text: JSON.stringify(s) }, { defaultDraft: '2020-12' });
     assert.equal(r.validate, undefined, JSON.stringify(s));
     assert.equal(r.problems[0]?.code, 'schema.invalid-schema', JSON.stringify(s));
@@ -168,7 +186,7 @@ test('it declines what it does not evaluate exactly as ajv, and what ajv rejects
 });
 
 test('every keyword ajv knows (any draft, with formats) is evaluated, an annotation, or declined', () => {
-  const evaluated = new Set(['type', 'properties', 'items', 'required', 'enum', 'const', 'title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
+  const evaluated = new Set(['type', 'properties', 'items', 'required', 'enum', 'const', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'additionalProperties', 'title', 'description', '$comment', 'default', 'examples', 'readOnly', 'writeOnly', 'deprecated']);
   const instances = [...DRAFTS.map(([, make]) => make()), new AjvDraft04({ strict: false, allErrors: true }) as unknown as Ajv];
   for (const ajv of instances) {
     addFormats(ajv);

@@ -1,25 +1,36 @@
 // Validation without compiling, for schemas built from the few keywords most charts' schemas use (`type`,
-// `properties`, `items`, `required`, `enum`, `const`, and annotations): the errors ajv's compiled code would report,
+// `properties`, `items`, `required`, `enum`, `const`, `minimum`, `maximum` and their exclusive forms, `pattern`,
+// `additionalProperties`, and annotations): the errors ajv's compiled code would report,
 // the same ones in the same order, with no compile. ajv's compile of a large schema costs hundreds of milliseconds
 // (kube-prometheus-stack's 290 KB schema: 150-350 ms), so the host validates a chart's first open this way while ajv
 // compiles on a worker thread, and uses ajv's code from then on (schemaCache.ts).
 //
 // Exactly ajv 8's semantics with the compiler's options (schemaCompiler.ts: allErrors, strict off, so no strict
 // numbers): per schema node, an up-front type check unless the one type has keywords of its own (then the check
-// wraps them and reports in their place), then `const` and `enum`, then the array keywords (`items`), then the
-// object keywords (`required`, then `properties`); `properties` skips `__proto__` and tests `data[key] !==
+// wraps them and reports in their place), then `const` and `enum`, then the number keywords (`maximum`, `minimum`,
+// `exclusiveMaximum`, `exclusiveMinimum`), the string keyword (`pattern`, matched with RE2 as the compiler's code
+// does), the array keywords (`items`), then the object keywords (`required`, `additionalProperties`, `properties`); `properties` skips `__proto__` and tests `data[key] !==
 // undefined` as ajv's code does. `interpretSchema` accepts only schemas it can evaluate this way and that ajv accepts
-// (valid against every draft's meta-schema): any other keyword ajv knows, any `$` keyword but `$comment`, a boolean
+// (valid against every draft's meta-schema): any other keyword ajv knows, any `$` keyword but `$comment` (and a root
+// `$id` that is an absolute URL), a boolean
 // subschema, the tuple form of `items`, an empty `enum`, an annotation of the wrong type, or draft-04 make it
 // decline (undefined), and the schema is compiled. test/unit/schemaInterpreter.test.ts compares it with ajv on every
 // corpus schema it accepts and on one schema per keyword and type combination.
 import * as runtimeEqual from 'ajv/dist/runtime/equal';
+import { RE2JS } from 're2js';
 import type { SchemaDraft, SchemaError } from '../service/schema/types';
 
 const equal = (runtimeEqual as unknown as { default: (a: unknown, b: unknown) => boolean }).default;
 
+/** ajv's number keywords, in its order, with the comparison its message names and the test that fails. */
+const LIMITS: [string, string, (data: number, limit: number) => boolean][] = [
+  ['maximum', '<=', (d, l) => d > l],
+  ['minimum', '>=', (d, l) => d < l],
+  ['exclusiveMaximum', '<', (d, l) => d >= l],
+  ['exclusiveMinimum', '>', (d, l) => d <= l],
+];
 /** Keywords the interpreter evaluates. */
-const ACTIVE = new Set(['type', 'properties', 'items', 'required', 'enum', 'const']);
+const ACTIVE = new Set(['type', 'properties', 'items', 'required', 'enum', 'const', 'pattern', 'additionalProperties', ...LIMITS.map(([k]) => k)]);
 /** Annotations (no errors), with the type every draft's meta-schema requires of them. */
 const ANNOTATIONS: Record<string, (v: unknown) => boolean> = {
   title: (v) => typeof v === 'string',
@@ -36,10 +47,10 @@ const ANNOTATIONS: Record<string, (v: unknown) => boolean> = {
  * interpreter declines a schema using one. Other keys (`form`, `x-...`) are not keywords: ajv ignores them.
  */
 export const DECLINED_KEYWORDS = new Set([
-  'id', 'nullable', 'not', 'anyOf', 'oneOf', 'allOf', 'if', 'then', 'else', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum',
-  'multipleOf', 'format', 'maxLength', 'minLength', 'pattern', 'formatMaximum', 'formatMinimum', 'formatExclusiveMaximum',
+  'id', 'nullable', 'not', 'anyOf', 'oneOf', 'allOf', 'if', 'then', 'else',
+  'multipleOf', 'format', 'maxLength', 'minLength', 'formatMaximum', 'formatMinimum', 'formatExclusiveMaximum',
   'formatExclusiveMinimum', 'maxItems', 'minItems', 'additionalItems', 'prefixItems', 'contains', 'uniqueItems', 'maxContains',
-  'minContains', 'unevaluatedItems', 'maxProperties', 'minProperties', 'propertyNames', 'additionalProperties', 'dependencies',
+  'minContains', 'unevaluatedItems', 'maxProperties', 'minProperties', 'propertyNames', 'dependencies',
   'patternProperties', 'dependentRequired', 'dependentSchemas', 'unevaluatedProperties', 'definitions', 'contentMediaType',
   'contentEncoding', 'contentSchema', 'discriminator',
 ]);
@@ -56,6 +67,10 @@ interface Node {
   hasConst: boolean;
   constValue: unknown;
   enumValues: unknown[] | undefined;
+  /** The number keywords present, in ajv's order. */
+  limits: { keyword: string; comparison: string; limit: number; fails: (data: number, limit: number) => boolean }[];
+  /** `pattern`, matched as the compiled code matches it (RE2, see schemaCompiler's re2). */
+  pattern: { source: string; test: (s: string) => boolean } | undefined;
   /** `items` (undefined: none, or a subschema without keywords, which ajv skips too). */
   items: Node | undefined;
   /** The array group runs (ajv: some array keyword is present, whatever its subschema). */
@@ -63,6 +78,12 @@ interface Node {
   required: string[] | undefined;
   properties: { key: string; instanceSegment: string; node: Node }[];
   objectGroup: boolean;
+  /**
+   * `additionalProperties`: false (each other key is an error), a node (each other key's value is validated), or
+   * undefined (absent, true, or a subschema without keywords: ajv generates nothing). `known` are the keys of
+   * `properties`.
+   */
+  additional: { known: Set<string>; node: Node | false } | undefined;
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -112,7 +133,24 @@ function build(schema: unknown, path: string): Node | undefined {
     } else if (Array.isArray(t) && t.length > 0 && t.every((x) => typeof x === 'string' && JSON_TYPES.has(x)) && new Set(t).size === t.length) types = t as string[];
     else return undefined;
   }
-  const node: Node = { path, typeValue: t as Node['typeValue'], types, upfront: false, hasConst: 'const' in schema, constValue: schema.const, enumValues: undefined, items: undefined, arrayGroup: false, required: undefined, properties: [], objectGroup: false };
+  const node: Node = { path, typeValue: t as Node['typeValue'], types, upfront: false, hasConst: 'const' in schema, constValue: schema.const, enumValues: undefined, limits: [], pattern: undefined, items: undefined, arrayGroup: false, required: undefined, properties: [], objectGroup: false, additional: undefined };
+  for (const [keyword, comparison, fails] of LIMITS) {
+    const limit = schema[keyword];
+    if (limit === undefined) continue;
+    if (typeof limit !== 'number' || !Number.isFinite(limit)) return undefined;
+    node.limits.push({ keyword, comparison, limit, fails });
+  }
+  if (schema.pattern !== undefined) {
+    const source = schema.pattern;
+    if (typeof source !== 'string') return undefined;
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(source, 0);
+    } catch {
+      return undefined; // ajv's compile fails on it too: the compile reports it
+    }
+    node.pattern = { source, test: (s) => compiled.test(s) };
+  }
   if (schema.enum !== undefined) {
     if (!Array.isArray(schema.enum) || schema.enum.length === 0 || !uniqueBy(schema.enum)) return undefined;
     node.enumValues = schema.enum;
@@ -139,7 +177,21 @@ function build(schema: unknown, path: string): Node | undefined {
     }
     node.objectGroup = true;
   }
-  const rulesFor = (type: string) => (type === 'array' ? node.arrayGroup : type === 'object' ? node.objectGroup : false);
+  const ap = schema.additionalProperties;
+  if (ap !== undefined) {
+    const props = isPlainObject(schema.properties) ? schema.properties : {};
+    // ajv tests a key against the properties by `===` (eight or fewer, `__proto__` left out) or by hasOwnProperty
+    // (more): they differ only on `__proto__`.
+    if (Object.prototype.hasOwnProperty.call(props, '__proto__')) return undefined;
+    if (ap === false) node.additional = { known: new Set(Object.keys(props)), node: false };
+    else if (ap !== true) {
+      const child = build(ap, `${path}/additionalProperties`);
+      if (!child) return undefined;
+      if (hasRules(ap)) node.additional = { known: new Set(Object.keys(props)), node: child };
+    }
+    node.objectGroup = true;
+  }
+  const rulesFor = (type: string) => (type === 'array' ? node.arrayGroup : type === 'object' ? node.objectGroup : type === 'number' ? node.limits.length > 0 : type === 'string' ? node.pattern !== undefined : false);
   node.upfront = types.length > 0 && !(types.length === 1 && rulesFor(types[0] ?? ''));
   return node;
 }
@@ -174,6 +226,18 @@ function run(node: Node, data: unknown, instancePath: string, out: SchemaError[]
     if (!ok) out.push({ instancePath, schemaPath: `${node.path}/enum`, keyword: 'enum', params: { allowedValues: node.enumValues }, message: 'must be equal to one of the allowed values' });
   }
   const typeInGroup = !node.upfront && node.types.length === 1;
+  if (node.limits.length > 0) {
+    if (typeof data === 'number') {
+      for (const l of node.limits) {
+        if (l.fails(data, l.limit) || isNaN(data)) out.push({ instancePath, schemaPath: `${node.path}/${l.keyword}`, keyword: l.keyword, params: { comparison: l.comparison, limit: l.limit }, message: `must be ${l.comparison} ${l.limit}` });
+      }
+    } else if (typeInGroup && node.types[0] === 'number') typeError(node, instancePath, out);
+  }
+  if (node.pattern) {
+    if (typeof data === 'string') {
+      if (!node.pattern.test(data)) out.push({ instancePath, schemaPath: `${node.path}/pattern`, keyword: 'pattern', params: { pattern: node.pattern.source }, message: `must match pattern "${node.pattern.source}"` });
+    } else if (typeInGroup && node.types[0] === 'string') typeError(node, instancePath, out);
+  }
   if (node.arrayGroup) {
     if (Array.isArray(data)) {
       const items = node.items;
@@ -188,6 +252,14 @@ function run(node: Node, data: unknown, instancePath: string, out: SchemaError[]
           if (obj[key] === undefined) out.push({ instancePath, schemaPath: `${node.path}/required`, keyword: 'required', params: { missingProperty: key }, message: `must have required property '${key}'` });
         }
       }
+      const additional = node.additional;
+      if (additional) {
+        for (const key in obj) {
+          if (additional.known.has(key)) continue;
+          if (additional.node === false) out.push({ instancePath, schemaPath: `${node.path}/additionalProperties`, keyword: 'additionalProperties', params: { additionalProperty: key }, message: 'must NOT have additional properties' });
+          else run(additional.node, obj[key], `${instancePath}/${escapePointer(key)}`, out);
+        }
+      }
       for (const p of node.properties) {
         const v = obj[p.key];
         if (v !== undefined) run(p.node, v, instancePath + p.instanceSegment, out);
@@ -197,12 +269,23 @@ function run(node: Node, data: unknown, instancePath: string, out: SchemaError[]
 }
 
 /**
+ * The schema without a root `$id` that is an absolute URL without a fragment: with no `$ref`, it only names the
+ * schema, and ajv's errors are the same (their schema paths start at `#`). Any other `$id` is left, so it declines.
+ */
+function withoutRootId(json: unknown): unknown {
+  if (!isPlainObject(json) || typeof json.$id !== 'string' || json.$id.includes('#') || !URL.canParse(json.$id)) return json;
+  const rest = { ...json };
+  delete rest.$id;
+  return rest;
+}
+
+/**
  * A validator that reports what ajv's compiled code would (see above) for a parsed schema whose root `$schema` was
  * removed (as compileSchema gives ajv), or undefined when the schema is outside what it evaluates.
  */
 export function interpretSchema(json: unknown, draft: SchemaDraft): ((data: unknown) => SchemaError[]) | undefined {
   if (draft === '04') return undefined;
-  const root = build(json, '#');
+  const root = build(withoutRootId(json), '#');
   if (!root) return undefined;
   return (data: unknown) => {
     const out: SchemaError[] = [];
