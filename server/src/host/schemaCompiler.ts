@@ -27,12 +27,12 @@ import { version as ajvFormatsVersion } from 'ajv-formats/package.json';
 import { version as ajvDraft04Version } from 'ajv-draft-04/package.json';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { RE2JS } from 're2js';
 import type { AnySchema, AnySchemaObject, ErrorObject, ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
 import type { CompiledSchema, SchemaDraft, SchemaError } from '../service/schema/types';
 import type { Finding, TextFile } from '../service/types';
 import { readTextFile } from './chartReader';
+import { re2 } from './re2';
 import { interpretSchema } from './schemaInterpreter';
 import { keyOf, workerStarted, type ValidatorStore } from './validatorCache';
 import { version as ourVersion } from '../../../package.json';
@@ -73,14 +73,6 @@ const DRAFT_BY_URI: [RegExp, SchemaDraft][] = [
   [/2020-12/, '2020-12'],
 ];
 
-/** RE2 behind ajv's RegExp interface: linear-time matching for `pattern` and `patternProperties`. */
-function re2(pattern: string, flags: string): { test: (s: string) => boolean; toString: () => string } {
-  const compiled = RE2JS.compile(pattern, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
-  // ajv keys its cache of compiled patterns by toString(): it must differ per pattern.
-  return { test: (s: string) => compiled.test(s), toString: () => `/${pattern}/${flags}` };
-}
-// How the standalone code names this function: `loadStandalone` provides it under that module name.
-re2.code = 'require("helm-values:re2").default';
 
 /** Bump when a change here changes the generated code or what it means (keys of cached validators). */
 const COMPILER_REVISION = '1';

@@ -1,24 +1,24 @@
 // Validation without compiling, for schemas built from the few keywords most charts' schemas use (`type`,
 // `properties`, `items`, `required`, `enum`, `const`, `minimum`, `maximum` and their exclusive forms, `pattern`,
-// `additionalProperties`, and annotations): the errors ajv's compiled code would report,
-// the same ones in the same order, with no compile. ajv's compile of a large schema costs hundreds of milliseconds
+// `additionalProperties`, and annotations): the errors ajv's compiled code would report, the same ones in the same
+// order, with no compile. ajv's compile of a large schema costs hundreds of milliseconds
 // (kube-prometheus-stack's 290 KB schema: 150-350 ms), so the host validates a chart's first open this way while ajv
 // compiles on a worker thread, and uses ajv's code from then on (schemaCache.ts).
 //
 // Exactly ajv 8's semantics with the compiler's options (schemaCompiler.ts: allErrors, strict off, so no strict
 // numbers): per schema node, an up-front type check unless the one type has keywords of its own (then the check
 // wraps them and reports in their place), then `const` and `enum`, then the number keywords (`maximum`, `minimum`,
-// `exclusiveMaximum`, `exclusiveMinimum`), the string keyword (`pattern`, matched with RE2 as the compiler's code
-// does), the array keywords (`items`), then the object keywords (`required`, `additionalProperties`, `properties`); `properties` skips `__proto__` and tests `data[key] !==
-// undefined` as ajv's code does. `interpretSchema` accepts only schemas it can evaluate this way and that ajv accepts
-// (valid against every draft's meta-schema): any other keyword ajv knows, any `$` keyword but `$comment` (and a root
-// `$id` that is an absolute URL), a boolean
-// subschema, the tuple form of `items`, an empty `enum`, an annotation of the wrong type, or draft-04 make it
-// decline (undefined), and the schema is compiled. test/unit/schemaInterpreter.test.ts compares it with ajv on every
-// corpus schema it accepts and on one schema per keyword and type combination.
+// `exclusiveMaximum`, `exclusiveMinimum`), the string keyword (`pattern`, matched with the compiler's RE2), the array
+// keywords (`items`), then the object keywords (`required`, `additionalProperties`, `properties`); `properties` skips
+// `__proto__` and tests `data[key] !== undefined` as ajv's code does. `interpretSchema` accepts only schemas it can
+// evaluate this way and that ajv accepts (valid against every draft's meta-schema): any other keyword ajv knows, any
+// `$` keyword but `$comment` (and a root `$id` that is an absolute URL), a boolean subschema, the tuple form of
+// `items`, an empty `enum`, an annotation of the wrong type, or draft-04 make it decline (undefined), and the schema
+// is compiled. test/unit/schemaInterpreter.test.ts compares it with ajv on every corpus schema it accepts and on one
+// schema per keyword and type combination.
 import * as runtimeEqual from 'ajv/dist/runtime/equal';
-import { RE2JS } from 're2js';
 import type { SchemaDraft, SchemaError } from '../service/schema/types';
+import { re2 } from './re2';
 
 const equal = (runtimeEqual as unknown as { default: (a: unknown, b: unknown) => boolean }).default;
 
@@ -69,8 +69,8 @@ interface Node {
   enumValues: unknown[] | undefined;
   /** The number keywords present, in ajv's order. */
   limits: { keyword: string; comparison: string; limit: number; fails: (data: number, limit: number) => boolean }[];
-  /** `pattern`, matched as the compiled code matches it (RE2, see schemaCompiler's re2). */
-  pattern: { source: string; test: (s: string) => boolean } | undefined;
+  /** `pattern` as written, and its RE2 matcher, the one ajv's compiled code uses (with ajv's `u` flag). */
+  pattern: { source: string; regExp: { test: (s: string) => boolean } } | undefined;
   /** `items` (undefined: none, or a subschema without keywords, which ajv skips too). */
   items: Node | undefined;
   /** The array group runs (ajv: some array keyword is present, whatever its subschema). */
@@ -143,13 +143,11 @@ function build(schema: unknown, path: string): Node | undefined {
   if (schema.pattern !== undefined) {
     const source = schema.pattern;
     if (typeof source !== 'string') return undefined;
-    let compiled: RE2JS;
     try {
-      compiled = RE2JS.compile(source, 0);
+      node.pattern = { source, regExp: re2(source, 'u') };
     } catch {
       return undefined; // ajv's compile fails on it too: the compile reports it
     }
-    node.pattern = { source, test: (s) => compiled.test(s) };
   }
   if (schema.enum !== undefined) {
     if (!Array.isArray(schema.enum) || schema.enum.length === 0 || !uniqueBy(schema.enum)) return undefined;
@@ -183,11 +181,12 @@ function build(schema: unknown, path: string): Node | undefined {
     // ajv tests a key against the properties by `===` (eight or fewer, `__proto__` left out) or by hasOwnProperty
     // (more): they differ only on `__proto__`.
     if (Object.prototype.hasOwnProperty.call(props, '__proto__')) return undefined;
-    if (ap === false) node.additional = { known: new Set(Object.keys(props)), node: false };
+    const known = new Set(Object.keys(props));
+    if (ap === false) node.additional = { known, node: false };
     else if (ap !== true) {
       const child = build(ap, `${path}/additionalProperties`);
       if (!child) return undefined;
-      if (hasRules(ap)) node.additional = { known: new Set(Object.keys(props)), node: child };
+      if (hasRules(ap)) node.additional = { known, node: child };
     }
     node.objectGroup = true;
   }
@@ -235,7 +234,7 @@ function run(node: Node, data: unknown, instancePath: string, out: SchemaError[]
   }
   if (node.pattern) {
     if (typeof data === 'string') {
-      if (!node.pattern.test(data)) out.push({ instancePath, schemaPath: `${node.path}/pattern`, keyword: 'pattern', params: { pattern: node.pattern.source }, message: `must match pattern "${node.pattern.source}"` });
+      if (!node.pattern.regExp.test(data)) out.push({ instancePath, schemaPath: `${node.path}/pattern`, keyword: 'pattern', params: { pattern: node.pattern.source }, message: `must match pattern "${node.pattern.source}"` });
     } else if (typeInGroup && node.types[0] === 'string') typeError(node, instancePath, out);
   }
   if (node.arrayGroup) {
